@@ -1,0 +1,355 @@
+import { Cause, Data, Effect, Exit, Stream } from "effect"
+import { CheckpointStore, type LedgerError } from "./CheckpointStore.js"
+import { dependencyOrder, type Entity, idIndex } from "./Entity.js"
+import * as Progress from "./Progress.js"
+import * as Retry from "./Retry.js"
+import { type LoadMode, Sink, type SinkError } from "./Sink.js"
+import {
+  type Cursor,
+  type Partition,
+  Source,
+  type SourceBatch,
+  type SourceError,
+  type SourceShape,
+} from "./Source.js"
+import * as TargetId from "./TargetId.js"
+import type { Note, Rejected, Result, RowContext } from "./Transform.js"
+
+/** A run that could not go on. Everything committed before it stays committed and resumable. */
+export class PipelineError extends Data.TaggedError("PipelineError")<{
+  readonly reason: "source" | "sink" | "ledger" | "config"
+  readonly entity: string
+  readonly partition?: string
+  /** The batch that failed and the source position it started after. */
+  readonly seq?: number
+  readonly after?: Cursor | null
+  /** Where and what, in one line: `students, partition t1, batch 3 (after source key 3000): …`. */
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+const where = (entity: string, partition?: string, seq?: number, after?: Cursor | null) =>
+  [
+    entity,
+    partition !== undefined && partition !== "*" ? `partition ${partition}` : null,
+    seq !== undefined
+      ? `batch ${seq}${after !== undefined ? ` (after source key ${JSON.stringify(after)})` : ""}`
+      : null,
+  ]
+    .filter((x) => x !== null)
+    .join(", ")
+
+const failure = (
+  reason: PipelineError["reason"],
+  at: { entity: string; partition?: string; seq?: number; after?: Cursor | null },
+  message: string,
+  cause?: unknown,
+) =>
+  new PipelineError({
+    reason,
+    ...at,
+    message: `${where(at.entity, at.partition, at.seq, at.after)}: ${message}`,
+    ...(cause === undefined ? {} : { cause }),
+  })
+
+/** How to run an entity. */
+export interface Options {
+  readonly runId: number
+  /** Rows per batch; the entity's own batch size wins. Default 5,000. */
+  readonly batchSize?: number
+  /** Partitions loaded at the same time. Default 1. Forced to 1 in a dry run (one transaction). */
+  readonly concurrency?: number
+  /** Restricts the partitions to these tenants. */
+  readonly tenants?: ReadonlyArray<string>
+  /** Batches read and transformed ahead of the one being loaded. Default 2. */
+  readonly readAhead?: number
+  readonly dryRun?: boolean
+  readonly retry?: Retry.Policy
+  /** Rejected rows kept in the summary (the ledger keeps all, except in a dry run). Default 20. */
+  readonly sampleSize?: number
+  readonly onProgress?: (event: Progress.Event) => Effect.Effect<void>
+}
+
+/** The account of one entity in one run. read = loaded + rejected + skipped, always. */
+export interface Summary {
+  readonly entity: string
+  readonly partitions: number
+  readonly batches: number
+  readonly read: number
+  readonly loaded: number
+  readonly rejected: number
+  readonly skipped: number
+  readonly elapsedMs: number
+  readonly rowsPerSecond: number
+  /** Up to `sampleSize` rejected rows with their reasons. */
+  readonly rejectedSample: ReadonlyArray<Rejected>
+}
+
+const fromSource = (entity: string, partition: string) => (e: SourceError) =>
+  failure("source", { entity, partition }, e.message, e)
+const fromLedger = (entity: string) => (e: LedgerError) => failure("ledger", { entity }, e.message, e)
+
+/** Runs one entity's transform over a batch; source rejections and notes are carried along. */
+const transformBatch = (
+  entity: Entity,
+  partition: Partition,
+  batch: SourceBatch,
+  makeId: RowContext["id"],
+) => {
+  const notes: Array<Note> = [...batch.notes]
+  const ctx: RowContext & { key: string } = {
+    entity: entity.name,
+    tenant: partition.tenant,
+    id: makeId,
+    key: "",
+    note: (column, rule, message) => notes.push({ key: ctx.key, column, rule, message }),
+  }
+  let result: Result
+  try {
+    result = entity.transform(batch.rows, batch.keys, ctx)
+  } catch (e) {
+    // A transform must not throw; if one does, the batch's rows are rejected, not lost.
+    const message = `the transform threw: ${e instanceof Error ? e.message : String(e)}`
+    result = {
+      ok: [],
+      okKeys: [],
+      okRaw: [],
+      rejected: batch.rows.map((raw, i) => ({
+        key: batch.keys[i]!,
+        reasons: [{ column: null, rule: "transform_exception", message }],
+        raw,
+      })),
+      skipped: [],
+      notes: [],
+    }
+  }
+  if (batch.rejected.length > 0) result.rejected.unshift(...batch.rejected)
+  if (notes.length > 0) result.notes.push(...notes)
+  return { batch, result }
+}
+
+/**
+ * Runs one entity: each partition streams from its last committed checkpoint, batches are
+ * transformed ahead while the previous one loads, and each batch commits with its checkpoint.
+ */
+export const runEntity = (
+  entity: Entity,
+  options: Options,
+): Effect.Effect<Summary, PipelineError, Source | Sink | CheckpointStore> =>
+  Effect.gen(function* () {
+    const source = yield* Source
+    const sink = yield* Sink
+    const store = yield* CheckpointStore
+    const batchSize = entity.batchSize ?? options.batchSize ?? 5_000
+    const sampleSize = options.sampleSize ?? 20
+    const concurrency = options.dryRun ? 1 : Math.max(1, options.concurrency ?? 1)
+    const retry = options.retry ?? Retry.defaultPolicy
+    yield* Effect.try({
+      try: () => idIndex(entity.target),
+      catch: (e) => failure("config", { entity: entity.name }, (e as Error).message),
+    })
+    yield* sink
+      .prepare(entity.name, entity.target)
+      .pipe(Effect.mapError((e) => failure("sink", { entity: entity.name }, e.message, e)))
+
+    let partitions = yield* source.partitions.pipe(Effect.mapError(fromSource(entity.name, "*")))
+    if (options.tenants && options.tenants.length > 0) {
+      const wanted = new Set(options.tenants)
+      partitions = partitions.filter((p) => p.tenant !== null && wanted.has(p.tenant))
+    }
+    const clashes = TargetId.collisions(
+      "tenant",
+      partitions.flatMap((p) => (p.tenant === null ? [] : [p.tenant])),
+    )
+    if (clashes.length > 0) {
+      return yield* failure(
+        "config",
+        { entity: entity.name },
+        `tenants ${clashes.map(([a, b]) => `${a} and ${b}`).join(", ")} share an id code; rename one`,
+      )
+    }
+
+    const tracker = new Progress.Tracker(options.runId, entity.name)
+    const sample: Array<Rejected> = []
+    const makeId = (() => {
+      const own = TargetId.maker(entity.name)
+      const others = new Map<string, ReturnType<typeof TargetId.maker>>()
+      return (tenant: string | number | null, legacyId: string | number, other?: string) => {
+        if (other === undefined || other === entity.name) return own(tenant, legacyId)
+        let m = others.get(other)
+        if (m === undefined) {
+          m = TargetId.maker(other)
+          others.set(other, m)
+        }
+        return m(tenant, legacyId)
+      }
+    })()
+
+    const runPartition = (partition: Partition) =>
+      Effect.gen(function* () {
+        const checkpoint = yield* store.latest(options.runId, entity.name, partition.key)
+        const existing = yield* store.loadedElsewhere(options.runId, entity.name, partition.key)
+        const mode: LoadMode = existing ? "merge" : "copy"
+        let seq = checkpoint?.seq ?? 0
+        let cursor: Cursor | null = checkpoint?.cursor ?? null
+        yield* Effect.logDebug("partition start").pipe(
+          Effect.annotateLogs({ entity: entity.name, partition: partition.key, mode, after: cursor }),
+        )
+        yield* source.stream(partition, cursor, batchSize).pipe(
+          Stream.mapError(fromSource(entity.name, partition.key)),
+          Stream.map((batch) => transformBatch(entity, partition, batch, makeId)),
+          Stream.buffer({ capacity: Math.max(1, options.readAhead ?? 2) }),
+          Stream.runForEach(({ batch, result }) => {
+            const read = batch.rows.length + batch.rejected.length
+            const load = sink.load({
+              runId: options.runId,
+              entity: entity.name,
+              target: entity.target,
+              partition: partition.key,
+              seq: seq + 1,
+              cursorFrom: cursor,
+              cursorTo: batch.cursor,
+              mode,
+              trace: entity.ids === "ordered" ? "ranges" : "ids",
+              read,
+              rows: result.ok,
+              keys: result.okKeys,
+              raws: result.okRaw,
+              rejected: result.rejected,
+              skipped: result.skipped,
+              notes: result.notes,
+            })
+            return Retry.transient(load, retry).pipe(
+              // A batch commits whole or not at all: never interrupt it half way.
+              Effect.uninterruptible,
+              Effect.mapError((e: SinkError) =>
+                failure(
+                  "sink",
+                  { entity: entity.name, partition: partition.key, seq: seq + 1, after: cursor },
+                  e.message,
+                  e,
+                ),
+              ),
+              Effect.flatMap((loaded) => {
+                seq += 1
+                cursor = batch.cursor
+                tracker.add({
+                  read,
+                  loaded: loaded.loaded,
+                  rejected: loaded.rejected,
+                  skipped: loaded.skipped,
+                })
+                for (const r of result.rejected) if (sample.length < sampleSize) sample.push(r)
+                for (const r of loaded.refused) if (sample.length < sampleSize) sample.push(r)
+                return options.onProgress ? options.onProgress(tracker.event(partition.key)) : Effect.void
+              }),
+            )
+          }),
+        )
+      }).pipe(
+        Effect.mapError((e) => (e._tag === "LedgerError" ? fromLedger(entity.name)(e) : e)),
+        // A transient fault while reading restarts the partition from its last committed checkpoint.
+        (self) =>
+          Effect.retry(self, {
+            schedule: Retry.schedule(retry),
+            while: (e) =>
+              e.reason === "source" && (e.cause as SourceError | undefined)?.reason === "transient",
+          }),
+      )
+
+    const estimates = yield* Effect.forEach(
+      partitions,
+      (p) =>
+        Effect.flatMap(store.latest(options.runId, entity.name, p.key), (cp) =>
+          source.estimate(p, cp?.cursor ?? null).pipe(Effect.orElseSucceed(() => null)),
+        ),
+      { concurrency: 4 },
+    ).pipe(Effect.mapError(fromLedger(entity.name)))
+    for (const e of estimates) tracker.expect(e)
+
+    yield* Effect.forEach(partitions, runPartition, { concurrency, discard: true })
+    const last = tracker.event("*", true)
+    if (options.onProgress) yield* options.onProgress(last)
+    return {
+      entity: entity.name,
+      partitions: partitions.length,
+      batches: tracker.batches,
+      read: tracker.read,
+      loaded: tracker.loaded,
+      rejected: tracker.rejected,
+      skipped: tracker.skipped,
+      elapsedMs: last.elapsedMs,
+      rowsPerSecond: last.rowsPerSecond,
+      rejectedSample: sample,
+    } satisfies Summary
+  }).pipe(
+    Effect.withSpan("Pipeline.runEntity", { attributes: { entity: entity.name, runId: options.runId } }),
+  )
+
+/** One entity with the source it reads. */
+export interface Step {
+  readonly entity: Entity
+  readonly source: SourceShape
+}
+
+/** What a whole run did. */
+export interface RunResult {
+  readonly runId: number
+  readonly status: "completed"
+  readonly entities: ReadonlyArray<Summary>
+}
+
+/**
+ * Runs entities in dependency order as one run (new, or `resume`d from its checkpoints) and records
+ * how it ended: completed, failed (with the message) or interrupted (Ctrl-C, after the batch in flight).
+ */
+export const run = (
+  steps: ReadonlyArray<Step>,
+  options: Omit<Options, "runId"> & {
+    readonly resume?: number
+    readonly label?: string
+    readonly runOptions?: unknown
+  },
+): Effect.Effect<RunResult, PipelineError, Sink | CheckpointStore> =>
+  Effect.gen(function* () {
+    const store = yield* CheckpointStore
+    const byName = new Map(steps.map((s) => [s.entity.name, s]))
+    const order = yield* Effect.try({
+      try: () => dependencyOrderOf(steps),
+      catch: (e) => failure("config", { entity: "run" }, (e as Error).message),
+    })
+    const runId =
+      options.resume !== undefined
+        ? (yield* store.reopenRun(options.resume).pipe(Effect.mapError(fromLedger("run")))).runId
+        : yield* store
+            .startRun({
+              label: options.label ?? null,
+              dryRun: options.dryRun ?? false,
+              options: options.runOptions ?? {},
+            })
+            .pipe(Effect.mapError(fromLedger("run")))
+    const exit = yield* Effect.exit(
+      Effect.forEach(order, (name) => {
+        const step = byName.get(name)!
+        return runEntity(step.entity, { ...options, runId }).pipe(Effect.provideService(Source, step.source))
+      }),
+    )
+    const [status, message] = Exit.match(exit, {
+      onSuccess: () => ["completed", undefined] as const,
+      onFailure: (cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? (["interrupted", "stopped by the operator"] as const)
+          : ([
+              "failed",
+              Cause.squash(cause) instanceof Error
+                ? (Cause.squash(cause) as Error).message
+                : Cause.pretty(cause),
+            ] as const),
+    })
+    yield* store.finishRun(runId, status, message).pipe(Effect.mapError(fromLedger("run")))
+    const entities = yield* exit
+    return { runId, status: "completed" as const, entities }
+  })
+
+const dependencyOrderOf = (steps: ReadonlyArray<Step>) =>
+  dependencyOrder(steps.map((s) => s.entity)).map((e) => e.name)

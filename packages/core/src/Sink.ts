@@ -1,0 +1,61 @@
+import { Context, Data, type Effect } from "effect"
+import type { Target } from "./Entity.js"
+import type { Cursor } from "./Source.js"
+import type { Note, Rejected, Row, Skipped } from "./Transform.js"
+
+/**
+ * `copy`: the batch's key range is new (fresh run, resume), so rows go straight in with COPY.
+ * `merge`: rows may already exist; they go through a staging table and `INSERT … ON CONFLICT`.
+ */
+export type LoadMode = "copy" | "merge"
+
+/** Everything one batch commits, in one transaction: target rows, rejected/skipped rows, notes, checkpoint. */
+export interface LoadBatch {
+  readonly runId: number
+  readonly entity: string
+  readonly target: Target
+  readonly partition: string
+  readonly seq: number
+  readonly cursorFrom: Cursor | null
+  readonly cursorTo: Cursor
+  readonly mode: LoadMode
+  /** How to find the rows again for rollback: `ranges` of ordered ids, or the `ids` themselves. */
+  readonly trace: "ranges" | "ids"
+  readonly read: number
+  readonly rows: ReadonlyArray<Row>
+  readonly keys: ReadonlyArray<string>
+  readonly raws: ReadonlyArray<unknown>
+  readonly rejected: ReadonlyArray<Rejected>
+  readonly skipped: ReadonlyArray<Skipped>
+  readonly notes: ReadonlyArray<Note>
+}
+
+/** What a committed batch did. `rejected` includes rows the database refused. */
+export interface LoadResult {
+  readonly batchId: number
+  readonly mode: LoadMode
+  readonly loaded: number
+  readonly rejected: number
+  readonly skipped: number
+  /** Rows the database refused (constraint, bad value), with its message. */
+  readonly refused: ReadonlyArray<Rejected>
+}
+
+/** A failure to load a batch. Nothing of the batch was committed. `transient` ones are retried. */
+export class SinkError extends Data.TaggedError("SinkError")<{
+  readonly reason: "connection" | "transient" | "ledger" | "config" | "query"
+  readonly entity: string
+  readonly seq?: number
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+/** Loads batches into the target and advances the checkpoint in the same transaction. */
+export interface SinkShape {
+  /** Checks the target table exists with the declared columns and registers it for the legacy-id map. */
+  readonly prepare: (entity: string, target: Target) => Effect.Effect<void, SinkError>
+  readonly load: (batch: LoadBatch) => Effect.Effect<LoadResult, SinkError>
+}
+
+/** The target database's batch loader. */
+export class Sink extends Context.Tag("@schoolbridge/core/Sink")<Sink, SinkShape>() {}

@@ -1,0 +1,126 @@
+/**
+ * Transforms: a batch of source rows in, `{ ok, rejected, skipped, notes }` out. The per-row work is a
+ * plain synchronous function; Effect only ever sees whole batches.
+ */
+
+/** Why a row was rejected or noted: the column (when one is to blame), a rule id and words for an operator. */
+export interface Reason {
+  readonly column: string | null
+  readonly rule: string
+  readonly message: string
+}
+
+/** A source row that will not be loaded, with every reason. */
+export interface Rejected {
+  readonly key: string
+  readonly reasons: ReadonlyArray<Reason>
+  readonly raw: unknown
+}
+
+/** A source row deliberately not loaded (already present, filtered out by a rule), with its reason. */
+export interface Skipped {
+  readonly key: string
+  readonly reason: string
+}
+
+/** Something worth recording about a row that was loaded anyway (a zero date read as null, a repaired value). */
+export interface Note {
+  readonly key: string
+  readonly column: string | null
+  readonly rule: string
+  readonly message: string
+}
+
+/** A target row: its values in the order of the target's columns. */
+export type Row = ReadonlyArray<unknown>
+
+/** The outcome of one batch. `okKeys[i]` and `okRaw[i]` belong to `ok[i]` (for database-side rejections). */
+export interface Result {
+  readonly ok: Array<Row>
+  readonly okKeys: Array<string>
+  readonly okRaw: Array<unknown>
+  readonly rejected: Array<Rejected>
+  readonly skipped: Array<Skipped>
+  readonly notes: Array<Note>
+}
+
+/** What a row function knows besides the row. */
+export interface RowContext {
+  readonly entity: string
+  /** The partition's tenant, when the run is partitioned by tenant. */
+  readonly tenant: string | null
+  /** Deterministic target id of (tenant, entity, legacy id); see `TargetId`. */
+  readonly id: (tenant: string | number | null, legacyId: string | number, entity?: string) => string
+  /** Records a note against the current row. */
+  readonly note: (column: string | null, rule: string, message: string) => void
+}
+
+/** A batch transform. Must never throw; the engine still guards against one that does. */
+export type Transform<In> = (
+  rows: ReadonlyArray<In>,
+  keys: ReadonlyArray<string>,
+  ctx: RowContext & Cursor,
+) => Result
+
+/** The engine's handle to the current row, used by `note`. */
+export interface Cursor {
+  key: string
+}
+
+class Rejection {
+  readonly _tag = "Rejection"
+  constructor(readonly reasons: ReadonlyArray<Reason>) {}
+}
+
+class Skip {
+  readonly _tag = "Skip"
+  constructor(readonly reason: string) {}
+}
+
+/** Rejects the current row with one or more reasons. */
+export const reject = (...reasons: ReadonlyArray<Reason>): Rejection => new Rejection(reasons)
+
+/** A reason, for `reject`. */
+export const reason = (column: string | null, rule: string, message: string): Reason => ({
+  column,
+  rule,
+  message,
+})
+
+/** Skips the current row with a reason. */
+export const skip = (reason: string): Skip => new Skip(reason)
+
+/** What a row function returns: a target row, a rejection or a skip. */
+export type Outcome = Row | Rejection | Skip
+
+/** Builds a batch transform from a per-row function. A row function that throws rejects that row only. */
+export const fromRow =
+  <In>(fn: (row: In, ctx: RowContext) => Outcome): Transform<In> =>
+  (rows, keys, ctx) => {
+    const result: Result = { ok: [], okKeys: [], okRaw: [], rejected: [], skipped: [], notes: [] }
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!
+      const key = keys[i]!
+      ctx.key = key
+      let out: Outcome
+      try {
+        out = fn(row, ctx)
+      } catch (e) {
+        out = reject(
+          reason(
+            null,
+            "transform_exception",
+            `the transform threw: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        )
+      }
+      if (out instanceof Rejection) result.rejected.push({ key, reasons: out.reasons, raw: row })
+      else if (out instanceof Skip) result.skipped.push({ key, reason: out.reason })
+      else {
+        result.ok.push(out)
+        result.okKeys.push(key)
+        result.okRaw.push(row)
+      }
+    }
+    return result
+  }

@@ -1,0 +1,122 @@
+import { Data, Effect } from "effect"
+import * as Migrations from "./Migrations.js"
+
+/** A failure to bring a database to the current schema; `reason` says what to fix. */
+export class MigratorError extends Data.TaggedError("MigratorError")<{
+  readonly reason: "changed" | "unknown-version" | "failed" | "connection"
+  readonly version?: number
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+/**
+ * The one thing the runner needs from a driver: a single connection that runs SQL text
+ * (several statements allowed when there are no parameters).
+ */
+export interface Session {
+  readonly query: (
+    sql: string,
+    params?: ReadonlyArray<unknown>,
+  ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, unknown>
+}
+
+/** What `migrate` did. */
+export interface MigrateResult {
+  readonly applied: ReadonlyArray<{ readonly version: number; readonly name: string; readonly ms: number }>
+  readonly current: number
+}
+
+const ledgerTable = "public.schoolbridge_schema_migrations"
+// Any constant works; it only has to be the same for every process that migrates this database.
+const advisoryLockKey = 7_314_420_211
+
+const fail = (
+  reason: MigratorError["reason"],
+  message: string,
+  extra: { version?: number; cause?: unknown } = {},
+) => new MigratorError({ reason, message, ...extra })
+
+/**
+ * Applies the pending migrations, each in its own transaction, under an advisory lock so two
+ * processes never migrate at once. Refuses to run when an applied migration's file has changed
+ * or the database has a version this code does not know (it is newer than the code).
+ */
+export const migrate = (
+  session: Session,
+  migrations: ReadonlyArray<Migrations.Migration> = Migrations.all,
+): Effect.Effect<MigrateResult, MigratorError> =>
+  Effect.gen(function* () {
+    const q = (sql: string, params?: ReadonlyArray<unknown>) =>
+      session.query(sql, params).pipe(Effect.mapError((cause) => fail("failed", errorText(cause), { cause })))
+    yield* q(`select pg_advisory_lock(${advisoryLockKey})`)
+    return yield* Effect.gen(function* () {
+      yield* q(`create table if not exists ${ledgerTable} (
+        version integer primary key, name text not null, checksum text not null,
+        applied_at timestamptz not null default now(), duration_ms integer not null)`)
+      const rows = yield* q(`select version, name, checksum from ${ledgerTable} order by version`)
+      const known = new Map(migrations.map((m) => [m.version, m]))
+      for (const row of rows) {
+        const version = Number(row.version)
+        const m = known.get(version)
+        if (!m) {
+          return yield* fail(
+            "unknown-version",
+            `the database has migration ${version} (${String(row.name)}) which this schoolbridge does not know; upgrade schoolbridge`,
+            { version },
+          )
+        }
+        if (m.checksum !== row.checksum) {
+          return yield* fail(
+            "changed",
+            `migration ${version}_${m.name}.sql changed after it was applied; restore the file as applied and add a new migration instead`,
+            { version },
+          )
+        }
+      }
+      const done = new Set(rows.map((r) => Number(r.version)))
+      const applied: Array<{ version: number; name: string; ms: number }> = []
+      for (const m of migrations) {
+        if (done.has(m.version)) continue
+        const started = Date.now()
+        yield* q("begin")
+        const ok = yield* q(m.sql).pipe(
+          Effect.zipRight(
+            q(`insert into ${ledgerTable} (version, name, checksum, duration_ms) values ($1, $2, $3, $4)`, [
+              m.version,
+              m.name,
+              m.checksum,
+              Date.now() - started,
+            ]),
+          ),
+          Effect.zipRight(q("commit")),
+          Effect.as(true),
+          Effect.catchAll((e) =>
+            q("rollback").pipe(
+              Effect.ignore,
+              Effect.zipRight(
+                Effect.fail(
+                  fail("failed", `migration ${m.version}_${m.name} failed: ${e.message}`, {
+                    version: m.version,
+                    cause: e,
+                  }),
+                ),
+              ),
+            ),
+          ),
+        )
+        if (ok) applied.push({ version: m.version, name: m.name, ms: Date.now() - started })
+      }
+      return { applied, current: migrations.at(-1)?.version ?? 0 }
+    }).pipe(Effect.ensuring(q(`select pg_advisory_unlock(${advisoryLockKey})`).pipe(Effect.ignore)))
+  })
+
+/** The schema level of a database: the highest applied version, or 0 when none is. */
+export const currentVersion = (session: Session): Effect.Effect<number, MigratorError> =>
+  Effect.gen(function* () {
+    const present = yield* session.query(`select to_regclass('${ledgerTable}') is not null as present`)
+    if (present[0]?.present !== true) return 0
+    const rows = yield* session.query(`select coalesce(max(version), 0) as v from ${ledgerTable}`)
+    return Number(rows[0]?.v ?? 0)
+  }).pipe(Effect.mapError((cause) => fail("connection", errorText(cause), { cause })))
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e))

@@ -1,0 +1,2 @@
+export * from "./Databases.js"
+export * from "./Servers.js"
