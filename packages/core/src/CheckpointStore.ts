@@ -15,10 +15,15 @@ export interface RunRecord {
   readonly finishedAt: Date | null
 }
 
-/** The last committed batch of a partition: where to resume. */
-export interface Checkpoint {
-  readonly seq: number
-  readonly cursor: Cursor
+/**
+ * Where a partition of a run resumes: after `cursor` (null: from the start), numbering batches from
+ * `nextSeq`. `rowsMayExist` is true when batches that are not rolled back (of another run, or of this
+ * run beyond a rolled-back batch) loaded this entity and partition, so rows must be merged, not copied.
+ */
+export interface ResumePoint {
+  readonly nextSeq: number
+  readonly cursor: Cursor | null
+  readonly rowsMayExist: boolean
 }
 
 /** A failure to read or write the ledger. */
@@ -36,20 +41,14 @@ export interface CheckpointStoreShape {
     readonly options: unknown
   }) => Effect.Effect<number, LedgerError>
   readonly getRun: (runId: number) => Effect.Effect<RunRecord, LedgerError>
-  /** Marks a run running again (resume); fails if it is rolled back or running elsewhere. */
+  /** Marks a run running again (resume); fails if it was rolled back. */
   readonly reopenRun: (runId: number) => Effect.Effect<RunRecord, LedgerError>
   readonly finishRun: (runId: number, status: RunStatus, message?: string) => Effect.Effect<void, LedgerError>
-  readonly latest: (
+  readonly resumePoint: (
     runId: number,
     entity: string,
     partition: string,
-  ) => Effect.Effect<Checkpoint | null, LedgerError>
-  /** True when batches of other runs that are not rolled back loaded this entity and partition: rows may exist. */
-  readonly loadedElsewhere: (
-    runId: number,
-    entity: string,
-    partition: string,
-  ) => Effect.Effect<boolean, LedgerError>
+  ) => Effect.Effect<ResumePoint, LedgerError>
 }
 
 /** Where runs and checkpoints live. */

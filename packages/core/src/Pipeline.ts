@@ -187,11 +187,10 @@ export const runEntity = (
 
     const runPartition = (partition: Partition) =>
       Effect.gen(function* () {
-        const checkpoint = yield* store.latest(options.runId, entity.name, partition.key)
-        const existing = yield* store.loadedElsewhere(options.runId, entity.name, partition.key)
-        const mode: LoadMode = existing ? "merge" : "copy"
-        let seq = checkpoint?.seq ?? 0
-        let cursor: Cursor | null = checkpoint?.cursor ?? null
+        const point = yield* store.resumePoint(options.runId, entity.name, partition.key)
+        const mode: LoadMode = point.rowsMayExist ? "merge" : "copy"
+        let seq = point.nextSeq - 1
+        let cursor: Cursor | null = point.cursor
         yield* Effect.logDebug("partition start").pipe(
           Effect.annotateLogs({ entity: entity.name, partition: partition.key, mode, after: cursor }),
         )
@@ -260,8 +259,8 @@ export const runEntity = (
     const estimates = yield* Effect.forEach(
       partitions,
       (p) =>
-        Effect.flatMap(store.latest(options.runId, entity.name, p.key), (cp) =>
-          source.estimate(p, cp?.cursor ?? null).pipe(Effect.orElseSucceed(() => null)),
+        Effect.flatMap(store.resumePoint(options.runId, entity.name, p.key), (point) =>
+          source.estimate(p, point.cursor).pipe(Effect.orElseSucceed(() => null)),
         ),
       { concurrency: 4 },
     ).pipe(Effect.mapError(fromLedger(entity.name)))

@@ -64,7 +64,10 @@ create index row_errors_batch on migration.row_errors (batch_id);
 -- legacy_source / legacy_id columns instead of a second write per row.
 create table migration.targets (
   target_table   text primary key,
+  id_column      text not null,
   tenant_column  text,
+  -- false for tables without legacy_source / legacy_id: rollback still works, the id-map view skips them
+  legacy_columns boolean not null,
   registered_at  timestamptz not null default now()
 );
 
@@ -79,6 +82,15 @@ create table migration.id_map (
 );
 create index id_map_batch on migration.id_map (batch_id);
 
+-- Every rollback, for the record: what was asked and what it removed.
+create table migration.rollbacks (
+  rollback_id  bigint generated always as identity primary key,
+  scope        text not null,
+  batches      integer not null,
+  removed      jsonb not null,
+  done_at      timestamptz not null default now()
+);
+
 -- (Re)builds migration.legacy_id_map over every registered target table plus migration.id_map.
 create function migration.refresh_legacy_id_map() returns void
 language plpgsql as $$
@@ -86,10 +98,10 @@ declare
   body text := 'select tenant, entity, legacy_id, target_id, ''map''::text as origin from migration.id_map';
   t record;
 begin
-  for t in select target_table, tenant_column from migration.targets order by target_table loop
+  for t in select target_table, id_column, tenant_column from migration.targets where legacy_columns order by target_table loop
     body := body || format(
-      ' union all select %s, legacy_source, legacy_id, id, %L from %s where legacy_id is not null',
-      coalesce(quote_ident(t.tenant_column) || '::text', 'null::text'), t.target_table, t.target_table);
+      ' union all select %s, legacy_source, legacy_id, %I, %L from %s where legacy_id is not null',
+      coalesce(quote_ident(t.tenant_column) || '::text', 'null::text'), t.id_column, t.target_table, t.target_table);
   end loop;
   execute 'create or replace view migration.legacy_id_map as ' || body;
 end $$;

@@ -10,14 +10,15 @@ export class MigratorError extends Data.TaggedError("MigratorError")<{
 }> {}
 
 /**
- * The one thing the runner needs from a driver: a single connection that runs SQL text
- * (several statements allowed when there are no parameters).
+ * What the runner needs from a driver: one connection that runs SQL text (several statements
+ * allowed when there are no parameters), and a way to run an effect in a transaction on it.
  */
 export interface Session {
   readonly query: (
     sql: string,
     params?: ReadonlyArray<unknown>,
   ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, unknown>
+  readonly transaction: <A, E>(self: Effect.Effect<A, E>) => Effect.Effect<A, unknown>
 }
 
 /** What `migrate` did. */
@@ -78,33 +79,27 @@ export const migrate = (
       for (const m of migrations) {
         if (done.has(m.version)) continue
         const started = Date.now()
-        yield* q("begin")
-        const ok = yield* q(m.sql).pipe(
-          Effect.zipRight(
-            q(`insert into ${ledgerTable} (version, name, checksum, duration_ms) values ($1, $2, $3, $4)`, [
-              m.version,
-              m.name,
-              m.checksum,
-              Date.now() - started,
-            ]),
-          ),
-          Effect.zipRight(q("commit")),
-          Effect.as(true),
-          Effect.catchAll((e) =>
-            q("rollback").pipe(
-              Effect.ignore,
-              Effect.zipRight(
-                Effect.fail(
-                  fail("failed", `migration ${m.version}_${m.name} failed: ${e.message}`, {
-                    version: m.version,
-                    cause: e,
-                  }),
-                ),
-              ),
+        yield* session
+          .transaction(
+            Effect.zipRight(
+              q(m.sql),
+              q(`insert into ${ledgerTable} (version, name, checksum, duration_ms) values ($1, $2, $3, $4)`, [
+                m.version,
+                m.name,
+                m.checksum,
+                Date.now() - started,
+              ]),
             ),
-          ),
-        )
-        if (ok) applied.push({ version: m.version, name: m.name, ms: Date.now() - started })
+          )
+          .pipe(
+            Effect.mapError((e) =>
+              fail("failed", `migration ${m.version}_${m.name} failed: ${errorText(e)}`, {
+                version: m.version,
+                cause: e,
+              }),
+            ),
+          )
+        applied.push({ version: m.version, name: m.name, ms: Date.now() - started })
       }
       return { applied, current: migrations.at(-1)?.version ?? 0 }
     }).pipe(Effect.ensuring(q(`select pg_advisory_unlock(${advisoryLockKey})`).pipe(Effect.ignore)))

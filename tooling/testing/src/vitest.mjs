@@ -1,3 +1,5 @@
+// Plain JavaScript on purpose: vitest loads config files through Node, which cannot import
+// TypeScript from a linked workspace package.
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
@@ -7,17 +9,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 /**
  * The one vitest config every package uses. Results also go to a JSON file per package,
  * which the root test command sums into the single `N passed, N failed` line CI reads.
+ * @param {{ name: string, databases?: boolean, timeoutMs?: number }} options
  */
-export const config = (options: {
-  readonly name: string
-  readonly databases?: boolean
-  readonly timeoutMs?: number
-}) =>
+export const config = (options) =>
   defineConfig({
     test: {
       include: ["test/**/*.test.ts"],
       testTimeout: options.timeoutMs ?? 30_000,
-      hookTimeout: 60_000,
+      hookTimeout: 120_000,
       reporters: ["default", "json"],
       outputFile: { json: path.join(root, ".vitest-results", `${options.name.replace(/[@/]/g, "_")}.json`) },
       ...(options.databases ? { globalSetup: [path.join(root, "tooling/testing/src/globalSetup.ts")] } : {}),

@@ -1,0 +1,136 @@
+import { type Config, Context, Effect, Layer, Redacted } from "effect"
+import type { Pool, PoolConnection } from "mysql2"
+import mysql from "mysql2"
+
+/** A MySQL/MariaDB pool, set up to lose nothing: exact DECIMAL and BIGINT strings, dates as text. */
+export interface MysqlClientShape {
+  readonly describe: string
+  readonly pool: Pool
+  readonly query: <R = Record<string, unknown>>(
+    sql: string,
+    params?: ReadonlyArray<unknown>,
+  ) => Effect.Effect<Array<R>, MysqlError>
+  /** A dedicated connection for a streaming query; destroyed (not reused) when released after a failure. */
+  readonly connection: Effect.Effect<PoolConnection, MysqlError, import("effect").Scope.Scope>
+}
+
+/** A MySQL failure, classified: `transient` faults are retried by the engine. */
+export class MysqlError extends Error {
+  readonly _tag = "MysqlError"
+  constructor(
+    readonly reason: "connection" | "transient" | "query",
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message)
+  }
+}
+
+const transientCodes = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "PROTOCOL_CONNECTION_LOST",
+  "ER_LOCK_DEADLOCK",
+  "ER_LOCK_WAIT_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+])
+const connectionCodes = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "ER_ACCESS_DENIED_ERROR",
+  "ER_BAD_DB_ERROR",
+  "EAI_AGAIN",
+])
+
+/** Classifies anything mysql2 threw. */
+export const classify = (e: unknown): MysqlError => {
+  const err = e as { code?: string; message?: string }
+  const code = err?.code
+  const reason =
+    code && transientCodes.has(code)
+      ? "transient"
+      : code && connectionCodes.has(code)
+        ? "connection"
+        : "query"
+  return new MysqlError(reason, err?.message ?? String(e), code)
+}
+
+/** The MySQL client service. */
+export class MysqlClient extends Context.Tag("@schoolbridge/connectors/MysqlClient")<
+  MysqlClient,
+  MysqlClientShape
+>() {}
+
+/** `mysql://user:***@host:port/db`. */
+export const redactUrl = (url: string): string => {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = "***"
+    return u.toString()
+  } catch {
+    return "(unparseable MySQL URL)"
+  }
+}
+
+/** How to connect. */
+export interface Options {
+  readonly url: Redacted.Redacted<string>
+  /** Pool size. Default 4. */
+  readonly max?: number
+}
+
+/** Builds the client; fails with one clear line when the server cannot be reached. */
+export const make = (options: Options) =>
+  Effect.gen(function* () {
+    const url = Redacted.value(options.url)
+    const describe = redactUrl(url)
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        mysql.createPool({
+          uri: url,
+          connectionLimit: options.max ?? 4,
+          charset: "utf8mb4",
+          // Lossless reads: DECIMAL stays a string, BIGINT a string beyond 2^53 (a number below), dates text
+          // so a zero date is seen as such and an early date such as 0009-12-04 is not shifted.
+          dateStrings: true,
+          supportBigNumbers: true,
+          bigNumberStrings: false,
+          decimalNumbers: false,
+          connectTimeout: 10_000,
+        }),
+      ),
+      (p) => Effect.async<void>((resume) => p.end(() => resume(Effect.void))),
+    )
+    const query = <R>(sql: string, params?: ReadonlyArray<unknown>) =>
+      Effect.async<Array<R>, MysqlError>((resume) => {
+        pool.query(sql, params as Array<unknown> | undefined, (err, rows) =>
+          resume(err ? Effect.fail(classify(err)) : Effect.succeed(rows as Array<R>)),
+        )
+      })
+    const connection = Effect.acquireRelease(
+      Effect.async<PoolConnection, MysqlError>((resume) => {
+        pool.getConnection((err, conn) => resume(err ? Effect.fail(classify(err)) : Effect.succeed(conn)))
+      }),
+      (conn, exit) => Effect.sync(() => (exit._tag === "Failure" ? conn.destroy() : conn.release())),
+    )
+    yield* query("select 1").pipe(
+      Effect.mapError(
+        (e) => new MysqlError("connection", `cannot connect to MySQL at ${describe}: ${e.message}`, e.code),
+      ),
+    )
+    return { describe, pool, query, connection } satisfies MysqlClientShape
+  })
+
+/** The client as a layer. */
+export const layer = (options: Options): Layer.Layer<MysqlClient, MysqlError> =>
+  Layer.scoped(MysqlClient, make(options))
+
+/** The client from configuration: `url` (secret) and optional `max`. */
+export const layerConfig = (
+  config: Config.Config<{ readonly url: Redacted.Redacted<string>; readonly max?: number }>,
+) =>
+  Layer.scoped(
+    MysqlClient,
+    Effect.flatMap(config, (c) => make(c.max === undefined ? { url: c.url } : { url: c.url, max: c.max })),
+  )

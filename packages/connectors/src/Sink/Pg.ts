@@ -1,0 +1,383 @@
+import { finished } from "node:stream/promises"
+import { Entity, Sink, TargetId, type Transform } from "@schoolbridge/core"
+import { Effect, Layer } from "effect"
+import { from as copyFrom } from "pg-copy-streams"
+import { type Connection, classify, PgClient, type PgClientShape, type PgError } from "../PgClient.js"
+import * as CopyText from "./CopyText.js"
+
+const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`
+const quoteTable = (table: string) => table.split(".").map(quoteIdent).join(".")
+
+const sinkError = (
+  entity: string,
+  reason: Sink.SinkError["reason"],
+  message: string,
+  cause?: unknown,
+  seq?: number,
+) =>
+  new Sink.SinkError({
+    reason,
+    entity,
+    message,
+    ...(seq === undefined ? {} : { seq }),
+    ...(cause === undefined ? {} : { cause }),
+  })
+
+const fromPg = (entity: string, seq?: number) => (e: PgError) =>
+  sinkError(
+    entity,
+    e.reason === "transient" ? "transient" : e.reason === "connection" ? "connection" : "query",
+    e.message,
+    e,
+    seq,
+  )
+
+/** A row the database refused, by its index in the batch. */
+interface Refusal {
+  readonly index: number
+  readonly column: string | null
+  readonly rule: string
+  readonly message: string
+}
+
+/** What writing some rows did: how many went in, and which ids were inserted (merge only). */
+interface Written {
+  readonly count: number
+  readonly insertedIds: ReadonlyArray<string> | null
+}
+
+type Writer = (lines: ReadonlyArray<string>) => Promise<Written>
+
+const copyLines = async (conn: Connection, sql: string, lines: ReadonlyArray<string>): Promise<number> => {
+  const stream = conn.query(copyFrom(sql))
+  stream.end(lines.join(""))
+  await finished(stream)
+  return stream.rowCount ?? lines.length
+}
+
+/** `COPY t, line 17, column score: "abc"` → 17. */
+const copyLine = (e: PgError): number | null => {
+  const m = e.where ? /COPY [^,]+, line (\d+)/.exec(e.where) : null
+  return m ? Number(m[1]) : null
+}
+
+const refusalOf = (index: number, e: PgError): Refusal => {
+  const cause = e.cause as { column?: string; constraint?: string } | undefined
+  return {
+    index,
+    column: cause?.column ?? null,
+    rule: e.code?.startsWith("23")
+      ? `constraint${cause?.constraint ? `:${cause.constraint}` : ""}`
+      : "database_value",
+    message: e.message,
+  }
+}
+
+/**
+ * Writes the rows at `indices`; when the database refuses the set because of some rows' data,
+ * finds those rows and writes the rest. A COPY error names its line, so that row goes at once;
+ * errors without a line (foreign keys, checked at the end of the statement) are found by halving.
+ * Each try is inside a savepoint so a failure undoes only itself.
+ */
+const writeIsolating = async (
+  conn: Connection,
+  lines: ReadonlyArray<string>,
+  indices: ReadonlyArray<number>,
+  write: Writer,
+  refused: Array<Refusal>,
+  inserted: Array<string>,
+): Promise<number> => {
+  if (indices.length === 0) return 0
+  await conn.query("savepoint sb_try")
+  try {
+    const written = await write(indices.map((i) => lines[i]!))
+    await conn.query("release savepoint sb_try")
+    if (written.insertedIds) inserted.push(...written.insertedIds)
+    return written.count
+  } catch (thrown) {
+    await conn.query("rollback to savepoint sb_try")
+    await conn.query("release savepoint sb_try")
+    const e = classify(thrown)
+    if (e.reason !== "data") throw thrown
+    if (indices.length === 1) {
+      refused.push(refusalOf(indices[0]!, e))
+      return 0
+    }
+    const at = copyLine(e)
+    if (at !== null && at >= 1 && at <= indices.length) {
+      refused.push(refusalOf(indices[at - 1]!, e))
+      return writeIsolating(
+        conn,
+        lines,
+        [...indices.slice(0, at - 1), ...indices.slice(at)],
+        write,
+        refused,
+        inserted,
+      )
+    }
+    const half = Math.ceil(indices.length / 2)
+    const a = await writeIsolating(conn, lines, indices.slice(0, half), write, refused, inserted)
+    const b = await writeIsolating(conn, lines, indices.slice(half), write, refused, inserted)
+    return a + b
+  }
+}
+
+interface TargetInfo {
+  readonly table: string
+  readonly columns: string
+  readonly idColumn: string
+  readonly idIndex: number
+  readonly stage: string
+  readonly mergeSql: string
+}
+
+const targetInfo = (target: Entity.Target): TargetInfo => {
+  const idColumn = Entity.idColumn(target)
+  const columns = target.columns.map(quoteIdent).join(", ")
+  const stage = `sb_stage_${target.table.replace(/\W/g, "_")}`
+  const others = target.columns.filter((c) => c !== idColumn)
+  const onConflict =
+    target.upsert && others.length > 0
+      ? `do update set ${others.map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`).join(", ")}
+         where (${others.map((c) => `t.${quoteIdent(c)}`).join(", ")}) is distinct from (${others.map((c) => `excluded.${quoteIdent(c)}`).join(", ")})`
+      : "do nothing"
+  return {
+    table: quoteTable(target.table),
+    columns,
+    idColumn,
+    idIndex: Entity.idIndex(target),
+    stage,
+    mergeSql: `insert into ${quoteTable(target.table)} as t (${columns}) select ${columns} from ${stage}
+               on conflict (${quoteIdent(idColumn)}) ${onConflict}
+               returning t.${quoteIdent(idColumn)}::text as id, (xmax = 0) as inserted`,
+  }
+}
+
+const copyWriter =
+  (conn: Connection, info: TargetInfo): Writer =>
+  async (lines) => ({
+    count: await copyLines(conn, `copy ${info.table} (${info.columns}) from stdin`, lines),
+    insertedIds: null,
+  })
+
+const mergeWriter =
+  (conn: Connection, info: TargetInfo): Writer =>
+  async (lines) => {
+    await conn.query(
+      `create temp table if not exists ${info.stage} (like ${info.table} including defaults) on commit drop`,
+    )
+    await conn.query(`truncate ${info.stage}`)
+    await copyLines(conn, `copy ${info.stage} (${info.columns}) from stdin`, lines)
+    const res = await conn.query<{ id: string; inserted: boolean }>(info.mergeSql)
+    return { count: res.rows.length, insertedIds: res.rows.filter((r) => r.inserted).map((r) => r.id) }
+  }
+
+// jsonb refuses the NUL character, which legacy rows do contain; keep the rest of the row readable.
+const toJson = (v: unknown) => JSON.stringify(v ?? null, CopyText.jsonSafe).replace(/\\u0000/g, "\\ufffd")
+const noNul = (s: string | null) => (s === null ? null : s.replaceAll("\u0000", "\ufffd"))
+
+const ledgerRows = (batch: Sink.LoadBatch, refused: ReadonlyArray<Refusal>) => {
+  const kind: Array<string> = []
+  const key: Array<string | null> = []
+  const column: Array<string | null> = []
+  const rule: Array<string> = []
+  const message: Array<string> = []
+  const raw: Array<string | null> = []
+  const add = (k: string, sk: string | null, c: string | null, r: string, m: string, rw: string | null) => {
+    kind.push(k)
+    key.push(noNul(sk))
+    column.push(c)
+    rule.push(r)
+    message.push(noNul(m)!)
+    raw.push(rw)
+  }
+  for (const r of batch.rejected) {
+    const json = toJson(r.raw)
+    for (const reason of r.reasons) add("rejected", r.key, reason.column, reason.rule, reason.message, json)
+  }
+  for (const r of refused) {
+    add("rejected", batch.keys[r.index] ?? null, r.column, r.rule, r.message, toJson(batch.raws[r.index]))
+  }
+  for (const s of batch.skipped) add("skipped", s.key, null, "skipped", s.reason, null)
+  for (const n of batch.notes) add("note", n.key, n.column, n.rule, n.message, null)
+  return { kind, key, column, rule, message, raw }
+}
+
+/**
+ * Loads one batch in one transaction: the rows (COPY, or staging + merge where rows may exist),
+ * the rows the database refused, the batch's ledger row with its checkpoint and trace, and its
+ * rejected rows, skips and notes. If anything fails, none of it is committed.
+ */
+const loadBatch = async (
+  conn: Connection,
+  batch: Sink.LoadBatch,
+  info: TargetInfo,
+): Promise<Sink.LoadResult> => {
+  const lines = batch.rows.map(CopyText.line)
+  const all = lines.map((_, i) => i)
+  const refused: Array<Refusal> = []
+  const inserted: Array<string> = []
+  let mode = batch.mode
+  let count = 0
+  if (mode === "copy") {
+    await conn.query("savepoint sb_copy")
+    try {
+      count = await copyWriter(conn, info)(lines).then((w) => w.count)
+      await conn.query("release savepoint sb_copy")
+    } catch (thrown) {
+      await conn.query("rollback to savepoint sb_copy")
+      await conn.query("release savepoint sb_copy")
+      const e = classify(thrown)
+      if (e.reason !== "data") throw thrown
+      // Some rows are already there (loaded outside this run's ledger): merge this batch instead.
+      mode = e.code === "23505" ? "merge" : "copy"
+      count = await writeIsolating(
+        conn,
+        lines,
+        all,
+        mode === "merge" ? mergeWriter(conn, info) : copyWriter(conn, info),
+        refused,
+        inserted,
+      )
+    }
+  } else {
+    count = await writeIsolating(conn, lines, all, mergeWriter(conn, info), refused, inserted)
+  }
+
+  const refusedSet = new Set(refused.map((r) => r.index))
+  const loadedIds =
+    mode === "merge"
+      ? inserted
+      : refusedSet.size === 0
+        ? batch.rows.map((r) => String(r[info.idIndex]))
+        : batch.rows.filter((_, i) => !refusedSet.has(i)).map((r) => String(r[info.idIndex]))
+  const useRanges = mode === "copy" && batch.trace === "ranges"
+  const rejected = batch.rejected.length + refused.length
+  const alreadyThere = batch.rows.length - refused.length - count
+  const skipped = batch.skipped.length + alreadyThere
+  const loaded = count
+  const [b] = (
+    await conn.query<{ batch_id: string }>(
+      `insert into migration.batches (run_id, entity, partition_key, seq, cursor_from, cursor_to, target_table, mode,
+         id_ranges, ids, read_count, loaded_count, rejected_count, skipped_count, skipped_reason)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10::uuid[], $11, $12, $13, $14, $15)
+       returning batch_id`,
+      [
+        batch.runId,
+        batch.entity,
+        batch.partition,
+        batch.seq,
+        batch.cursorFrom === null ? null : JSON.stringify(batch.cursorFrom),
+        JSON.stringify(batch.cursorTo),
+        batch.target.table,
+        mode,
+        useRanges ? TargetId.ranges(loadedIds) : [],
+        useRanges ? [] : loadedIds,
+        batch.read,
+        loaded,
+        rejected,
+        skipped,
+        alreadyThere > 0 ? `${alreadyThere} rows already in the target, left as they were` : null,
+      ],
+    )
+  ).rows
+  const batchId = Number(b!.batch_id)
+  const l = ledgerRows(batch, refused)
+  if (l.kind.length > 0) {
+    await conn.query(
+      `insert into migration.row_errors (run_id, batch_id, entity, partition_key, kind, source_key, column_name, rule, message, raw)
+       select $1, $2, $3, $4, u.* from unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[]) as u`,
+      [
+        batch.runId,
+        batchId,
+        batch.entity,
+        batch.partition,
+        l.kind,
+        l.key,
+        l.column,
+        l.rule,
+        l.message,
+        l.raw,
+      ],
+    )
+  }
+  const refusedRows: Array<Transform.Rejected> = refused.map((r) => ({
+    key: batch.keys[r.index] ?? "",
+    reasons: [{ column: r.column, rule: r.rule, message: r.message }],
+    raw: batch.raws[r.index],
+  }))
+  return { batchId, mode, loaded, rejected, skipped, refused: refusedRows }
+}
+
+/** Builds the PostgreSQL sink over a client. */
+export const make = (db: PgClientShape): Sink.SinkShape => {
+  const infos = new Map<string, TargetInfo>()
+  return {
+    prepare: (entity, target) =>
+      Effect.gen(function* () {
+        const parts = target.table.split(".")
+        if (parts.length !== 2 || !parts.every((p) => identifier.test(p))) {
+          return yield* sinkError(
+            entity,
+            "config",
+            `target table "${target.table}" must be written schema.table`,
+          )
+        }
+        const found = yield* db
+          .query<{ column_name: string }>(
+            "select column_name from information_schema.columns where table_schema = $1 and table_name = $2",
+            parts,
+          )
+          .pipe(Effect.mapError(fromPg(entity)))
+        if (found.length === 0) {
+          return yield* sinkError(
+            entity,
+            "config",
+            `target table ${target.table} does not exist; apply the portal schema migrations first`,
+          )
+        }
+        const have = new Set(found.map((c) => c.column_name))
+        const missing = target.columns.filter((c) => !have.has(c))
+        if (missing.length > 0) {
+          return yield* sinkError(
+            entity,
+            "config",
+            `target table ${target.table} has no column ${missing.join(", ")}`,
+          )
+        }
+        const info = yield* Effect.try({
+          try: () => targetInfo(target),
+          catch: (e) => sinkError(entity, "config", (e as Error).message),
+        })
+        infos.set(entity, info)
+        const legacyColumns = have.has("legacy_source") && have.has("legacy_id")
+        const added = yield* db
+          .query(
+            `insert into migration.targets (target_table, id_column, tenant_column, legacy_columns)
+             values ($1, $2, $3, $4) on conflict (target_table) do nothing returning 1`,
+            [target.table, info.idColumn, target.tenantColumn ?? null, legacyColumns],
+          )
+          .pipe(Effect.mapError(fromPg(entity)))
+        if (added.length > 0 && legacyColumns) {
+          yield* db.query("select migration.refresh_legacy_id_map()").pipe(Effect.mapError(fromPg(entity)))
+        }
+      }),
+    load: (batch) => {
+      const info = infos.get(batch.entity)
+      if (!info)
+        return Effect.fail(sinkError(batch.entity, "config", "load before prepare", undefined, batch.seq))
+      return db
+        .transaction((conn) =>
+          Effect.tryPromise({ try: () => loadBatch(conn, batch, info), catch: classify }),
+        )
+        .pipe(Effect.mapError(fromPg(batch.entity, batch.seq)))
+    },
+  }
+}
+
+/** The sink as a layer over `PgClient`. */
+export const layer: Layer.Layer<Sink.Sink, never, PgClient> = Layer.effect(
+  Sink.Sink,
+  Effect.map(PgClient, make),
+)

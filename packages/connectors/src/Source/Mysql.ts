@@ -1,0 +1,223 @@
+import type { Readable } from "node:stream"
+import { Source, type Transform } from "@schoolbridge/core"
+import { Effect, Option, Stream } from "effect"
+import type { FieldPacket, PoolConnection } from "mysql2"
+import { classify, MysqlClient, type MysqlClientShape, type MysqlError } from "../MysqlClient.js"
+
+/** What to read. Identifiers come from configuration (never from data) and are quoted. */
+export interface Options {
+  /** `table` or `database.table`. */
+  readonly table: string
+  /** The primary key (one column): rows stream in its order and resume after its last committed value. */
+  readonly key: string
+  /** Columns to read; default all. */
+  readonly columns?: ReadonlyArray<string>
+  /** An extra SQL condition from the manifest, e.g. `deleted = 0`. */
+  readonly where?: string
+  /** One partition per value of this column (e.g. tenants in parallel). */
+  readonly tenantColumn?: string
+  /** The tenants to read, instead of every distinct value of `tenantColumn`. */
+  readonly tenants?: ReadonlyArray<string>
+}
+
+// MySQL column type codes (see the protocol's MYSQL_TYPE_*): dates and the tiny int used as a boolean.
+const dateTypes = new Set([7, 10, 12, 14])
+const TINY = 1
+
+const sourceError = (source: string, e: MysqlError) =>
+  new Source.SourceError({
+    reason: e.reason === "transient" ? "transient" : e.reason === "connection" ? "connection" : "query",
+    source,
+    message: e.message,
+    cause: e,
+  })
+
+const escapeId = (id: string) =>
+  id
+    .split(".")
+    .map((p) => `\`${p.replace(/`/g, "``")}\``)
+    .join(".")
+
+/** Column conversions decided once per query from its field metadata. */
+interface Shape {
+  readonly dates: ReadonlyArray<string>
+  readonly booleans: ReadonlyArray<string>
+}
+
+const shapeOf = (fields: ReadonlyArray<FieldPacket>): Shape => ({
+  dates: fields.filter((f) => dateTypes.has(f.columnType ?? -1)).map((f) => f.name),
+  booleans: fields.filter((f) => f.columnType === TINY && f.columnLength === 1).map((f) => f.name),
+})
+
+/**
+ * A zero date or a date with a zero month or day is not a date: it becomes null with a note, never
+ * another date. A real early date such as 0009-12-04 passes untouched.
+ */
+const fixRows = (
+  rows: Array<Record<string, unknown>>,
+  keys: ReadonlyArray<string>,
+  shape: Shape,
+  notes: Array<Transform.Note>,
+) => {
+  if (shape.dates.length === 0 && shape.booleans.length === 0) return
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!
+    for (const c of shape.dates) {
+      const v = row[c]
+      if (
+        typeof v === "string" &&
+        (v.startsWith("0000-00-00") ||
+          (v.charCodeAt(5) === 48 && v.charCodeAt(6) === 48) ||
+          (v.charCodeAt(8) === 48 && v.charCodeAt(9) === 48))
+      ) {
+        row[c] = null
+        notes.push({
+          key: keys[i]!,
+          column: c,
+          rule: "zero_date",
+          message: `${c} was ${v}, not a date; loaded as null`,
+        })
+      }
+    }
+    for (const c of shape.booleans) {
+      const v = row[c]
+      if (v === 0 || v === 1) row[c] = v === 1
+    }
+  }
+}
+
+/** Pulls up to `size` rows from an object-mode readable; null at the end. Back-pressure comes free: we only read when asked. */
+const pull = (readable: Readable, size: number): Promise<Array<Record<string, unknown>> | null> =>
+  new Promise((resolve, reject) => {
+    const out: Array<Record<string, unknown>> = []
+    const done = (value: Array<Record<string, unknown>> | null) => {
+      readable.off("readable", onReadable)
+      readable.off("end", onEnd)
+      readable.off("error", onError)
+      resolve(value)
+    }
+    const onReadable = () => {
+      while (out.length < size) {
+        const row: Record<string, unknown> | null = readable.read()
+        if (row === null) break
+        out.push(row)
+      }
+      if (out.length >= size) done(out)
+    }
+    const onEnd = () => done(out.length > 0 ? out : null)
+    const onError = (e: unknown) => {
+      readable.off("readable", onReadable)
+      readable.off("end", onEnd)
+      reject(e)
+    }
+    if (readable.readableEnded) return resolve(null)
+    readable.on("readable", onReadable)
+    readable.once("end", onEnd)
+    readable.once("error", onError)
+    onReadable()
+  })
+
+/** Builds the MySQL source. */
+export const make = (
+  options: Options,
+): Effect.Effect<Source.SourceShape<Record<string, unknown>>, Source.SourceError, MysqlClient> =>
+  Effect.map(MysqlClient, (client) => fromClient(client, options))
+
+const fromClient = (
+  client: MysqlClientShape,
+  options: Options,
+): Source.SourceShape<Record<string, unknown>> => {
+  const describe = `mysql ${options.table}`
+  const table = escapeId(options.table)
+  const key = escapeId(options.key)
+  const columns = options.columns ? options.columns.map(escapeId).join(", ") : "*"
+  const fail = (e: MysqlError) => sourceError(describe, e)
+
+  const conditions = (partition: Source.Partition, after: Source.Cursor | null) => {
+    const sql: Array<string> = []
+    const params: Array<unknown> = []
+    if (options.tenantColumn && partition.tenant !== null) {
+      sql.push(`${escapeId(options.tenantColumn)} = ?`)
+      params.push(partition.tenant)
+    }
+    if (after !== null) {
+      sql.push(`${key} > ?`)
+      params.push(after)
+    }
+    if (options.where) sql.push(`(${options.where})`)
+    return { where: sql.length > 0 ? ` where ${sql.join(" and ")}` : "", params }
+  }
+
+  const streamQuery = (conn: PoolConnection, sql: string, params: ReadonlyArray<unknown>) =>
+    Effect.sync(() => {
+      let shape: Shape = { dates: [], booleans: [] }
+      const q = conn.query(sql, params as Array<unknown>)
+      q.on("fields", (fields: Array<FieldPacket>) => {
+        shape = shapeOf(fields)
+      })
+      return { readable: q.stream({ highWaterMark: 2_000 }), shape: () => shape }
+    })
+
+  const toBatch = (
+    rows: Array<Record<string, unknown>>,
+    shape: Shape,
+  ): Source.SourceBatch<Record<string, unknown>> => {
+    const keys = rows.map((r) => String(r[options.key]))
+    const notes: Array<Transform.Note> = []
+    fixRows(rows, keys, shape, notes)
+    return { rows, keys, cursor: rows[rows.length - 1]![options.key] as Source.Cursor, rejected: [], notes }
+  }
+
+  // One streaming query `where key > after order by key`: keyset-resumable, and measured faster
+  // than keyset pages of 20k rows (15-36%) with half the memory.
+  const stream = (partition: Source.Partition, after: Source.Cursor | null, batchSize: number) =>
+    Stream.unwrapScoped(
+      Effect.gen(function* () {
+        const conn = yield* client.connection.pipe(Effect.mapError(fail))
+        const { where, params } = conditions(partition, after)
+        const { readable, shape } = yield* streamQuery(
+          conn,
+          `select ${columns} from ${table}${where} order by ${key}`,
+          params,
+        )
+        // Leaving early (interrupt, failure downstream) must not leave the query streaming into a pooled connection.
+        yield* Effect.addFinalizer(() => Effect.sync(() => readable.destroy()))
+        return Stream.repeatEffectOption(
+          Effect.tryPromise({
+            try: () => pull(readable, batchSize),
+            catch: (e) => Option.some(fail(classify(e))),
+          }).pipe(
+            Effect.flatMap((rows) =>
+              rows === null ? Effect.fail(Option.none()) : Effect.succeed(toBatch(rows, shape())),
+            ),
+          ),
+        )
+      }),
+    )
+
+  return {
+    describe,
+    partitions: options.tenantColumn
+      ? options.tenants
+        ? Effect.succeed(options.tenants.map((t) => ({ key: t, tenant: t })))
+        : client
+            .query<{ t: unknown }>(
+              `select distinct ${escapeId(options.tenantColumn)} as t from ${table} order by 1`,
+            )
+            .pipe(
+              Effect.map((rows) =>
+                rows.filter((r) => r.t !== null).map((r) => ({ key: String(r.t), tenant: String(r.t) })),
+              ),
+              Effect.mapError(fail),
+            )
+      : Effect.succeed([Source.wholeSource]),
+    estimate: (partition, after) => {
+      const { where, params } = conditions(partition, after)
+      return client.query<{ n: number }>(`select count(*) as n from ${table}${where}`, params).pipe(
+        Effect.map((rows) => Number(rows[0]?.n ?? 0)),
+        Effect.mapError(fail),
+      )
+    },
+    stream,
+  }
+}

@@ -1,0 +1,8 @@
+import type { UserConfig } from "vitest/config"
+
+/** The shared vitest config: JSON results per package, and the database check when `databases` is set. */
+export declare const config: (options: {
+  readonly name: string
+  readonly databases?: boolean
+  readonly timeoutMs?: number
+}) => UserConfig
