@@ -1,0 +1,400 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
+import { describe, expect, it } from "@effect/vitest"
+import { Source } from "@schoolbridge/core"
+import { Chunk, Effect, Either, Stream } from "effect"
+import * as CsvSource from "../../src/Source/Csv.js"
+import * as JsonSource from "../../src/Source/Json.js"
+import * as NdjsonSource from "../../src/Source/Ndjson.js"
+
+// JSON fixtures end in .txt so the linter leaves the deliberately malformed ones alone.
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/files/${name}`, import.meta.url))
+
+type Row = Record<string, unknown>
+type Shape = Source.SourceShape<Row>
+
+const batches = (source: Shape, after: Source.Cursor | null, size: number) =>
+  Stream.runCollect(source.stream(Source.wholeSource, after, size)).pipe(Effect.map(Chunk.toArray))
+
+/** Every record in file order, one batch per record, as `key` or `!key` for a rejection. */
+const records = (source: Shape) =>
+  Effect.map(batches(source, null, 1), (bs) =>
+    bs.map((b) => (b.rows.length === 1 ? b.keys[0]! : `!${b.rejected[0]!.key}`)),
+  )
+
+const check = (bs: ReadonlyArray<Source.SourceBatch<Row>>, after: number, size: number) => {
+  let cursor = after
+  for (const b of bs) {
+    const read = Source.batchSize(b)
+    expect(read).toBeGreaterThan(0)
+    expect(read).toBeLessThanOrEqual(size)
+    expect(b.keys.length).toBe(b.rows.length)
+    expect(b.cursor).toBe(cursor + read)
+    cursor = b.cursor as number
+  }
+  return cursor
+}
+
+/** Resuming after every offset, with several batch sizes, yields exactly the records after it. */
+const resumesEverywhere = (source: Shape) =>
+  Effect.gen(function* () {
+    const all = yield* records(source)
+    const whole = yield* batches(source, null, 1000)
+    const rowByKey = new Map(whole.flatMap((b) => b.rows.map((r, i) => [b.keys[i]!, r] as const)))
+    for (const size of [1, 2, 3, 1000]) {
+      for (let k = 0; k <= all.length; k++) {
+        const bs = yield* batches(source, k, size)
+        expect(check(bs, k, size)).toBe(all.length)
+        const seen = bs.flatMap((b) => [...b.keys, ...b.rejected.map((r) => `!${r.key}`)])
+        expect([...seen].sort()).toEqual(all.slice(k).sort())
+        for (const b of bs) expect(b.rows).toEqual(b.keys.map((key) => rowByKey.get(key)))
+        if (k > 0) {
+          const before = yield* batches(source, null, k)
+          expect(before[0]!.cursor).toBe(k)
+          const head = [...before[0]!.keys, ...before[0]!.rejected.map((r) => `!${r.key}`)]
+          expect([...head, ...seen].sort()).toEqual([...all].sort())
+        }
+      }
+    }
+    return all
+  })
+
+const failure = <A>(effect: Effect.Effect<A, Source.SourceError>) => Effect.flip(effect)
+
+describe("CsvSource", () => {
+  it.effect("reads quotes, embedded newlines, a BOM, Arabic and Malay text, by line number", () =>
+    Effect.gen(function* () {
+      const source = yield* CsvSource.make({ path: fixture("students.csv") })
+      const [b] = yield* batches(source, null, 100)
+      expect(b!.keys).toEqual(["2", "3", "5", "9", "12"])
+      expect(b!.cursor).toBe(7)
+      expect(b!.rows).toEqual([
+        {
+          "Student Name": "Siti Nurhaliza binti Ahmad",
+          "IC No": "010203-10-1234",
+          Class: "5 Bestari",
+          Notes: "Suka membaca, menulis",
+        },
+        {
+          "Student Name": 'Muhammad "Amin" bin Yusof',
+          "IC No": "020304-14-5678",
+          Class: "5 Cemerlang",
+          Notes: "Line one\nline two",
+        },
+        { "Student Name": "عبد الله بن عمر", "IC No": "030405-01-9012", Class: "4 Arif", Notes: "" },
+        {
+          "Student Name": "Tan Mei Ling",
+          "IC No": "060708-07-1111",
+          Class: "6 Bijak",
+          Notes: "Multi\nline\nnote",
+        },
+        { "Student Name": "Ahmad Faiz", "IC No": "070809-03-2222", Class: "3 Gigih", Notes: "ok" },
+      ])
+      expect(b!.rejected).toEqual([
+        {
+          key: "6",
+          reasons: [{ column: null, rule: "ragged_row", message: "line 6 has 3 fields, the header has 4" }],
+          raw: ["Lee Chong Wei", "040506-08-3456", "4 Arif"],
+        },
+        {
+          key: "8",
+          reasons: [{ column: null, rule: "ragged_row", message: "line 8 has 5 fields, the header has 4" }],
+          raw: ["Nurul Izzah", "050607-10-7890", "6 Bijak", "a,b", "extra"],
+        },
+      ])
+      expect(b!.notes).toEqual([])
+      expect(yield* source.partitions).toEqual([Source.wholeSource])
+      expect(yield* source.estimate(Source.wholeSource, null)).toBe(7)
+      expect(yield* source.estimate(Source.wholeSource, 5)).toBe(2)
+    }),
+  )
+
+  it.effect("resumes after every record offset with no gap and no duplicate", () =>
+    Effect.gen(function* () {
+      const source = yield* CsvSource.make({ path: fixture("students.csv") })
+      const all = yield* resumesEverywhere(source)
+      expect(all).toEqual(["2", "3", "5", "!6", "!8", "9", "12"])
+      expect(yield* batches(source, "3", 10)).toHaveLength(1)
+      expect(yield* batches(source, 50, 10)).toEqual([])
+    }),
+  )
+
+  it.effect("renames headers, keeps or drops the others, and keys rows by a column", () =>
+    Effect.gen(function* () {
+      const columns = { "Student Name": "name", "IC No": "ic" }
+      const kept = yield* CsvSource.make({ path: fixture("students.csv"), columns, keyColumn: "ic" })
+      const [k] = yield* batches(kept, null, 2)
+      expect(k!.keys).toEqual(["010203-10-1234", "020304-14-5678"])
+      expect(k!.rows[0]).toEqual({
+        name: "Siti Nurhaliza binti Ahmad",
+        ic: "010203-10-1234",
+        Class: "5 Bestari",
+        Notes: "Suka membaca, menulis",
+      })
+      const dropped = yield* CsvSource.make({
+        path: fixture("students.csv"),
+        columns,
+        unmappedColumns: "drop",
+      })
+      const [d] = yield* batches(dropped, null, 1)
+      expect(d!.rows).toEqual([{ name: "Siti Nurhaliza binti Ahmad", ic: "010203-10-1234" }])
+      // Ragged rows keep their line-number key even with a key column.
+      const all = yield* records(kept)
+      expect(all).toContain("!6")
+    }),
+  )
+
+  it.effect("reads a ; delimited CRLF file, counting a CRLF inside quotes as one line", () =>
+    Effect.gen(function* () {
+      const source = yield* CsvSource.make({ path: fixture("semicolon.csv"), delimiter: ";" })
+      const [b] = yield* batches(source, null, 10)
+      expect(b!.keys).toEqual(["2", "3", "5"])
+      expect(b!.rows).toEqual([
+        { id: "1", nama: "Aminah", kelas: "2;A" },
+        { id: "2", nama: "Zainab\r\nbinti Ali", kelas: "3B" },
+        { id: "3", nama: "محمد", kelas: "4C" },
+      ])
+      yield* resumesEverywhere(source)
+    }),
+  )
+
+  it.effect("rejects an unclosed quote at the end with its line number", () =>
+    Effect.gen(function* () {
+      const source = yield* CsvSource.make({ path: fixture("unclosed.csv") })
+      const bs = yield* batches(source, null, 10)
+      expect(bs).toHaveLength(1)
+      expect(bs[0]!.rows).toEqual([{ a: "1", b: "2" }])
+      expect(bs[0]!.cursor).toBe(2)
+      expect(bs[0]!.rejected).toHaveLength(1)
+      const [r] = bs[0]!.rejected
+      expect(r!.key).toBe("3")
+      expect(r!.reasons[0]!.rule).toBe("bad_csv")
+      expect(r!.reasons[0]!.message).toMatch(/^line 3 and after could not be read: Quote Not Closed/)
+      yield* resumesEverywhere(source)
+    }),
+  )
+
+  it.effect("reads latin1", () =>
+    Effect.gen(function* () {
+      const source = yield* CsvSource.make({ path: fixture("latin1.csv"), encoding: "latin1" })
+      const [b] = yield* batches(source, null, 10)
+      expect(b!.rows).toEqual([{ nama: "Zoë Ñúñez", bandar: "Kota Bharu" }])
+    }),
+  )
+
+  it.effect("a header with no rows gives no batches", () =>
+    Effect.gen(function* () {
+      const source = yield* CsvSource.make({ path: fixture("header-only.csv") })
+      expect(yield* batches(source, null, 10)).toEqual([])
+      expect(yield* source.estimate(Source.wholeSource, null)).toBe(0)
+    }),
+  )
+
+  it.effect("fails at make, naming the file and what to fix", () =>
+    Effect.gen(function* () {
+      const missing = yield* failure(CsvSource.make({ path: fixture("nope.csv") }))
+      expect(missing.reason).toBe("config")
+      expect(missing.message).toBe(`csv file ${fixture("nope.csv")}: not found; check the path`)
+
+      const empty = yield* failure(CsvSource.make({ path: fixture("empty.csv") }))
+      expect(empty.message).toMatch(/empty\.csv: has no header row/)
+
+      const column = yield* failure(
+        CsvSource.make({ path: fixture("students.csv"), columns: { Nama: "name" } }),
+      )
+      expect(column.reason).toBe("config")
+      expect(column.message).toMatch(
+        /the header has no column "Nama" named in `columns`; it has "Student Name"/,
+      )
+
+      const key = yield* failure(CsvSource.make({ path: fixture("students.csv"), keyColumn: "id" }))
+      expect(key.message).toMatch(/the key column "id" is not a row field/)
+
+      const delimiter = yield* failure(CsvSource.make({ path: fixture("semicolon.csv"), keyColumn: "id" }))
+      expect(delimiter.message).toMatch(/is the delimiter ";"\?/)
+
+      const dir = yield* failure(CsvSource.make({ path: fixture("") }))
+      expect(dir.message).toMatch(/is a directory/)
+    }),
+  )
+
+  it.effect("rejects cursors that are not record offsets and partitions other than *", () =>
+    Effect.gen(function* () {
+      const source = yield* CsvSource.make({ path: fixture("students.csv") })
+      const cursor = yield* failure(Stream.runDrain(source.stream(Source.wholeSource, "abc", 10)))
+      expect(cursor.message).toMatch(/cursor "abc" is not a record offset/)
+      const partition = yield* failure(Stream.runDrain(source.stream({ key: "t1", tenant: "t1" }, null, 10)))
+      expect(partition.reason).toBe("config")
+    }),
+  )
+
+  it.effect("streams a 200,000-record file in batches with flat memory", () =>
+    Effect.acquireUseRelease(
+      Effect.promise(() => mkdtemp(join(tmpdir(), "schoolbridge-csv-"))),
+      (dir) =>
+        Effect.gen(function* () {
+          const path = join(dir, "big.csv")
+          const lines = ["id,name,class,note"]
+          for (let i = 1; i <= 200_000; i++) {
+            lines.push(`${i},"Pelajar ${i}, Sekolah Kebangsaan",${i % 6} Arif,catatan yang agak panjang ${i}`)
+          }
+          yield* Effect.promise(() => writeFile(path, `${lines.join("\n")}\n`))
+          lines.length = 0
+          const source = yield* CsvSource.make({ path, keyColumn: "id" })
+          // A full collection before each sample, so the numbers are live memory, not garbage.
+          setFlagsFromString("--expose-gc")
+          const gc = runInNewContext("gc") as () => void
+          const live = () => {
+            gc()
+            return process.memoryUsage().heapUsed
+          }
+          const samples: Array<number> = []
+          let count = 0
+          let last: Source.SourceBatch<Row> | undefined
+          yield* Stream.runForEach(source.stream(Source.wholeSource, null, 5_000), (b) =>
+            Effect.sync(() => {
+              count += b.rows.length
+              last = b
+              if ((b.cursor as number) % 50_000 === 0) samples.push(live())
+            }),
+          )
+          expect(count).toBe(200_000)
+          expect(last!.cursor).toBe(200_000)
+          expect(last!.keys.at(-1)).toBe("200000")
+          // The file is ~16 MB; rows kept by mistake would grow the heap by tens of MB between samples.
+          expect(samples).toHaveLength(4)
+          expect(Math.max(...samples) - samples[0]!).toBeLessThan(8 * 1024 * 1024)
+          const estimate = yield* source.estimate(Source.wholeSource, null)
+          // Extrapolated from the first 64 KiB, whose ids are shorter than the rest.
+          expect(estimate).toBeGreaterThan(170_000)
+          expect(estimate).toBeLessThan(230_000)
+        }),
+      (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true })),
+    ),
+  )
+})
+
+describe("NdjsonSource", () => {
+  it.effect("reads objects by line, skips blank lines, rejects broken and non-object lines", () =>
+    Effect.gen(function* () {
+      const source = yield* NdjsonSource.make({ path: fixture("events.ndjson") })
+      const [b] = yield* batches(source, null, 100)
+      expect(b!.keys).toEqual(["1", "3", "6", "7"])
+      expect(b!.rows).toEqual([
+        { id: "a1", name: "Aisyah" },
+        { id: "a2", name: "عائشة" },
+        { id: "a4", name: "Farah" },
+        { name: "no id" },
+      ])
+      expect(b!.cursor).toBe(6)
+      expect(b!.rejected).toHaveLength(2)
+      expect(b!.rejected[0]!.key).toBe("4")
+      expect(b!.rejected[0]!.reasons[0]!.rule).toBe("bad_json")
+      expect(b!.rejected[0]!.reasons[0]!.message).toMatch(/^line 4 is not JSON: /)
+      expect(b!.rejected[0]!.raw).toBe('{"id":"a3", broken')
+      expect(b!.rejected[1]).toEqual({
+        key: "5",
+        reasons: [{ column: null, rule: "not_an_object", message: "line 5 holds an array, not an object" }],
+        raw: [1, 2],
+      })
+      expect(yield* source.estimate(Source.wholeSource, 2)).toBe(4)
+    }),
+  )
+
+  it.effect("keys by a field, falling back to the line number", () =>
+    Effect.gen(function* () {
+      const source = yield* NdjsonSource.make({ path: fixture("events.ndjson"), keyColumn: "id" })
+      const all = yield* resumesEverywhere(source)
+      expect(all).toEqual(["a1", "a2", "!4", "!5", "a4", "7"])
+    }),
+  )
+
+  it.effect("a missing file is a config error", () =>
+    Effect.gen(function* () {
+      const e = yield* failure(NdjsonSource.make({ path: fixture("nope.ndjson") }))
+      expect(e.reason).toBe("config")
+      expect(e.message).toMatch(/^ndjson file .*nope\.ndjson: not found/)
+    }),
+  )
+})
+
+describe("JsonSource", () => {
+  it.effect("reads array elements by index and rejects non-objects", () =>
+    Effect.gen(function* () {
+      const source = yield* JsonSource.make({ path: fixture("students.json.txt") })
+      const [b] = yield* batches(source, null, 100)
+      expect(b!.keys).toEqual(["0", "1", "3", "5"])
+      expect(b!.rows).toEqual([
+        { id: 1, name: "Hafiz", note: 'has "quotes", commas, ] and }' },
+        { id: 2, name: "نور", tags: ["a", { b: [1] }] },
+        { id: 4, name: "Lim" },
+        { id: 6, name: "Raju" },
+      ])
+      expect(b!.rejected).toEqual([
+        {
+          key: "2",
+          reasons: [{ column: null, rule: "not_an_object", message: "element 2 is a number, not an object" }],
+          raw: 42,
+        },
+        {
+          key: "4",
+          reasons: [{ column: null, rule: "not_an_object", message: "element 4 is null, not an object" }],
+          raw: null,
+        },
+      ])
+      expect(b!.cursor).toBe(6)
+      expect(yield* source.estimate(Source.wholeSource, null)).toBe(6)
+    }),
+  )
+
+  it.effect("resumes after every offset; keys by a field", () =>
+    Effect.gen(function* () {
+      const source = yield* JsonSource.make({ path: fixture("students.json.txt"), keyColumn: "id" })
+      expect(yield* resumesEverywhere(source)).toEqual(["1", "2", "!2", "4", "!4", "6"])
+    }),
+  )
+
+  it.effect("rejects the cut-off end of a truncated file", () =>
+    Effect.gen(function* () {
+      const source = yield* JsonSource.make({ path: fixture("truncated.json.txt") })
+      const [b] = yield* batches(source, null, 100)
+      expect(b!.rows).toEqual([{ id: 1 }, { id: 2 }])
+      expect(b!.rejected).toHaveLength(1)
+      expect(b!.rejected[0]!.key).toBe("2")
+      expect(b!.rejected[0]!.reasons[0]!.rule).toBe("bad_json")
+      expect(b!.rejected[0]!.reasons[0]!.message).toMatch(/ends before the array is closed, at element 2/)
+      yield* resumesEverywhere(source)
+    }),
+  )
+
+  it.effect("handles an element split across read chunks", () =>
+    Effect.acquireUseRelease(
+      Effect.promise(() => mkdtemp(join(tmpdir(), "schoolbridge-json-"))),
+      (dir) =>
+        Effect.gen(function* () {
+          const path = join(dir, "wide.json")
+          const rows = Array.from({ length: 40 }, (_, i) => ({ id: i, note: `${"ث".repeat(3000 + i)},]}"` }))
+          yield* Effect.promise(() => writeFile(path, JSON.stringify(rows)))
+          const source = yield* JsonSource.make({ path })
+          const bs = yield* batches(source, null, 7)
+          expect(bs.flatMap((b) => b.rows)).toEqual(rows)
+          expect(bs.at(-1)!.cursor).toBe(40)
+        }),
+      (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true })),
+    ),
+  )
+
+  it.effect("a file that is not an array fails at make", () =>
+    Effect.gen(function* () {
+      const e = yield* failure(JsonSource.make({ path: fixture("object.json.txt") }))
+      expect(e.reason).toBe("config")
+      expect(e.message).toMatch(/object\.json\.txt: is not a JSON array: it starts with "\{/)
+      const missing = yield* Effect.either(JsonSource.make({ path: fixture("nope.json") }))
+      expect(Either.isLeft(missing)).toBe(true)
+    }),
+  )
+})
