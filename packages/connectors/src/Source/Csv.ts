@@ -88,8 +88,9 @@ class Decoder implements RecordFile.Decoder<Row> {
     })
   }
 
-  get header(): ReadonlyArray<string> | null {
-    return this.plan?.header ?? null
+  /** The plan made from the header, once the header has been read. */
+  get planned(): Plan | null {
+    return this.plan
   }
 
   /** True once the header is known or the file turned out unreadable. */
@@ -160,7 +161,7 @@ class Decoder implements RecordFile.Decoder<Row> {
 const otherDelimiters = [";", "\t", "|", ","]
 
 /** Works out the plan from the header, or says what to fix in the options. */
-const planFor = (spec: RecordFile.Spec<Row>, options: Options, header: ReadonlyArray<string>): Plan => {
+const planFor = (spec: RecordFile.Named, options: Options, header: ReadonlyArray<string>): Plan => {
   const fail = (message: string): never => {
     const delimiter = options.delimiter ?? ","
     const hint =
@@ -214,25 +215,21 @@ const planFor = (spec: RecordFile.Spec<Row>, options: Options, header: ReadonlyA
  */
 export const make = (options: Options): Effect.Effect<Source.SourceShape<Row>, Source.SourceError> =>
   Effect.gen(function* () {
-    const probeSpec: RecordFile.Spec<Row> = {
-      format,
-      path: options.path,
-      decoder: () => new Decoder(options, (header) => planFor(probeSpec, options, header)),
-    }
-    yield* RecordFile.check(probeSpec)
-    const first = new Decoder(options, (header) => planFor(probeSpec, options, header))
-    const { entries } = yield* RecordFile.probe(probeSpec, first, () => first.settled)
-    if (first.header === null) {
+    const named: RecordFile.Named = { format, path: options.path }
+    yield* RecordFile.check(named)
+    const first = new Decoder(options, (header) => planFor(named, options, header))
+    const { entries } = yield* RecordFile.probe(named, first, () => first.settled)
+    const plan = first.planned
+    if (plan === null) {
       const bad = entries.find((e) => e._tag === "Rejected")
       return yield* RecordFile.error(
-        probeSpec,
+        named,
         "config",
         bad?._tag === "Rejected"
           ? `the header row cannot be read: ${bad.rejected.reasons[0]?.message}`
           : "has no header row (the file is empty)",
       )
     }
-    const plan = planFor(probeSpec, options, first.header)
     const spec: RecordFile.Spec<Row> = {
       format,
       path: options.path,
@@ -241,7 +238,7 @@ export const make = (options: Options): Effect.Effect<Source.SourceShape<Row>, S
           const same = header.length === plan.header.length && header.every((h, i) => h === plan.header[i])
           if (!same) {
             throw RecordFile.error(
-              probeSpec,
+              named,
               "config",
               "the header changed since the source was made; start again with the new file",
             )

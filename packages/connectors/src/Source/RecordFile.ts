@@ -102,7 +102,7 @@ export const check = (spec: Named): Effect.Effect<number, Source.SourceError> =>
  * seen and whether the whole file was read. For checks at `make` time and for estimates.
  */
 export const probe = <Row>(
-  spec: Spec<Row>,
+  spec: Named,
   decoder: Decoder<Row>,
   enough: (entries: ReadonlyArray<Entry<Row>>) => boolean,
   maxBytes = Number.POSITIVE_INFINITY,

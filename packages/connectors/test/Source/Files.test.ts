@@ -371,7 +371,7 @@ describe("JsonSource", () => {
     }),
   )
 
-  it.effect("handles an element split across read chunks", () =>
+  it.effect("handles elements split across read chunks and malformed elements", () =>
     Effect.acquireUseRelease(
       Effect.promise(() => mkdtemp(join(tmpdir(), "schoolbridge-json-"))),
       (dir) =>
@@ -383,6 +383,18 @@ describe("JsonSource", () => {
           const bs = yield* batches(source, null, 7)
           expect(bs.flatMap((b) => b.rows)).toEqual(rows)
           expect(bs.at(-1)!.cursor).toBe(40)
+
+          // A malformed element is rejected alone; the elements after it are still read.
+          const bad = join(dir, "bad.json")
+          yield* Effect.promise(() => writeFile(bad, '[{"a":1}, {a:2}, , {"a":"x,]"}]'))
+          const [b] = yield* batches(yield* JsonSource.make({ path: bad }), null, 10)
+          expect(b!.keys).toEqual(["0", "3"])
+          expect(b!.rows).toEqual([{ a: 1 }, { a: "x,]" }])
+          expect(b!.rejected.map((r) => [r.key, r.reasons[0]!.rule, r.raw])).toEqual([
+            ["1", "bad_json", "{a:2}"],
+            ["2", "bad_json", ""],
+          ])
+          expect(b!.rejected[1]!.reasons[0]!.message).toBe("element 2 is not JSON: it is empty")
         }),
       (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true })),
     ),
