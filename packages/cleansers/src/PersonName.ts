@@ -1,0 +1,205 @@
+import * as Cleaned from "./Cleaned.js"
+import * as Text from "./Text.js"
+
+/** Options for `PersonName.clean`. */
+export interface Options extends Cleaned.BaseOptions {
+  /** Write abbreviated particles in full (`bt` → `binti`, `b.` → `bin`). Default false. */
+  readonly expandParticles?: boolean | undefined
+}
+
+/**
+ * Connecting words written in lower case when they are not the first word: Malay
+ * patronymics (`bin`, `binti` and their abbreviations), Indian (`a/l`, `a/p`, `s/o`,
+ * `d/o`), Iban (`anak`), royal (`ibni`) and European (`van`, `de`) particles.
+ */
+const particles: ReadonlyMap<string, string> = new Map(
+  [
+    "bin",
+    "bn",
+    "bn.",
+    "b.",
+    "binti",
+    "binte",
+    "bte",
+    "bte.",
+    "bt",
+    "bt.",
+    "bint",
+    "a/l",
+    "a/p",
+    "s/o",
+    "d/o",
+    "anak",
+    "ak",
+    "ak.",
+    "ibni",
+    "ibnu",
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "da",
+    "das",
+    "dos",
+    "di",
+    "du",
+    "del",
+    "della",
+    "la",
+    "le",
+  ].map((p) => [p, p] as const),
+)
+
+/** Abbreviations `expandParticles` writes out. */
+const expansions: Readonly<Record<string, string>> = {
+  bn: "bin",
+  "bn.": "bin",
+  "b.": "bin",
+  bt: "binti",
+  "bt.": "binti",
+  bte: "binti",
+  "bte.": "binti",
+  ak: "anak",
+  "ak.": "anak",
+}
+
+const romanNumerals: ReadonlySet<string> = new Set(["ii", "iii", "iv", "vi", "vii", "viii", "ix"])
+// "Mac" starts many names that are not Scottish patronymics; these keep one capital.
+const macExceptions: ReadonlySet<string> = new Set([
+  "mace",
+  "macedo",
+  "macey",
+  "macha",
+  "machado",
+  "machel",
+  "machin",
+  "macias",
+  "macio",
+  "mack",
+  "mackie",
+  "macon",
+])
+const arabicArticle = /^(al|el)-(.+)$/u
+const slashParticle = /(^|\s)([adsADS])\s*\/\s*([lopLOP])(?=\s|$)/gu
+const latin = /\p{Script=Latin}/u
+const digits = /\p{Nd}/u
+const letter = /\p{L}/u
+
+const capitalize = (word: string): string => {
+  const first = word.codePointAt(0)
+  if (first === undefined) return word
+  const head = String.fromCodePoint(first)
+  return head.toUpperCase() + word.slice(head.length)
+}
+
+// Capitals go after the start, a hyphen, a dot or a bracket; after an apostrophe only in
+// O'/D' names (O'Brien, D'Cruz), since Malay names like Nur'ain keep it lower case.
+const titleWord = (word: string): string => {
+  const lower = word.toLowerCase()
+  const apostrophe = /^([od])['’](\p{L}.*)$/u.exec(lower)
+  if (apostrophe !== null) return `${apostrophe[1]!.toUpperCase()}'${titleWord(apostrophe[2]!)}`
+  const pieces = lower.split(/([-.(])/u)
+  return pieces
+    .map((piece) => {
+      if (piece.startsWith("mc") && piece.length > 3) return `Mc${capitalize(piece.slice(2))}`
+      if (piece.startsWith("mac") && piece.length > 5 && !macExceptions.has(piece))
+        return `Mac${capitalize(piece.slice(3))}`
+      return capitalize(piece)
+    })
+    .join("")
+}
+
+const recaseToken = (token: string, index: number, expand: boolean): string => {
+  if (!latin.test(token)) return token
+  const lower = token.toLowerCase()
+  if (index > 0) {
+    const particle = particles.get(lower)
+    if (particle !== undefined) return expand ? (expansions[particle] ?? particle) : particle
+    if (romanNumerals.has(lower)) return lower.toUpperCase()
+  }
+  const article = arabicArticle.exec(lower)
+  if (article !== null)
+    return `${index === 0 ? capitalize(article[1]!) : article[1]}-${titleWord(article[2]!)}`
+  return titleWord(lower)
+}
+
+const caseOf = (text: string): "upper" | "lower" | "mixed" | "none" => {
+  let upper = false
+  let lower = false
+  for (const c of text) {
+    const u = c.toUpperCase()
+    const l = c.toLowerCase()
+    if (u === l) continue
+    if (c === u) upper = true
+    else if (c === l) lower = true
+    if (upper && lower) return "mixed"
+  }
+  return upper ? "upper" : lower ? "lower" : "none"
+}
+
+/**
+ * Cleans a person's name: whitespace, NFC and mojibake always; capitalization only when
+ * the whole name is in one case, following Malay, Arabic-derived, Indian and Celtic rules.
+ */
+export const clean = (input: unknown, options?: Options): Cleaned.Cleaned<string | null> => {
+  const read = Cleaned.readText(input, options)
+  if (read._tag !== "Text") return read.result
+  const original = read.text
+  const normalized = Text.normalize(original)
+  const changes = [...normalized.changes]
+  let name = normalized.value
+  if (name.length === 0) return Cleaned.missing(original, options)
+  if (digits.test(name)) return Cleaned.invalid(original, "contains digits")
+  if (!letter.test(name)) return Cleaned.invalid(original, "contains no letters")
+  const joined = name.replace(slashParticle, (_m, space: string, a: string, b: string) => `${space}${a}/${b}`)
+  if (joined !== name) {
+    changes.push("removed spaces around the slash in a/l, a/p, s/o or d/o")
+    name = joined
+  }
+  const expand = options?.expandParticles === true
+  const casing = caseOf(name)
+  if (casing === "upper" || casing === "lower") {
+    const recased = name
+      .split(" ")
+      .map((token, i) => recaseToken(token, i, expand))
+      .join(" ")
+    if (recased !== name) {
+      changes.push(`capitalized the name (it was all ${casing} case)`)
+      name = recased
+    }
+  } else if (expand) {
+    const expanded = name
+      .split(" ")
+      .map((token, i) => (i > 0 ? (expansions[token.toLowerCase()] ?? token) : token))
+      .join(" ")
+    if (expanded !== name) name = expanded
+  }
+  if (expand && name !== normalized.value && changes.every((c) => !c.startsWith("capitalized"))) {
+    changes.push("wrote abbreviated particles in full")
+  } else if (
+    expand &&
+    /\b(?:bin|binti|anak)\b/u.test(name) &&
+    changes.some((c) => c.startsWith("capitalized"))
+  ) {
+    const before = original.toLowerCase().split(/\s+/u)
+    if (before.some((t) => expansions[t] !== undefined)) changes.push("wrote abbreviated particles in full")
+  }
+  return Cleaned.result(name, original, changes)
+}
+
+/** True for a name `clean` returns unchanged. */
+export const isValid = (value: unknown): value is string =>
+  typeof value === "string" && clean(value)._tag === "Valid"
+
+/** Effect Schema: decodes any input through `clean`. */
+export const schemaWith = (options?: Options) =>
+  Cleaned.schema<string>({
+    identifier: "PersonName",
+    clean: (input) => clean(input, options),
+    is: isValid,
+    format: (value) => value,
+  })
+
+/** Effect Schema with the default options. */
+export const schema = schemaWith()

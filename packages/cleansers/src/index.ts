@@ -1,0 +1,8 @@
+export * as Cleaned from "./Cleaned.js"
+export * as CodeMap from "./CodeMap.js"
+export * as DateInput from "./DateInput.js"
+export * as Email from "./Email.js"
+export * as MyKad from "./MyKad.js"
+export * as PersonName from "./PersonName.js"
+export * as Phone from "./Phone.js"
+export * as Text from "./Text.js"
