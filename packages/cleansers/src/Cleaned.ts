@@ -109,7 +109,8 @@ export interface SchemaSpec<A> {
   readonly identifier: string
   readonly clean: (input: unknown) => Cleaned<A | null>
   readonly is: (u: unknown) => u is A
-  readonly format: (a: A) => string
+  /** The encoded form of a value (canonical text, or the parts object for addresses). */
+  readonly format: (a: A) => unknown
 }
 
 /**

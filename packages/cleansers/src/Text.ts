@@ -102,8 +102,7 @@ const dropJoiners = (text: string): string =>
     return keeps(before) && keeps(after) ? joiner : ""
   })
 
-/** The repaired text with the list of changes made; the shared core of the text-like cleansers. */
-export const normalize = (
+const normalizeOnce = (
   input: string,
   multiline = false,
 ): { readonly value: string; readonly changes: ReadonlyArray<string> } => {
@@ -132,6 +131,22 @@ export const normalize = (
   if (spaced !== nfc) changes.push(multiline ? "normalized spaces and line breaks" : "normalized whitespace")
   if (trimmed !== spaced) changes.push("trimmed surrounding whitespace")
   return { value: trimmed, changes }
+}
+
+/** The repaired text with the list of changes made; the shared core of the text-like cleansers. */
+export const normalize = (
+  input: string,
+  multiline = false,
+): { readonly value: string; readonly changes: ReadonlyArray<string> } => {
+  let result = normalizeOnce(input, multiline)
+  // One step can expose work for another (a stray space in front of a misread sequence
+  // hides it from the repair until trimmed), so repeat until nothing changes.
+  for (let pass = 0; pass < 3 && result.changes.length > 0; pass++) {
+    const again = normalizeOnce(result.value, multiline)
+    if (again.changes.length === 0) break
+    result = { value: again.value, changes: [...new Set([...result.changes, ...again.changes])] }
+  }
+  return result
 }
 
 /** Cleans free text: control and zero-width characters, mojibake, NFC, whitespace. */

@@ -1,8 +1,13 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import * as BloodType from "../src/BloodType.js"
 import type { Cleaned } from "../src/Cleaned.js"
+import * as Country from "../src/Country.js"
 import * as DateInput from "../src/DateInput.js"
 import * as Email from "../src/Email.js"
+import * as Gender from "../src/Gender.js"
+import * as MalaysianAddress from "../src/MalaysianAddress.js"
+import * as Money from "../src/Money.js"
 import * as MyKad from "../src/MyKad.js"
 import * as PersonName from "../src/PersonName.js"
 import * as Phone from "../src/Phone.js"
@@ -164,6 +169,70 @@ const laws: ReadonlyArray<Law<any>> = [
         { minLength: 1, maxLength: 6 },
       )
       .map((parts) => parts.join(" ")),
+  },
+  {
+    name: "Money",
+    clean: (i) => Money.clean(i),
+    isValid: Money.isValid,
+    reinput: (v: string) => v,
+    plausible: fc
+      .tuple(
+        fc.constantFrom("", "RM ", "-", "(", "USD"),
+        fc.string({ unit: fc.constantFrom(..."0123456789,."), minLength: 1, maxLength: 12 }),
+      )
+      .map(([a, b]) => a + b + (a === "(" ? ")" : "")),
+  },
+  {
+    name: "BloodType",
+    clean: (i) => BloodType.clean(i),
+    isValid: BloodType.isValid,
+    reinput: (v: string) => v,
+    plausible: fc
+      .tuple(
+        fc.constantFrom("A", "b", "AB", "o", "0", "C"),
+        fc.constantFrom("+", " POS", "-ve", " negative", "", "?"),
+      )
+      .map(([a, b]) => a + b),
+  },
+  {
+    name: "Gender",
+    clean: (i) => Gender.clean(i),
+    isValid: Gender.isValid,
+    reinput: (v: string) => v,
+    plausible: fc.constantFrom("M", "f", "Lelaki", "P", "other", "U", "x", "?"),
+  },
+  {
+    name: "Country",
+    clean: (i) => Country.clean(i),
+    isValid: Country.isValid,
+    reinput: (v: string) => v,
+    plausible: fc.constantFrom(
+      "my",
+      "MYS",
+      "Malaysian",
+      "Singapura",
+      "Korea",
+      "U.S.A.",
+      "zz",
+      "Côte d’Ivoire",
+      "Brunei",
+    ),
+  },
+  {
+    name: "MalaysianAddress",
+    clean: (i) => MalaysianAddress.clean(i),
+    isValid: MalaysianAddress.isValid,
+    reinput: (v: MalaysianAddress.Address) => v,
+    plausible: fc
+      .record({
+        line1: fc.oneof(anyText, fc.constant(null)),
+        line3: fc.oneof(anyText, fc.constant(undefined)),
+        city: fc.constantFrom("50450 KUALA LUMPUR", "Ipoh", null),
+        state: fc.constantFrom("KL", "Penang", "Johor", "Gotham", null),
+        postcode: fc.oneof(digits(4, 6), fc.constant(null)),
+        country: fc.constantFrom("MY", "Malaysia", "SG", null),
+      })
+      .map((r) => r as unknown as string),
   },
 ]
 
