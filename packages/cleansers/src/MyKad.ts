@@ -103,7 +103,13 @@ const ageAt = (birth: string, reference: string): number => {
   return reference.slice(5) < birth.slice(5) ? years - 1 : years
 }
 
-const currentDate = (): string => new Date().toISOString().slice(0, 10)
+// Read the clock at most once a minute: the date part is all that matters here.
+let clock = { minute: -1, date: "" }
+const currentDate = (): string => {
+  const minute = Math.floor(Date.now() / 60000)
+  if (clock.minute !== minute) clock = { minute, date: new Date(minute * 60000).toISOString().slice(0, 10) }
+  return clock.date
+}
 
 const decode = (
   digits: string,

@@ -1,4 +1,5 @@
 import * as Cleaned from "./Cleaned.js"
+import * as Memo from "./Memo.js"
 import * as Text from "./Text.js"
 
 /** Options for `PersonName.clean`. */
@@ -145,7 +146,18 @@ const caseOf = (text: string): "upper" | "lower" | "mixed" | "none" => {
 export const clean = (input: unknown, options?: Options): Cleaned.Cleaned<string | null> => {
   const read = Cleaned.readText(input, options)
   if (read._tag !== "Text") return read.result
-  const original = read.text
+  const key = (options?.expandParticles === true ? "1" : "0") + read.text
+  const hit = memo.get(key)
+  if (hit !== undefined) return hit
+  const cleaned = cleanText(read.text, options)
+  memo.set(key, cleaned)
+  return cleaned
+}
+
+// Names repeat across a school's tables (every enrolment, invoice and attendance row).
+const memo = Memo.make<Cleaned.Cleaned<string | null>>(20_000)
+
+const cleanText = (original: string, options: Options | undefined): Cleaned.Cleaned<string | null> => {
   const normalized = Text.normalize(original)
   const changes = [...normalized.changes]
   let name = normalized.value
