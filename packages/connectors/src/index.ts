@@ -1,16 +1,17 @@
 /** A pg connection pool (or one pinned transaction, for dry runs) as an Effect service. */
+
+/** A MySQL/MariaDB pool that reads losslessly (DECIMAL, BIGINT, dates as text). */
+export * as MysqlClient from "./MysqlClient.js"
 export * as PgClient from "./PgClient.js"
 /** The migration ledger in PostgreSQL: checkpoints, row ledger, id map, rollback. */
 export * as PgLedger from "./PgLedger.js"
 /** The PostgreSQL sink: COPY or staging + merge, row isolation, checkpoint in the same transaction. */
 export * as PgSink from "./Sink/Pg.js"
-/** A MySQL/MariaDB pool that reads losslessly (DECIMAL, BIGINT, dates as text). */
-export * as MysqlClient from "./MysqlClient.js"
-/** MySQL/MariaDB source: one keyset-ordered streaming query per partition. */
-export * as MysqlSource from "./Source/Mysql.js"
 /** CSV files, resumable by record offset. */
 export * as CsvSource from "./Source/Csv.js"
-/** NDJSON files, resumable by record offset. */
-export * as NdjsonSource from "./Source/Ndjson.js"
 /** JSON array files, resumable by record offset. */
 export * as JsonSource from "./Source/Json.js"
+/** MySQL/MariaDB source: one keyset-ordered streaming query per partition. */
+export * as MysqlSource from "./Source/Mysql.js"
+/** NDJSON files, resumable by record offset. */
+export * as NdjsonSource from "./Source/Ndjson.js"

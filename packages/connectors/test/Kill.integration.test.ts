@@ -46,6 +46,11 @@ it("a: a run killed with SIGKILL part-way resumes with no duplicate and no gap",
   const partial = await loadedScoreIds(dbs.pgPool)
   expect(partial.length).toBeGreaterThan(0)
   expect(partial.length).toBeLessThan(expectedLoaded(N).length)
+  // Two batches load at once but commit in order: what survived the kill is a prefix, 1..n, per partition.
+  const seqs = await dbs.pgPool.query(
+    "select partition_key, array_agg(seq order by seq) as seqs from migration.batches where entity = 'scores' group by 1",
+  )
+  for (const r of seqs.rows) expect(r.seqs).toEqual(r.seqs.map((_: number, i: number) => i + 1))
   const run = (await dbs.pgPool.query("select run_id, status from migration.runs")).rows[0]
   // Killed processes record nothing: the run still says running, and its checkpoints say where to go on.
   expect(run.status).toBe("running")

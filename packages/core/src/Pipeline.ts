@@ -1,4 +1,4 @@
-import { Cause, Data, Effect, Exit, Stream } from "effect"
+import { Cause, Data, Deferred, Effect, Exit, Stream } from "effect"
 import { CheckpointStore, type LedgerError } from "./CheckpointStore.js"
 import { dependencyOrder, type Entity, idIndex } from "./Entity.js"
 import * as Progress from "./Progress.js"
@@ -61,8 +61,13 @@ export interface Options {
   readonly concurrency?: number
   /** Restricts the partitions to these tenants. */
   readonly tenants?: ReadonlyArray<string>
-  /** Batches read and transformed ahead of the one being loaded. Default 2. */
+  /** Batches read and transformed ahead of the ones being loaded. Default 2. */
   readonly readAhead?: number
+  /**
+   * Batches of one partition loading at once, each on its own connection; they still commit in
+   * order. Two keep the database busy while the next batch is prepared. Default 2; 1 in a dry run.
+   */
+  readonly loadsInFlight?: number
   readonly dryRun?: boolean
   readonly retry?: Retry.Policy
   /** Rejected rows kept in the summary (the ledger keeps all, except in a dry run). Default 20. */
@@ -189,60 +194,74 @@ export const runEntity = (
       Effect.gen(function* () {
         const point = yield* store.resumePoint(options.runId, entity.name, partition.key)
         const mode: LoadMode = point.rowsMayExist ? "merge" : "copy"
-        let seq = point.nextSeq - 1
-        let cursor: Cursor | null = point.cursor
         yield* Effect.logDebug("partition start").pipe(
-          Effect.annotateLogs({ entity: entity.name, partition: partition.key, mode, after: cursor }),
+          Effect.annotateLogs({ entity: entity.name, partition: partition.key, mode, after: point.cursor }),
         )
-        yield* source.stream(partition, cursor, batchSize).pipe(
+        // Each batch may commit only after the one before it: checkpoints then always form a prefix,
+        // however many batches are loading at once.
+        let previous = yield* Deferred.make<void, SinkError>()
+        yield* Deferred.succeed(previous, undefined)
+        const numbered = { seq: point.nextSeq - 1, cursor: point.cursor }
+        yield* source.stream(partition, point.cursor, batchSize).pipe(
           Stream.mapError(fromSource(entity.name, partition.key)),
-          Stream.map((batch) => transformBatch(entity, partition, batch, makeId)),
+          Stream.map((batch) => {
+            const t = transformBatch(entity, partition, batch, makeId)
+            const seq = ++numbered.seq
+            const cursorFrom = numbered.cursor
+            numbered.cursor = batch.cursor
+            if (!sink.encode) return { ...t, seq, cursorFrom, encoded: undefined }
+            const encoded = sink.encode(entity.target, t.result.ok)
+            // The encoded form carries the rows now; let the tuples go before they age in the heap.
+            t.result.ok.length = 0
+            return { ...t, seq, cursorFrom, encoded }
+          }),
           Stream.buffer({ capacity: Math.max(1, options.readAhead ?? 2) }),
-          Stream.runForEach(({ batch, result }) => {
-            const read = batch.rows.length + batch.rejected.length
-            const load = sink.load({
-              runId: options.runId,
-              entity: entity.name,
-              target: entity.target,
-              partition: partition.key,
-              seq: seq + 1,
-              cursorFrom: cursor,
-              cursorTo: batch.cursor,
-              mode,
-              trace: entity.ids === "ordered" ? "ranges" : "ids",
-              read,
-              rows: result.ok,
-              keys: result.okKeys,
-              raws: result.okRaw,
-              rejected: result.rejected,
-              skipped: result.skipped,
-              notes: result.notes,
-            })
-            return Retry.transient(load, retry).pipe(
-              // A batch commits whole or not at all: never interrupt it half way.
-              Effect.uninterruptible,
-              Effect.mapError((e: SinkError) =>
-                failure(
-                  "sink",
-                  { entity: entity.name, partition: partition.key, seq: seq + 1, after: cursor },
-                  e.message,
-                  e,
-                ),
-              ),
-              Effect.flatMap((loaded) => {
-                seq += 1
-                cursor = batch.cursor
-                tracker.add({
-                  read,
-                  loaded: loaded.loaded,
-                  rejected: loaded.rejected,
-                  skipped: loaded.skipped,
-                })
-                for (const r of result.rejected) if (sample.length < sampleSize) sample.push(r)
-                for (const r of loaded.refused) if (sample.length < sampleSize) sample.push(r)
-                return options.onProgress ? options.onProgress(tracker.event(partition.key)) : Effect.void
-              }),
-            )
+          Stream.mapEffect((t) =>
+            Effect.map(Deferred.make<void, SinkError>(), (committed) => {
+              const after = previous
+              previous = committed
+              return { ...t, after, committed }
+            }),
+          ),
+          Stream.mapEffect(
+            ({ batch, result, encoded, seq, cursorFrom, after, committed }) => {
+              const read = batch.rows.length + batch.rejected.length
+              const at = { entity: entity.name, partition: partition.key, seq, after: cursorFrom }
+              const load = sink.load({
+                runId: options.runId,
+                entity: entity.name,
+                target: entity.target,
+                partition: partition.key,
+                seq,
+                cursorFrom,
+                cursorTo: batch.cursor,
+                mode,
+                trace: entity.ids === "ordered" ? "ranges" : "ids",
+                read,
+                rows: result.ok,
+                keys: result.okKeys,
+                raws: result.okRaw,
+                rejected: result.rejected,
+                skipped: result.skipped,
+                notes: result.notes,
+                encoded,
+                commitAfter: Deferred.await(after),
+              })
+              return Retry.transient(load, retry).pipe(
+                // A batch commits whole or not at all: never interrupt it half way.
+                Effect.uninterruptible,
+                Effect.onExit((exit) => Deferred.done(committed, Exit.asVoid(exit))),
+                Effect.mapError((e: SinkError) => failure("sink", at, e.message, e)),
+                Effect.map((loaded) => ({ read, loaded, rejected: result.rejected })),
+              )
+            },
+            { concurrency: options.dryRun ? 1 : Math.max(1, options.loadsInFlight ?? 2) },
+          ),
+          Stream.runForEach(({ read, loaded, rejected }) => {
+            tracker.add({ read, loaded: loaded.loaded, rejected: loaded.rejected, skipped: loaded.skipped })
+            for (const r of rejected) if (sample.length < sampleSize) sample.push(r)
+            for (const r of loaded.refused) if (sample.length < sampleSize) sample.push(r)
+            return options.onProgress ? options.onProgress(tracker.event(partition.key)) : Effect.void
           }),
         )
       }).pipe(

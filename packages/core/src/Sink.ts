@@ -22,12 +22,20 @@ export interface LoadBatch {
   /** How to find the rows again for rollback: `ranges` of ordered ids, or the `ids` themselves. */
   readonly trace: "ranges" | "ids"
   readonly read: number
+  /** The rows to load, in the target's column order; empty when `encoded` carries them. */
   readonly rows: ReadonlyArray<Row>
   readonly keys: ReadonlyArray<string>
   readonly raws: ReadonlyArray<unknown>
   readonly rejected: ReadonlyArray<Rejected>
   readonly skipped: ReadonlyArray<Skipped>
   readonly notes: ReadonlyArray<Note>
+  /** The rows already in the sink's wire format, from `SinkShape.encode`, when the sink has one. */
+  readonly encoded?: unknown
+  /**
+   * Awaited just before the commit: the previous batch's commit. If it fails, this batch must not
+   * commit either (the checkpoints would have a gap), so the load fails and rolls back.
+   */
+  readonly commitAfter?: Effect.Effect<void, SinkError>
 }
 
 /** What a committed batch did. `rejected` includes rows the database refused. */
@@ -54,6 +62,11 @@ export class SinkError extends Data.TaggedError("SinkError")<{
 export interface SinkShape {
   /** Checks the target table exists with the declared columns and registers it for the legacy-id map. */
   readonly prepare: (entity: string, target: Target) => Effect.Effect<void, SinkError>
+  /**
+   * Turns rows into the sink's wire format. The engine calls it while the previous batch is still
+   * loading, so encoding overlaps the database's work instead of adding to it. Pure and synchronous.
+   */
+  readonly encode?: (target: Target, rows: ReadonlyArray<Row>) => unknown
   readonly load: (batch: LoadBatch) => Effect.Effect<LoadResult, SinkError>
 }
 

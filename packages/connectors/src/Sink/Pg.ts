@@ -47,13 +47,31 @@ interface Written {
   readonly insertedIds: ReadonlyArray<string> | null
 }
 
-type Writer = (lines: ReadonlyArray<string>) => Promise<Written>
+type Writer = (bytes: Buffer) => Promise<Written>
 
-const copyLines = async (conn: Connection, sql: string, lines: ReadonlyArray<string>): Promise<number> => {
+/** A batch's rows as COPY text, with their ids (for the batch's trace). */
+class Encoded {
+  constructor(
+    readonly block: CopyText.Block,
+    readonly ids: ReadonlyArray<string>,
+  ) {}
+  get count(): number {
+    return this.ids.length
+  }
+}
+
+const encode = (target: Entity.Target, rows: ReadonlyArray<Transform.Row>): Encoded => {
+  const idIndex = Entity.idIndex(target)
+  const ids = new Array<string>(rows.length)
+  for (let i = 0; i < rows.length; i++) ids[i] = String(rows[i]![idIndex])
+  return new Encoded(CopyText.block(rows), ids)
+}
+
+const copyBytes = async (conn: Connection, sql: string, bytes: Buffer): Promise<number> => {
   const stream = conn.query(copyFrom(sql))
-  stream.end(lines.join(""))
+  stream.end(bytes)
   await finished(stream)
-  return stream.rowCount ?? lines.length
+  return stream.rowCount ?? 0
 }
 
 /** `COPY t, line 17, column score: "abc"` → 17. */
@@ -82,7 +100,8 @@ const refusalOf = (index: number, e: PgError): Refusal => {
  */
 const writeIsolating = async (
   conn: Connection,
-  lines: ReadonlyArray<string>,
+  block: CopyText.Block,
+  starts: Uint32Array,
   indices: ReadonlyArray<number>,
   write: Writer,
   refused: Array<Refusal>,
@@ -91,7 +110,7 @@ const writeIsolating = async (
   if (indices.length === 0) return 0
   await conn.query("savepoint sb_try")
   try {
-    const written = await write(indices.map((i) => lines[i]!))
+    const written = await write(CopyText.pick(block, starts, indices))
     await conn.query("release savepoint sb_try")
     if (written.insertedIds) inserted.push(...written.insertedIds)
     return written.count
@@ -109,7 +128,8 @@ const writeIsolating = async (
       refused.push(refusalOf(indices[at - 1]!, e))
       return writeIsolating(
         conn,
-        lines,
+        block,
+        starts,
         [...indices.slice(0, at - 1), ...indices.slice(at)],
         write,
         refused,
@@ -117,8 +137,8 @@ const writeIsolating = async (
       )
     }
     const half = Math.ceil(indices.length / 2)
-    const a = await writeIsolating(conn, lines, indices.slice(0, half), write, refused, inserted)
-    const b = await writeIsolating(conn, lines, indices.slice(half), write, refused, inserted)
+    const a = await writeIsolating(conn, block, starts, indices.slice(0, half), write, refused, inserted)
+    const b = await writeIsolating(conn, block, starts, indices.slice(half), write, refused, inserted)
     return a + b
   }
 }
@@ -156,19 +176,21 @@ const targetInfo = (target: Entity.Target): TargetInfo => {
 
 const copyWriter =
   (conn: Connection, info: TargetInfo): Writer =>
-  async (lines) => ({
-    count: await copyLines(conn, `copy ${info.table} (${info.columns}) from stdin`, lines),
+  async (bytes) => ({
+    count: await copyBytes(conn, copySql(info), bytes),
     insertedIds: null,
   })
 
+const copySql = (info: TargetInfo) => `copy ${info.table} (${info.columns}) from stdin`
+
 const mergeWriter =
   (conn: Connection, info: TargetInfo): Writer =>
-  async (lines) => {
+  async (bytes) => {
     await conn.query(
       `create temp table if not exists ${info.stage} (like ${info.table} including defaults) on commit drop`,
     )
     await conn.query(`truncate ${info.stage}`)
-    await copyLines(conn, `copy ${info.stage} (${info.columns}) from stdin`, lines)
+    await copyBytes(conn, `copy ${info.stage} (${info.columns}) from stdin`, bytes)
     const res = await conn.query<{ id: string; inserted: boolean }>(info.mergeSql)
     return { count: res.rows.length, insertedIds: res.rows.filter((r) => r.inserted).map((r) => r.id) }
   }
@@ -214,8 +236,9 @@ const loadBatch = async (
   batch: Sink.LoadBatch,
   info: TargetInfo,
 ): Promise<Sink.LoadResult> => {
-  const lines = batch.rows.map(CopyText.line)
-  const all = lines.map((_, i) => i)
+  const encoded = batch.encoded instanceof Encoded ? batch.encoded : encode(batch.target, batch.rows)
+  const { block, ids } = encoded
+  const all = ids.map((_, i) => i)
   const refused: Array<Refusal> = []
   const inserted: Array<string> = []
   let mode = batch.mode
@@ -223,7 +246,7 @@ const loadBatch = async (
   if (mode === "copy") {
     await conn.query("savepoint sb_copy")
     try {
-      count = await copyWriter(conn, info)(lines).then((w) => w.count)
+      count = await copyBytes(conn, copySql(info), block.bytes)
       await conn.query("release savepoint sb_copy")
     } catch (thrown) {
       await conn.query("rollback to savepoint sb_copy")
@@ -234,7 +257,8 @@ const loadBatch = async (
       mode = e.code === "23505" ? "merge" : "copy"
       count = await writeIsolating(
         conn,
-        lines,
+        block,
+        CopyText.offsets(block),
         all,
         mode === "merge" ? mergeWriter(conn, info) : copyWriter(conn, info),
         refused,
@@ -242,19 +266,23 @@ const loadBatch = async (
       )
     }
   } else {
-    count = await writeIsolating(conn, lines, all, mergeWriter(conn, info), refused, inserted)
+    count = await writeIsolating(
+      conn,
+      block,
+      CopyText.offsets(block),
+      all,
+      mergeWriter(conn, info),
+      refused,
+      inserted,
+    )
   }
 
   const refusedSet = new Set(refused.map((r) => r.index))
   const loadedIds =
-    mode === "merge"
-      ? inserted
-      : refusedSet.size === 0
-        ? batch.rows.map((r) => String(r[info.idIndex]))
-        : batch.rows.filter((_, i) => !refusedSet.has(i)).map((r) => String(r[info.idIndex]))
+    mode === "merge" ? inserted : refusedSet.size === 0 ? ids : ids.filter((_, i) => !refusedSet.has(i))
   const useRanges = mode === "copy" && batch.trace === "ranges"
   const rejected = batch.rejected.length + refused.length
-  const alreadyThere = batch.rows.length - refused.length - count
+  const alreadyThere = encoded.count - refused.length - count
   const skipped = batch.skipped.length + alreadyThere
   const loaded = count
   const [b] = (
@@ -363,15 +391,32 @@ export const make = (db: PgClientShape): Sink.SinkShape => {
           yield* db.query("select migration.refresh_legacy_id_map()").pipe(Effect.mapError(fromPg(entity)))
         }
       }),
+    encode,
     load: (batch) => {
       const info = infos.get(batch.entity)
       if (!info)
         return Effect.fail(sinkError(batch.entity, "config", "load before prepare", undefined, batch.seq))
       return db
         .transaction((conn) =>
-          Effect.tryPromise({ try: () => loadBatch(conn, batch, info), catch: classify }),
+          Effect.tryPromise({ try: () => loadBatch(conn, batch, info), catch: classify }).pipe(
+            Effect.mapError(fromPg(batch.entity, batch.seq)),
+            // Commit only after the previous batch did, so checkpoints never leave a gap.
+            Effect.zipLeft(
+              (batch.commitAfter ?? Effect.void).pipe(
+                Effect.mapError((e) =>
+                  sinkError(
+                    batch.entity,
+                    "query",
+                    `not committed: the batch before it failed (${e.message})`,
+                    e,
+                    batch.seq,
+                  ),
+                ),
+              ),
+            ),
+          ),
         )
-        .pipe(Effect.mapError(fromPg(batch.entity, batch.seq)))
+        .pipe(Effect.mapError((e) => (e._tag === "PgError" ? fromPg(batch.entity, batch.seq)(e) : e)))
     },
   }
 }
