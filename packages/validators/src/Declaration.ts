@@ -1,0 +1,111 @@
+import type { Severity } from "./Check.js"
+
+/**
+ * What the validators know about a migrated entity. Everything is data, so the mappers (or a
+ * manifest) can declare it once; the checks turn it into SQL on each side.
+ */
+
+/** How a column copied as-is is written as canonical text on both sides, so the two hashes agree. */
+export type ColumnKind =
+  | { readonly kind: "text" }
+  | { readonly kind: "integer" }
+  /** A fixed-point number, compared at this many decimal places. */
+  | { readonly kind: "decimal"; readonly scale: number }
+  /** MySQL `tinyint(1)` / PostgreSQL `boolean`. */
+  | { readonly kind: "boolean" }
+  /** Compared as `YYYY-MM-DD`; a MySQL zero date counts as null. */
+  | { readonly kind: "date" }
+  /** Compared as `YYYY-MM-DD HH:MM:SS` (use `timestamp without time zone` on the target). */
+  | { readonly kind: "timestamp" }
+
+/** A column copied as-is from source to target. */
+export interface AsIsColumn {
+  readonly source: string
+  /** Defaults to the source column's name. */
+  readonly target?: string
+  readonly type: ColumnKind
+}
+
+/** A relationship between target tables that the catalog may not know (no foreign key declared). */
+export interface Relationship {
+  /** Schema-qualified child table; defaults to the entity's target table. */
+  readonly table?: string
+  readonly columns: ReadonlyArray<string>
+  readonly references: { readonly table: string; readonly columns: ReadonlyArray<string> }
+  readonly severity?: Severity
+}
+
+/** A domain rule: a SQL boolean over one target row that must be true (null counts as false). */
+export interface DomainRule {
+  /** Stable id, e.g. `invoice-balance`. */
+  readonly id: string
+  readonly title: string
+  /** Defaults to the entity's target table. */
+  readonly table?: string
+  /** e.g. `balance_due = total_amount - paid_amount`; the table is aliased `t`. */
+  readonly predicate: string
+  /** Columns (or expressions) of `t` to show for each failing row; defaults to the id and legacy id. */
+  readonly sampleColumns?: ReadonlyArray<string>
+  /** Defaults to `warning` (seed 001 §7.2.2). */
+  readonly severity?: Severity
+}
+
+/** A seeded random sample compared field by field after mapping the source row. */
+export interface FieldSample {
+  /** Rows to draw per entity. */
+  readonly size: number
+  /** The same seed draws the same rows. */
+  readonly seed: string
+  /** The target fields a source row must become (apply the same cleansers as the migration). */
+  readonly map: (row: Record<string, unknown>) => Record<string, unknown>
+  readonly severity?: Severity
+}
+
+/** One migrated entity: where its rows come from, where they went, and what must hold. */
+export interface EntityDeclaration {
+  /** Also the `legacy_source` of its target rows unless `target.legacySource` says otherwise. */
+  readonly name: string
+  readonly source: {
+    /** MySQL table (optionally `db.table`). */
+    readonly table: string
+    /** Single-column key; its text is the target's legacy id. */
+    readonly key: string
+    readonly tenantColumn?: string
+    /** Extra SQL condition that selects the rows that were migrated. */
+    readonly where?: string
+  }
+  readonly target: {
+    /** Schema-qualified PostgreSQL table. */
+    readonly table: string
+    /** Defaults to `tenant_id`; null when the table has no tenant. */
+    readonly tenantColumn?: string | null
+    readonly idColumn?: string
+    readonly legacySourceColumn?: string
+    readonly legacyIdColumn?: string
+    readonly legacySource?: string
+  }
+  readonly asIs?: ReadonlyArray<AsIsColumn>
+  readonly relationships?: ReadonlyArray<Relationship>
+  readonly rules?: ReadonlyArray<DomainRule>
+  readonly sample?: FieldSample
+}
+
+/** The target columns of an entity, with defaults filled in. */
+export interface ResolvedTarget {
+  readonly table: string
+  readonly tenantColumn: string | null
+  readonly idColumn: string
+  readonly legacySourceColumn: string
+  readonly legacyIdColumn: string
+  readonly legacySource: string
+}
+
+/** The entity's target with every default applied. */
+export const target = (e: EntityDeclaration): ResolvedTarget => ({
+  table: e.target.table,
+  tenantColumn: e.target.tenantColumn === undefined ? "tenant_id" : e.target.tenantColumn,
+  idColumn: e.target.idColumn ?? "id",
+  legacySourceColumn: e.target.legacySourceColumn ?? "legacy_source",
+  legacyIdColumn: e.target.legacyIdColumn ?? "legacy_id",
+  legacySource: e.target.legacySource ?? e.name,
+})

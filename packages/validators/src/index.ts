@@ -1,0 +1,28 @@
+/** The outcome of one check (id, entity, tenant, severity, observed, expected, samples) and its Schema. */
+export * as Check from "./Check.js"
+/** Checksum parity of the key and as-is columns, hashed by each database. */
+export * as Checksum from "./Checksum.js"
+/** Count parity per entity and tenant within a tolerance. */
+export * as CountParity from "./CountParity.js"
+/** Row counts per tenant on both sides and the run's ledger totals, counted in SQL. */
+export * as Counts from "./Counts.js"
+/** What the validators know about an entity: source, target, as-is columns, relationships, rules. */
+export * as Declaration from "./Declaration.js"
+/** The SQL each database needs to compute the same canonical text and hashes. */
+export * as Dialect from "./Dialect.js"
+/** Domain rules as SQL predicates over target rows. */
+export * as Domain from "./Domain.js"
+/** A seeded random sample compared field by field after mapping. */
+export * as FieldSample from "./FieldSample.js"
+/** The go/no-go gate, the rollback triggers and the exit code. */
+export * as Gate from "./Gate.js"
+/** The ledger checks: read = loaded + rejected + skipped, and read = source rows. */
+export * as Ledger from "./Ledger.js"
+/** Referential integrity: orphans of every catalog foreign key and declared relationship. */
+export * as Orphans from "./Orphans.js"
+/** Running a check's SQL on each side, and the error when a check cannot run. */
+export * as Query from "./Query.js"
+/** The validation report value and its Schema. */
+export * as Report from "./Report.js"
+/** Runs every post-migration check and the gate. */
+export * as Validate from "./Validate.js"
