@@ -237,7 +237,8 @@ describe("dry run, bad rows and refused rows", () => {
     expect(unknown.raw).toMatchObject({ id: 25, status: "?" })
     const check = rejected.find((r) => r.source_key === "7")!
     expect(check.rule).toBe("constraint:scores_score_check")
-    expect(check.raw).toMatchObject({ id: 7, score: "150.50" })
+    // The database judged the target row, so that is what is kept: the values as they were sent.
+    expect(check.raw).toMatchObject({ target: { legacy_id: "7", score: "150.50", status: "graded" } })
     // Zero dates became null, each with a note naming the row and the column.
     const notes = errors.rows.filter((r) => r.kind === "note")
     expect(notes.length).toBe(60)

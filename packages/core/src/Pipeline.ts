@@ -1,9 +1,9 @@
-import { Cause, Data, Deferred, Effect, Exit, Stream } from "effect"
+import { Cause, Chunk, Data, Deferred, Effect, Exit, Stream } from "effect"
 import { CheckpointStore, type LedgerError } from "./CheckpointStore.js"
 import { dependencyOrder, type Entity, idIndex } from "./Entity.js"
 import * as Progress from "./Progress.js"
 import * as Retry from "./Retry.js"
-import { type LoadMode, Sink, type SinkError } from "./Sink.js"
+import { type LoadBatch, type LoadMode, Sink, type SinkError, type SinkShape } from "./Sink.js"
 import {
   type Cursor,
   type Partition,
@@ -61,6 +61,8 @@ export interface Options {
   readonly concurrency?: number
   /** Restricts the partitions to these tenants. */
   readonly tenants?: ReadonlyArray<string>
+  /** Rows read, transformed and encoded at a time (a batch is made of such chunks). Default 1,000. */
+  readonly chunkSize?: number
   /** Batches read and transformed ahead of the ones being loaded. Default 2. */
   readonly readAhead?: number
   /**
@@ -133,6 +135,54 @@ const transformBatch = (
   return { batch, result }
 }
 
+/** A chunk after the transform (and the sink's encoding, when it has one). */
+interface Prepared {
+  readonly read: number
+  readonly cursor: Cursor
+  readonly result: Result
+  readonly encoded: ReadonlyArray<unknown> | undefined
+}
+
+const prepare = (
+  entity: Entity,
+  partition: Partition,
+  chunk: SourceBatch,
+  makeId: RowContext["id"],
+  sink: SinkShape,
+  trace: LoadBatch["trace"],
+): Prepared => {
+  const { result } = transformBatch(entity, partition, chunk, makeId)
+  const read = chunk.rows.length + chunk.rejected.length
+  if (!sink.encode) return { read, cursor: chunk.cursor, result, encoded: undefined }
+  const encoded = [sink.encode(entity.target, result.ok, trace)]
+  // The encoded form carries the rows now: let the tuples and the source rows go before they age.
+  result.ok.length = 0
+  result.okRaw.length = 0
+  return { read, cursor: chunk.cursor, result, encoded }
+}
+
+/** Joins consecutive chunks into one batch: counts add up, lists concatenate, the last cursor wins. */
+const merge = (chunks: ReadonlyArray<Prepared>): Prepared => {
+  if (chunks.length === 1) return chunks[0]!
+  const result: Result = { ok: [], okKeys: [], okRaw: [], rejected: [], skipped: [], notes: [] }
+  const encoded: Array<unknown> = []
+  let read = 0
+  for (const c of chunks) {
+    read += c.read
+    for (const k of ["ok", "okKeys", "okRaw", "rejected", "skipped", "notes"] as const) {
+      const from = c.result[k] as Array<unknown>
+      if (from.length > 0) (result[k] as Array<unknown>).push(...from)
+    }
+    if (c.encoded) encoded.push(...c.encoded)
+  }
+  return {
+    read,
+    cursor: chunks[chunks.length - 1]!.cursor,
+    result,
+    encoded: chunks[0]!.encoded ? encoded : undefined,
+  }
+}
+
 /**
  * Runs one entity: each partition streams from its last committed checkpoint, batches are
  * transformed ahead while the previous one loads, and each batch commits with its checkpoint.
@@ -174,6 +224,7 @@ export const runEntity = (
       )
     }
 
+    const trace = entity.ids === "ordered" ? "ranges" : "ids"
     const tracker = new Progress.Tracker(options.runId, entity.name)
     const sample: Array<Rejected> = []
     const makeId = (() => {
@@ -202,18 +253,19 @@ export const runEntity = (
         let previous = yield* Deferred.make<void, SinkError>()
         yield* Deferred.succeed(previous, undefined)
         const numbered = { seq: point.nextSeq - 1, cursor: point.cursor }
-        yield* source.stream(partition, point.cursor, batchSize).pipe(
+        // Rows are read, transformed and encoded in small chunks, so only a chunk's worth of row
+        // objects is ever young and alive; a batch (one transaction) is then a run of encoded chunks.
+        const chunkRows = Math.min(batchSize, Math.max(1, options.chunkSize ?? 1_000))
+        yield* source.stream(partition, point.cursor, chunkRows).pipe(
           Stream.mapError(fromSource(entity.name, partition.key)),
-          Stream.map((batch) => {
-            const t = transformBatch(entity, partition, batch, makeId)
+          Stream.map((chunk) => prepare(entity, partition, chunk, makeId, sink, trace)),
+          Stream.grouped(Math.ceil(batchSize / chunkRows)),
+          Stream.map((chunks) => {
+            const merged = merge(Chunk.toReadonlyArray(chunks))
             const seq = ++numbered.seq
             const cursorFrom = numbered.cursor
-            numbered.cursor = batch.cursor
-            if (!sink.encode) return { ...t, seq, cursorFrom, encoded: undefined }
-            const encoded = sink.encode(entity.target, t.result.ok)
-            // The encoded form carries the rows now; let the tuples go before they age in the heap.
-            t.result.ok.length = 0
-            return { ...t, seq, cursorFrom, encoded }
+            numbered.cursor = merged.cursor
+            return { ...merged, seq, cursorFrom }
           }),
           Stream.buffer({ capacity: Math.max(1, options.readAhead ?? 2) }),
           Stream.mapEffect((t) =>
@@ -224,8 +276,7 @@ export const runEntity = (
             }),
           ),
           Stream.mapEffect(
-            ({ batch, result, encoded, seq, cursorFrom, after, committed }) => {
-              const read = batch.rows.length + batch.rejected.length
+            ({ read, cursor, result, encoded, seq, cursorFrom, after, committed }) => {
               const at = { entity: entity.name, partition: partition.key, seq, after: cursorFrom }
               const load = sink.load({
                 runId: options.runId,
@@ -234,9 +285,9 @@ export const runEntity = (
                 partition: partition.key,
                 seq,
                 cursorFrom,
-                cursorTo: batch.cursor,
+                cursorTo: cursor,
                 mode,
-                trace: entity.ids === "ordered" ? "ranges" : "ids",
+                trace,
                 read,
                 rows: result.ok,
                 keys: result.okKeys,

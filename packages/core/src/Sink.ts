@@ -25,12 +25,13 @@ export interface LoadBatch {
   /** The rows to load, in the target's column order; empty when `encoded` carries them. */
   readonly rows: ReadonlyArray<Row>
   readonly keys: ReadonlyArray<string>
+  /** The source rows of `rows`; empty when `encoded` carries the rows (the sink then reports target values). */
   readonly raws: ReadonlyArray<unknown>
   readonly rejected: ReadonlyArray<Rejected>
   readonly skipped: ReadonlyArray<Skipped>
   readonly notes: ReadonlyArray<Note>
-  /** The rows already in the sink's wire format, from `SinkShape.encode`, when the sink has one. */
-  readonly encoded?: unknown
+  /** The rows already in the sink's wire format, one `SinkShape.encode` result per chunk, in order. */
+  readonly encoded?: ReadonlyArray<unknown> | undefined
   /**
    * Awaited just before the commit: the previous batch's commit. If it fails, this batch must not
    * commit either (the checkpoints would have a gap), so the load fails and rolls back.
@@ -66,7 +67,7 @@ export interface SinkShape {
    * Turns rows into the sink's wire format. The engine calls it while the previous batch is still
    * loading, so encoding overlaps the database's work instead of adding to it. Pure and synchronous.
    */
-  readonly encode?: (target: Target, rows: ReadonlyArray<Row>) => unknown
+  readonly encode?: (target: Target, rows: ReadonlyArray<Row>, trace: LoadBatch["trace"]) => unknown
   readonly load: (batch: LoadBatch) => Effect.Effect<LoadResult, SinkError>
 }
 

@@ -4,7 +4,7 @@
  * table. Prints figures; asserts nothing. Last line:
  *   rows=<N> rows_per_s=<r> copy_rows_per_s=<c> ratio_vs_copy=<r/c> peak_rss_mb=<m>
  *
- *   pnpm bench:pipeline -- --rows 1000000 [--batch 10000]
+ *   pnpm bench:pipeline -- --rows 1000000 [--batch 10000] [--chunk 1000] [--inflight 2]
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -20,10 +20,17 @@ import { database, ensureSource, mysqlUrl, pgUrl } from "./BenchData.js"
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),
-  options: { rows: { type: "string", default: "1000000" }, batch: { type: "string", default: "10000" } },
+  options: {
+    rows: { type: "string", default: "1000000" },
+    batch: { type: "string", default: "10000" },
+    chunk: { type: "string", default: "1000" },
+    inflight: { type: "string", default: "2" },
+  },
 })
 const rows = Number(values.rows)
 const batchSize = Number(values.batch)
+const chunkSize = Number(values.chunk)
+const loadsInFlight = Number(values.inflight)
 const log = (line: string) => console.log(line)
 
 const targetDdl = (table: string) => `
@@ -87,7 +94,6 @@ const entity: Entity.Entity<Record<string, unknown>> = {
         Transform.reason("status", "code_table", `unknown status code ${JSON.stringify(r.status)}`),
       )
     }
-    const remarks = r.remarks as string | null
     return [
       ctx.id(r.tenant_id as number, r.id as number),
       r.tenant_id,
@@ -100,7 +106,7 @@ const entity: Entity.Entity<Record<string, unknown>> = {
       r.grade,
       status,
       local(r.recorded_at),
-      remarks === null ? null : remarks.trim().normalize("NFC"),
+      r.remarks,
       local(r.updated_at),
     ]
   }),
@@ -113,7 +119,7 @@ const withDatabase = (url: string, name: string) => {
 }
 
 const main = async () => {
-  log(`bench:pipeline rows=${rows} batch=${batchSize}`)
+  log(`bench:pipeline rows=${rows} batch=${batchSize} chunk=${chunkSize} inflight=${loadsInFlight}`)
   const generated = await ensureSource(rows, log)
   if (generated) log("source ready")
 
@@ -146,7 +152,12 @@ const main = async () => {
         key: "id",
         where: `id <= ${rows}`,
       })
-      return yield* Pipeline.run([{ entity, source }], { batchSize, label: "bench" })
+      return yield* Pipeline.run([{ entity, source }], {
+        batchSize,
+        chunkSize,
+        loadsInFlight,
+        label: "bench",
+      })
     }).pipe(Effect.provide(layer)),
   )
   const seconds = Number(process.hrtime.bigint() - started) / 1e9

@@ -49,22 +49,46 @@ interface Written {
 
 type Writer = (bytes: Buffer) => Promise<Written>
 
-/** A batch's rows as COPY text, with their ids (for the batch's trace). */
+/**
+ * A batch's rows as COPY text, with what its trace needs: the id range of each entity and tenant
+ * (ordered ids), or every id (hashed ids).
+ */
 class Encoded {
   constructor(
     readonly block: CopyText.Block,
-    readonly ids: ReadonlyArray<string>,
+    readonly ranges: ReadonlyArray<string>,
+    readonly ids: ReadonlyArray<string> | null,
   ) {}
-  get count(): number {
-    return this.ids.length
-  }
 }
 
-const encode = (target: Entity.Target, rows: ReadonlyArray<Transform.Row>): Encoded => {
+const encode = (
+  target: Entity.Target,
+  rows: ReadonlyArray<Transform.Row>,
+  trace: Sink.LoadBatch["trace"],
+): Encoded => {
   const idIndex = Entity.idIndex(target)
+  if (trace === "ids")
+    return new Encoded(
+      CopyText.block(rows),
+      [],
+      rows.map((r) => String(r[idIndex])),
+    )
   const ids = new Array<string>(rows.length)
-  for (let i = 0; i < rows.length; i++) ids[i] = String(rows[i]![idIndex])
-  return new Encoded(CopyText.block(rows), ids)
+  for (let i = 0; i < rows.length; i++) ids[i] = rows[i]![idIndex] as string
+  return new Encoded(CopyText.block(rows), TargetId.ranges(ids), null)
+}
+
+/** One batch from the chunks the engine encoded ahead. */
+const combine = (chunks: ReadonlyArray<unknown>): Encoded => {
+  const parts = chunks.filter((c): c is Encoded => c instanceof Encoded)
+  if (parts.length !== chunks.length) throw new Error("a batch was encoded by another sink")
+  if (parts.length === 1) return parts[0]!
+  const block = {
+    bytes: Buffer.concat(parts.map((p) => p.block.bytes)),
+    rows: parts.reduce((n, p) => n + p.block.rows, 0),
+  }
+  const ids = parts[0]?.ids === null ? null : parts.flatMap((p) => p.ids ?? [])
+  return new Encoded(block, ids === null ? TargetId.ranges(parts.flatMap((p) => p.ranges)) : [], ids)
 }
 
 const copyBytes = async (conn: Connection, sql: string, bytes: Buffer): Promise<number> => {
@@ -199,7 +223,11 @@ const mergeWriter =
 const toJson = (v: unknown) => JSON.stringify(v ?? null, CopyText.jsonSafe).replace(/\\u0000/g, "\\ufffd")
 const noNul = (s: string | null) => (s === null ? null : s.replaceAll("\u0000", "\ufffd"))
 
-const ledgerRows = (batch: Sink.LoadBatch, refused: ReadonlyArray<Refusal>) => {
+const ledgerRows = (
+  batch: Sink.LoadBatch,
+  refused: ReadonlyArray<Refusal>,
+  rawOf: (index: number) => unknown,
+) => {
   const kind: Array<string> = []
   const key: Array<string | null> = []
   const column: Array<string | null> = []
@@ -219,7 +247,7 @@ const ledgerRows = (batch: Sink.LoadBatch, refused: ReadonlyArray<Refusal>) => {
     for (const reason of r.reasons) add("rejected", r.key, reason.column, reason.rule, reason.message, json)
   }
   for (const r of refused) {
-    add("rejected", batch.keys[r.index] ?? null, r.column, r.rule, r.message, toJson(batch.raws[r.index]))
+    add("rejected", batch.keys[r.index] ?? null, r.column, r.rule, r.message, toJson(rawOf(r.index)))
   }
   for (const s of batch.skipped) add("skipped", s.key, null, "skipped", s.reason, null)
   for (const n of batch.notes) add("note", n.key, n.column, n.rule, n.message, null)
@@ -236,9 +264,14 @@ const loadBatch = async (
   batch: Sink.LoadBatch,
   info: TargetInfo,
 ): Promise<Sink.LoadResult> => {
-  const encoded = batch.encoded instanceof Encoded ? batch.encoded : encode(batch.target, batch.rows)
-  const { block, ids } = encoded
-  const all = ids.map((_, i) => i)
+  const encoded = batch.encoded ? combine(batch.encoded) : encode(batch.target, batch.rows, batch.trace)
+  const { block } = encoded
+  const all = Array.from({ length: block.rows }, (_, i) => i)
+  let starts: Uint32Array | null = null
+  const rowStarts = () => {
+    starts ??= CopyText.offsets(block)
+    return starts
+  }
   const refused: Array<Refusal> = []
   const inserted: Array<string> = []
   let mode = batch.mode
@@ -258,7 +291,7 @@ const loadBatch = async (
       count = await writeIsolating(
         conn,
         block,
-        CopyText.offsets(block),
+        rowStarts(),
         all,
         mode === "merge" ? mergeWriter(conn, info) : copyWriter(conn, info),
         refused,
@@ -266,23 +299,15 @@ const loadBatch = async (
       )
     }
   } else {
-    count = await writeIsolating(
-      conn,
-      block,
-      CopyText.offsets(block),
-      all,
-      mergeWriter(conn, info),
-      refused,
-      inserted,
-    )
+    count = await writeIsolating(conn, block, rowStarts(), all, mergeWriter(conn, info), refused, inserted)
   }
 
   const refusedSet = new Set(refused.map((r) => r.index))
-  const loadedIds =
-    mode === "merge" ? inserted : refusedSet.size === 0 ? ids : ids.filter((_, i) => !refusedSet.has(i))
-  const useRanges = mode === "copy" && batch.trace === "ranges"
+  // Refused rows inside a range are harmless to its trace: they do not exist.
+  const useRanges = mode === "copy" && encoded.ids === null
+  const loadedIds = mode === "merge" ? inserted : (encoded.ids ?? []).filter((_, i) => !refusedSet.has(i))
   const rejected = batch.rejected.length + refused.length
-  const alreadyThere = encoded.count - refused.length - count
+  const alreadyThere = block.rows - refused.length - count
   const skipped = batch.skipped.length + alreadyThere
   const loaded = count
   const [b] = (
@@ -300,7 +325,7 @@ const loadBatch = async (
         JSON.stringify(batch.cursorTo),
         batch.target.table,
         mode,
-        useRanges ? TargetId.ranges(loadedIds) : [],
+        useRanges ? encoded.ranges : [],
         useRanges ? [] : loadedIds,
         batch.read,
         loaded,
@@ -311,7 +336,14 @@ const loadBatch = async (
     )
   ).rows
   const batchId = Number(b!.batch_id)
-  const l = ledgerRows(batch, refused)
+  // The source row when the engine kept it; else the target row as it was sent, which is what the
+  // database judged.
+  const rawOf = (index: number): unknown => {
+    if (batch.raws.length > 0) return batch.raws[index]
+    const values = CopyText.decode(block, rowStarts(), index)
+    return { target: Object.fromEntries(batch.target.columns.map((c, i) => [c, values[i] ?? null])) }
+  }
+  const l = ledgerRows(batch, refused, rawOf)
   if (l.kind.length > 0) {
     await conn.query(
       `insert into migration.row_errors (run_id, batch_id, entity, partition_key, kind, source_key, column_name, rule, message, raw)
@@ -333,7 +365,7 @@ const loadBatch = async (
   const refusedRows: Array<Transform.Rejected> = refused.map((r) => ({
     key: batch.keys[r.index] ?? "",
     reasons: [{ column: r.column, rule: r.rule, message: r.message }],
-    raw: batch.raws[r.index],
+    raw: rawOf(r.index),
   }))
   return { batchId, mode, loaded, rejected, skipped, refused: refusedRows }
 }
