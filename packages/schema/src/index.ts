@@ -4,6 +4,8 @@
 export * as Academic from "./Academic.js"
 /** `analytics`: dashboard metrics and cached reports. */
 export * as Analytics from "./Analytics.js"
+/** `audit`: the change log and the switch for bulk loads. */
+export * as Audit from "./Audit.js"
 /** `auth`: tenants, users, roles and permissions, sessions. */
 export * as Auth from "./Auth.js"
 /** Column types of portal tables: effect Schema, PostgreSQL type, nullability. */

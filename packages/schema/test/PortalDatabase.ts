@@ -3,6 +3,7 @@ import { Effect } from "effect"
 import pg from "pg"
 import * as Academic from "../src/Academic.js"
 import * as Analytics from "../src/Analytics.js"
+import * as Audit from "../src/Audit.js"
 import * as Auth from "../src/Auth.js"
 import * as Communication from "../src/Communication.js"
 import * as Content from "../src/Content.js"
@@ -32,6 +33,7 @@ export const tables: ReadonlyArray<Table.Any> = [
   Communication,
   Content,
   Analytics,
+  Audit,
 ].flatMap((module) => Object.values(module).filter(Table.isTable))
 
 /** A throwaway database with every migration applied, and an admin connection to it. */
