@@ -278,26 +278,29 @@ export const runEntity = (
           Stream.mapEffect(
             ({ read, cursor, result, encoded, seq, cursorFrom, after, committed }) => {
               const at = { entity: entity.name, partition: partition.key, seq, after: cursorFrom }
-              const load = sink.load({
-                runId: options.runId,
-                entity: entity.name,
-                target: entity.target,
-                partition: partition.key,
-                seq,
-                cursorFrom,
-                cursorTo: cursor,
-                mode,
-                trace,
-                read,
-                rows: result.ok,
-                keys: result.okKeys,
-                raws: result.okRaw,
-                rejected: result.rejected,
-                skipped: result.skipped,
-                notes: result.notes,
-                encoded,
-                commitAfter: Deferred.await(after),
-              })
+              // Suspended so that each retry asks the sink again.
+              const load = Effect.suspend(() =>
+                sink.load({
+                  runId: options.runId,
+                  entity: entity.name,
+                  target: entity.target,
+                  partition: partition.key,
+                  seq,
+                  cursorFrom,
+                  cursorTo: cursor,
+                  mode,
+                  trace,
+                  read,
+                  rows: result.ok,
+                  keys: result.okKeys,
+                  raws: result.okRaw,
+                  rejected: result.rejected,
+                  skipped: result.skipped,
+                  notes: result.notes,
+                  encoded,
+                  commitAfter: Deferred.await(after),
+                }),
+              )
               return Retry.transient(load, retry).pipe(
                 // A batch commits whole or not at all: never interrupt it half way.
                 Effect.uninterruptible,
