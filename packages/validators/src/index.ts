@@ -22,6 +22,12 @@ export * as Ledger from "./Ledger.js"
 export * as Orphans from "./Orphans.js"
 /** Running a check's SQL on each side, and the error when a check cannot run. */
 export * as Query from "./Query.js"
+/** The report as CSV, one row per check. */
+export * as CsvReport from "./Report/Csv.js"
+/** The report as one self-contained HTML page with an inline SVG chart. */
+export * as HtmlReport from "./Report/Html.js"
+/** The report as Markdown for a ticket. */
+export * as MarkdownReport from "./Report/Markdown.js"
 /** The validation report value and its Schema. */
 export * as Report from "./Report.js"
 /** Runs every post-migration check and the gate. */
