@@ -3,9 +3,10 @@
 --
 -- The switch is the session setting `app.audit`, set through audit.disable_triggers() and
 -- audit.enable_triggers(). A setting dies with its session, so a migrator that crashes mid-load
--- leaves nothing switched off behind it (ALTER TABLE … DISABLE TRIGGER would stay off, and lock
--- each table against the parallel loads besides). The trigger honours the setting only for members
--- of schoolbridge_migrator, so an application session cannot silence its own audit trail.
+-- leaves nothing switched off behind it (ALTER TABLE … DISABLE TRIGGER, across a load of many
+-- committed batches, would stay off, and lock each table against the parallel loads besides).
+-- The trigger honours the setting only for members of schoolbridge_migrator, so an application
+-- session cannot silence its own audit trail.
 
 create schema if not exists audit;
 
