@@ -1,4 +1,4 @@
-import { Cause, Chunk, Data, Deferred, Effect, Exit, Stream } from "effect"
+import { Cause, Chunk, Data, Deferred, Effect, Exit, Fiber, Stream } from "effect"
 import { CheckpointStore, type LedgerError } from "./CheckpointStore.js"
 import { dependencyOrder, type Entity, idIndex } from "./Entity.js"
 import * as Progress from "./Progress.js"
@@ -329,17 +329,21 @@ export const runEntity = (
           }),
       )
 
-    const estimates = yield* Effect.forEach(
+    // Counting what is left can take a while on a big table and only feeds the ETA: do it alongside.
+    const estimating = yield* Effect.forEach(
       partitions,
       (p) =>
         Effect.flatMap(store.resumePoint(options.runId, entity.name, p.key), (point) =>
-          source.estimate(p, point.cursor).pipe(Effect.orElseSucceed(() => null)),
-        ),
-      { concurrency: 4 },
-    ).pipe(Effect.mapError(fromLedger(entity.name)))
-    for (const e of estimates) tracker.expect(e)
+          source.estimate(p, point.cursor),
+        ).pipe(Effect.orElseSucceed(() => null)),
+      { concurrency: 2 },
+    ).pipe(
+      Effect.tap((estimates) => Effect.sync(() => tracker.estimate(estimates))),
+      Effect.fork,
+    )
 
     yield* Effect.forEach(partitions, runPartition, { concurrency, discard: true })
+    yield* Fiber.interrupt(estimating)
     const last = tracker.event("*", true)
     if (options.onProgress) yield* options.onProgress(last)
     return {

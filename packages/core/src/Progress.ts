@@ -24,16 +24,17 @@ export class Tracker {
   loaded = 0
   rejected = 0
   skipped = 0
-  total: number | null = 0
+  /** Rows expected in all, once the source has said (null: unknown, or not yet known). */
+  total: number | null = null
 
   constructor(
     readonly runId: number,
     readonly entity: string,
   ) {}
 
-  /** Adds a partition's estimate; one unknown estimate makes the total unknown. */
-  expect(rows: number | null): void {
-    this.total = rows === null || this.total === null ? null : this.total + rows
+  /** Sets the total from the partitions' estimates of the rows left at the start; one unknown makes it unknown. */
+  estimate(rowsLeft: ReadonlyArray<number | null>): void {
+    this.total = rowsLeft.some((r) => r === null) ? null : rowsLeft.reduce<number>((a, r) => a + (r ?? 0), 0)
   }
 
   add(counts: { read: number; loaded: number; rejected: number; skipped: number }): void {
