@@ -20,6 +20,8 @@ export * as Gate from "./Gate.js"
 export * as Ledger from "./Ledger.js"
 /** Referential integrity: orphans of every catalog foreign key and declared relationship. */
 export * as Orphans from "./Orphans.js"
+/** Pre-migration profiling of a MySQL source table, pushed into SQL. */
+export * as Profile from "./Profile.js"
 /** Running a check's SQL on each side, and the error when a check cannot run. */
 export * as Query from "./Query.js"
 /** The report as CSV, one row per check. */
