@@ -53,6 +53,8 @@ export interface RowContext {
   readonly id: (tenant: string | number | null, legacyId: string | number, entity?: string) => string
   /** Records a note against the current row. */
   readonly note: (column: string | null, rule: string, message: string) => void
+  /** The current row's source key (as the source reports it: a primary key, a line number). */
+  readonly key: string
 }
 
 /** A batch transform. Must never throw; the engine still guards against one that does. */

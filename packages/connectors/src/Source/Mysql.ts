@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream"
 import { Source, type Transform } from "@schoolbridge/core"
 import { Effect, Option, Stream } from "effect"
 import type { FieldPacket, PoolConnection } from "mysql2"
@@ -86,36 +85,77 @@ const fixRows = (
   }
 }
 
-/** Pulls up to `size` rows from an object-mode readable; null at the end. Back-pressure comes free: we only read when asked. */
-const pull = (readable: Readable, size: number): Promise<Array<Record<string, unknown>> | null> =>
-  new Promise((resolve, reject) => {
-    const out: Array<Record<string, unknown>> = []
-    const done = (value: Array<Record<string, unknown>> | null) => {
-      readable.off("readable", onReadable)
-      readable.off("end", onEnd)
-      readable.off("error", onError)
-      resolve(value)
-    }
-    const onReadable = () => {
-      while (out.length < size) {
-        const row: Record<string, unknown> | null = readable.read()
-        if (row === null) break
-        out.push(row)
+/**
+ * Rows of one streaming query, handed out `size` at a time. The connection is paused whenever a
+ * chunk is full and resumed when it is taken, so the server waits for us (back-pressure) and no
+ * more than one chunk is ever buffered. mysql2's row events are used directly: an object-mode
+ * Readable in between costs a buffer push and a read per row.
+ */
+class RowReader {
+  private rows: Array<Record<string, unknown>> = []
+  private ended = false
+  private failure: unknown = null
+  private waiting: (() => void) | null = null
+  shape: Shape = { dates: [], booleans: [] }
+
+  constructor(
+    private readonly conn: PoolConnection,
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    private readonly size: number,
+  ) {
+    const q = conn.query(sql, params as Array<unknown>)
+    q.on("fields", (fields: Array<FieldPacket>) => {
+      this.shape = shapeOf(fields)
+    })
+    q.on("result", (row: Record<string, unknown>) => {
+      this.rows.push(row)
+      if (this.rows.length >= this.size) {
+        this.conn.pause()
+        this.wake()
       }
-      if (out.length >= size) done(out)
-    }
-    const onEnd = () => done(out.length > 0 ? out : null)
-    const onError = (e: unknown) => {
-      readable.off("readable", onReadable)
-      readable.off("end", onEnd)
-      reject(e)
-    }
-    if (readable.readableEnded) return resolve(null)
-    readable.on("readable", onReadable)
-    readable.once("end", onEnd)
-    readable.once("error", onError)
-    onReadable()
-  })
+    })
+    q.on("end", () => {
+      this.ended = true
+      this.wake()
+    })
+    q.on("error", (e: unknown) => {
+      this.failure = e
+      this.wake()
+    })
+  }
+
+  private wake() {
+    const w = this.waiting
+    this.waiting = null
+    w?.()
+  }
+
+  /** The next chunk, or null at the end. */
+  next(): Promise<Array<Record<string, unknown>> | null> {
+    return new Promise((resolve, reject) => {
+      const attempt = () => {
+        if (this.failure !== null) return reject(this.failure)
+        if (this.rows.length >= this.size || (this.ended && this.rows.length > 0)) {
+          const out = this.rows
+          this.rows = []
+          if (!this.ended) this.conn.resume()
+          return resolve(out)
+        }
+        if (this.ended) return resolve(null)
+        this.waiting = attempt
+        this.conn.resume()
+      }
+      attempt()
+    })
+  }
+
+  /** Gives the connection back when the query ran to its end; destroys it when the query was left half-read. */
+  close(): void {
+    if (this.ended && this.failure === null) this.conn.release()
+    else this.conn.destroy()
+  }
+}
 
 /** Builds the MySQL source. */
 export const make = (
@@ -148,16 +188,6 @@ const fromClient = (
     return { where: sql.length > 0 ? ` where ${sql.join(" and ")}` : "", params }
   }
 
-  const streamQuery = (conn: PoolConnection, sql: string, params: ReadonlyArray<unknown>) =>
-    Effect.sync(() => {
-      let shape: Shape = { dates: [], booleans: [] }
-      const q = conn.query(sql, params as Array<unknown>)
-      q.on("fields", (fields: Array<FieldPacket>) => {
-        shape = shapeOf(fields)
-      })
-      return { readable: q.stream({ highWaterMark: 2_000 }), shape: () => shape }
-    })
-
   const toBatch = (
     rows: Array<Record<string, unknown>>,
     shape: Shape,
@@ -173,22 +203,20 @@ const fromClient = (
   const stream = (partition: Source.Partition, after: Source.Cursor | null, batchSize: number) =>
     Stream.unwrapScoped(
       Effect.gen(function* () {
-        const conn = yield* client.connection.pipe(Effect.mapError(fail))
         const { where, params } = conditions(partition, after)
-        const { readable, shape } = yield* streamQuery(
-          conn,
-          `select ${columns} from ${table}${where} order by ${key}`,
-          params,
+        const sql = `select ${columns} from ${table}${where} order by ${key}`
+        const reader = yield* Effect.acquireRelease(
+          Effect.async<PoolConnection, Source.SourceError>((resume) =>
+            client.pool.getConnection((err, conn) =>
+              resume(err ? Effect.fail(fail(classify(err))) : Effect.succeed(conn)),
+            ),
+          ).pipe(Effect.map((conn) => new RowReader(conn, sql, params, batchSize))),
+          (r) => Effect.sync(() => r.close()),
         )
-        // Leaving early (interrupt, failure downstream) must not leave the query streaming into a pooled connection.
-        yield* Effect.addFinalizer(() => Effect.sync(() => readable.destroy()))
         return Stream.repeatEffectOption(
-          Effect.tryPromise({
-            try: () => pull(readable, batchSize),
-            catch: (e) => Option.some(fail(classify(e))),
-          }).pipe(
+          Effect.tryPromise({ try: () => reader.next(), catch: (e) => Option.some(fail(classify(e))) }).pipe(
             Effect.flatMap((rows) =>
-              rows === null ? Effect.fail(Option.none()) : Effect.succeed(toBatch(rows, shape())),
+              rows === null ? Effect.fail(Option.none()) : Effect.succeed(toBatch(rows, reader.shape)),
             ),
           ),
         )
