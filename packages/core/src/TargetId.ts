@@ -127,18 +127,37 @@ export const collisions = (
  * so no other batch can load an id inside these ranges.
  */
 export const ranges = (ids: ReadonlyArray<string>): Array<string> => {
-  const lo = new Map<string, string>()
-  const hi = new Map<string, string>()
+  // Grouped by a hash of the 13-character entity and tenant prefix, computed without slicing a
+  // string off each id (this runs once per loaded row); a clash is caught by comparing prefixes.
+  const groups = new Map<number, Array<string>>()
   for (const id of ids) {
-    const group = id.slice(0, 13)
-    const l = lo.get(group)
-    if (l === undefined || id < l) lo.set(group, id)
-    const h = hi.get(group)
-    if (h === undefined || id > h) hi.set(group, id)
+    let h = 0
+    for (let i = 0; i < 13; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0
+    let list = groups.get(h)
+    if (list === undefined) {
+      list = []
+      groups.set(h, list)
+    }
+    let found = false
+    for (let g = 0; g < list.length; g += 2) {
+      const lo = list[g]!
+      if (samePrefix(lo, id)) {
+        if (id < lo) list[g] = id
+        if (id > list[g + 1]!) list[g + 1] = id
+        found = true
+        break
+      }
+    }
+    if (!found) list.push(id, id)
   }
   const out: Array<string> = []
-  for (const [group, l] of lo) out.push(l, hi.get(group)!)
+  for (const list of groups.values()) out.push(...list)
   return out
+}
+
+const samePrefix = (a: string, b: string) => {
+  for (let i = 0; i < 13; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false
+  return true
 }
 
 /** The tenant code part (`TTTT-TTTT` without the dash) of an ordered id, for tenant-scoped rollback. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { createRequire } from "node:module"
+import * as path from "node:path"
 
 /** One versioned SQL migration shipped with this package. */
 export interface Migration {
@@ -10,7 +11,12 @@ export interface Migration {
   readonly checksum: string
 }
 
-const sqlDir = fileURLToPath(new URL("../sql/", import.meta.url))
+// Found through the package itself rather than relative to this file, so that the SQL is still
+// found when an app bundles this code.
+const sqlDir = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("@schoolbridge/schema/package.json")),
+  "sql",
+)
 const fileName = /^(\d{4})_([a-z0-9_]+)\.sql$/
 
 /** Parses a directory of `NNNN_name.sql` files into migrations ordered by version. */
@@ -20,7 +26,7 @@ export const fromDirectory = (dir: string): ReadonlyArray<Migration> => {
     .map((file) => {
       const m = fileName.exec(file)
       if (!m) throw new Error(`migration file ${file} is not named NNNN_name.sql`)
-      const sql = readFileSync(`${dir}/${file}`, "utf8")
+      const sql = readFileSync(path.join(dir, file), "utf8")
       return { version: Number(m[1]), name: m[2]!, sql, checksum: checksumOf(sql) }
     })
     .sort((a, b) => a.version - b.version)

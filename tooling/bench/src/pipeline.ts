@@ -4,7 +4,7 @@
  * table. Prints figures; asserts nothing. Last line:
  *   rows=<N> rows_per_s=<r> copy_rows_per_s=<c> ratio_vs_copy=<r/c> peak_rss_mb=<m>
  *
- *   pnpm bench:pipeline -- --rows 1000000 [--batch 10000] [--chunk 1000] [--inflight 2]
+ *   pnpm bench:pipeline -- --rows 1000000 [--batch 10000] [--chunk 1000] [--inflight 2] [--readahead 2]
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -25,12 +25,14 @@ const { values } = parseArgs({
     batch: { type: "string", default: "10000" },
     chunk: { type: "string", default: "1000" },
     inflight: { type: "string", default: "2" },
+    readahead: { type: "string", default: "2" },
   },
 })
 const rows = Number(values.rows)
 const batchSize = Number(values.batch)
 const chunkSize = Number(values.chunk)
 const loadsInFlight = Number(values.inflight)
+const readAhead = Number(values.readahead)
 const log = (line: string) => console.log(line)
 
 const targetDdl = (table: string) => `
@@ -119,7 +121,9 @@ const withDatabase = (url: string, name: string) => {
 }
 
 const main = async () => {
-  log(`bench:pipeline rows=${rows} batch=${batchSize} chunk=${chunkSize} inflight=${loadsInFlight}`)
+  log(
+    `bench:pipeline rows=${rows} batch=${batchSize} chunk=${chunkSize} inflight=${loadsInFlight} readahead=${readAhead}`,
+  )
   const generated = await ensureSource(rows, log)
   if (generated) log("source ready")
 
@@ -144,6 +148,7 @@ const main = async () => {
     Layer.mergeAll(PgSink.layer, PgLedger.layer).pipe(Layer.provideMerge(pgLayer)),
     MysqlClient.layer({ url: Redacted.make(withDatabase(mysqlUrl, database)), max: 2 }),
   )
+  log(`before the run: RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`)
   const started = process.hrtime.bigint()
   const cpuStart = process.cpuUsage()
   const result = await Effect.runPromise(
@@ -179,16 +184,21 @@ const main = async () => {
       sql.query(copyTo("copy bench.assessment_results to stdout (format csv)")),
       createWriteStream(csv),
     )
-    await sql.query("checkpoint")
-    const copyStarted = process.hrtime.bigint()
-    await pipeline(
-      createReadStream(csv, { highWaterMark: 1 << 20 }),
-      sql.query(copyFrom("copy bench.copy_reference from stdin (format csv)")),
-    )
-    const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9
+    // Timed twice, the faster kept: the reference is then steadier and never flatters the engine.
+    let copySeconds = Number.POSITIVE_INFINITY
+    for (let round = 0; round < 2; round++) {
+      await sql.query("truncate bench.copy_reference")
+      await sql.query("checkpoint")
+      const copyStarted = process.hrtime.bigint()
+      await pipeline(
+        createReadStream(csv, { highWaterMark: 1 << 20 }),
+        sql.query(copyFrom("copy bench.copy_reference from stdin (format csv)")),
+      )
+      copySeconds = Math.min(copySeconds, Number(process.hrtime.bigint() - copyStarted) / 1e9)
+    }
     const copied = Number((await sql.query("select count(*) as n from bench.copy_reference")).rows[0].n)
     log(
-      `raw COPY: ${copied} rows (${(statSync(csv).size / 1e6).toFixed(0)} MB CSV) in ${copySeconds.toFixed(2)} s ` +
+      `raw COPY: ${copied} rows (${(statSync(csv).size / 1e6).toFixed(0)} MB CSV), best of 2 in ${copySeconds.toFixed(2)} s ` +
         `(${Math.round(copied / copySeconds)} rows/s)`,
     )
     const rowsPerS = summary.loaded / seconds

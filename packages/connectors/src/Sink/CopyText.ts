@@ -53,9 +53,12 @@ export const line = (row: ReadonlyArray<unknown>): string => {
   return out + "\n"
 }
 
-/** Rows encoded as COPY text, one `\n`-terminated line per row. */
+/**
+ * Rows encoded as COPY text, one `\n`-terminated line per row, in pieces of a few hundred rows: a
+ * COPY writes the pieces one after another, so the bytes are never copied into one big buffer.
+ */
 export interface Block {
-  readonly bytes: Buffer
+  readonly pieces: ReadonlyArray<Buffer>
   readonly rows: number
 }
 
@@ -73,35 +76,49 @@ export const block = (rows: ReadonlyArray<ReadonlyArray<unknown>>): Block => {
     for (let i = start; i < end; i++) piece += line(rows[i]!)
     pieces.push(Buffer.from(piece, "utf8"))
   }
-  return { bytes: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), rows: rows.length }
+  return { pieces, rows: rows.length }
 }
 
+/** Blocks one after another, as one block. */
+export const join = (blocks: ReadonlyArray<Block>): Block =>
+  blocks.length === 1
+    ? blocks[0]!
+    : { pieces: blocks.flatMap((b) => b.pieces), rows: blocks.reduce((n, b) => n + b.rows, 0) }
+
 /**
- * Where each row starts (and, last, where the block ends). Found by scanning for newlines, which
- * COPY text escapes inside values, so only isolating bad rows (rare) pays for it.
+ * A block flattened, with where each row starts (and, last, where the bytes end). Row starts are
+ * found by scanning for newlines, which COPY text escapes inside values; only isolating bad rows
+ * (rare) pays for it.
  */
-export const offsets = (b: Block): Uint32Array => {
-  const out = new Uint32Array(b.rows + 1)
+export interface Rows {
+  readonly bytes: Buffer
+  readonly starts: Uint32Array
+}
+
+/** Flattens a block and finds its rows. */
+export const rows = (b: Block): Rows => {
+  const bytes = b.pieces.length === 1 ? b.pieces[0]! : Buffer.concat(b.pieces)
+  const starts = new Uint32Array(b.rows + 1)
   let at = 0
   for (let i = 0; i < b.rows; i++) {
-    out[i] = at
-    at = b.bytes.indexOf(10, at) + 1
+    starts[i] = at
+    at = bytes.indexOf(10, at) + 1
   }
-  out[b.rows] = b.bytes.length
-  return out
+  starts[b.rows] = bytes.length
+  return { bytes, starts }
 }
 
 /** The COPY text of the rows at `indices`, in that order. */
-export const pick = (b: Block, starts: Uint32Array, indices: ReadonlyArray<number>): Buffer =>
-  indices.length === b.rows
-    ? b.bytes
-    : Buffer.concat(indices.map((i) => b.bytes.subarray(starts[i]!, starts[i + 1]!)))
+export const pick = (r: Rows, indices: ReadonlyArray<number>): Buffer =>
+  indices.length === r.starts.length - 1
+    ? r.bytes
+    : Buffer.concat(indices.map((i) => r.bytes.subarray(r.starts[i]!, r.starts[i + 1]!)))
 
 const unescapes: Record<string, string> = { "\\\\": "\\", "\\n": "\n", "\\r": "\r", "\\t": "\t" }
 
 /** The values of row `index` as they were sent (`\\N` as null), for reporting a row the database refused. */
-export const decode = (b: Block, starts: Uint32Array, index: number): Array<string | null> =>
-  b.bytes
-    .toString("utf8", starts[index]!, starts[index + 1]! - 1)
+export const decode = (r: Rows, index: number): Array<string | null> =>
+  r.bytes
+    .toString("utf8", r.starts[index]!, r.starts[index + 1]! - 1)
     .split("\t")
     .map((v) => (v === "\\N" ? null : v.replace(/\\[\\nrt]/g, (e) => unescapes[e] ?? e)))

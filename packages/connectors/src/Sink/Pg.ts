@@ -47,7 +47,7 @@ interface Written {
   readonly insertedIds: ReadonlyArray<string> | null
 }
 
-type Writer = (bytes: Buffer) => Promise<Written>
+type Writer = (bytes: Buffer | ReadonlyArray<Buffer>) => Promise<Written>
 
 /**
  * A batch's rows as COPY text, with what its trace needs: the id range of each entity and tenant
@@ -83,17 +83,22 @@ const combine = (chunks: ReadonlyArray<unknown>): Encoded => {
   const parts = chunks.filter((c): c is Encoded => c instanceof Encoded)
   if (parts.length !== chunks.length) throw new Error("a batch was encoded by another sink")
   if (parts.length === 1) return parts[0]!
-  const block = {
-    bytes: Buffer.concat(parts.map((p) => p.block.bytes)),
-    rows: parts.reduce((n, p) => n + p.block.rows, 0),
-  }
+  const block = CopyText.join(parts.map((p) => p.block))
   const ids = parts[0]?.ids === null ? null : parts.flatMap((p) => p.ids ?? [])
   return new Encoded(block, ids === null ? TargetId.ranges(parts.flatMap((p) => p.ranges)) : [], ids)
 }
 
-const copyBytes = async (conn: Connection, sql: string, bytes: Buffer): Promise<number> => {
+const copyBytes = async (
+  conn: Connection,
+  sql: string,
+  bytes: Buffer | ReadonlyArray<Buffer>,
+): Promise<number> => {
   const stream = conn.query(copyFrom(sql))
-  stream.end(bytes)
+  if (Buffer.isBuffer(bytes)) stream.end(bytes)
+  else {
+    for (const piece of bytes) stream.write(piece)
+    stream.end()
+  }
   await finished(stream)
   return stream.rowCount ?? 0
 }
@@ -124,8 +129,7 @@ const refusalOf = (index: number, e: PgError): Refusal => {
  */
 const writeIsolating = async (
   conn: Connection,
-  block: CopyText.Block,
-  starts: Uint32Array,
+  rows: CopyText.Rows,
   indices: ReadonlyArray<number>,
   write: Writer,
   refused: Array<Refusal>,
@@ -134,7 +138,7 @@ const writeIsolating = async (
   if (indices.length === 0) return 0
   await conn.query("savepoint sb_try")
   try {
-    const written = await write(CopyText.pick(block, starts, indices))
+    const written = await write(CopyText.pick(rows, indices))
     await conn.query("release savepoint sb_try")
     if (written.insertedIds) inserted.push(...written.insertedIds)
     return written.count
@@ -152,8 +156,7 @@ const writeIsolating = async (
       refused.push(refusalOf(indices[at - 1]!, e))
       return writeIsolating(
         conn,
-        block,
-        starts,
+        rows,
         [...indices.slice(0, at - 1), ...indices.slice(at)],
         write,
         refused,
@@ -161,8 +164,8 @@ const writeIsolating = async (
       )
     }
     const half = Math.ceil(indices.length / 2)
-    const a = await writeIsolating(conn, block, starts, indices.slice(0, half), write, refused, inserted)
-    const b = await writeIsolating(conn, block, starts, indices.slice(half), write, refused, inserted)
+    const a = await writeIsolating(conn, rows, indices.slice(0, half), write, refused, inserted)
+    const b = await writeIsolating(conn, rows, indices.slice(half), write, refused, inserted)
     return a + b
   }
 }
@@ -267,10 +270,10 @@ const loadBatch = async (
   const encoded = batch.encoded ? combine(batch.encoded) : encode(batch.target, batch.rows, batch.trace)
   const { block } = encoded
   const all = Array.from({ length: block.rows }, (_, i) => i)
-  let starts: Uint32Array | null = null
-  const rowStarts = () => {
-    starts ??= CopyText.offsets(block)
-    return starts
+  let flat: CopyText.Rows | null = null
+  const rowsOf = () => {
+    flat ??= CopyText.rows(block)
+    return flat
   }
   const refused: Array<Refusal> = []
   const inserted: Array<string> = []
@@ -279,7 +282,7 @@ const loadBatch = async (
   if (mode === "copy") {
     await conn.query("savepoint sb_copy")
     try {
-      count = await copyBytes(conn, copySql(info), block.bytes)
+      count = await copyBytes(conn, copySql(info), block.pieces)
       await conn.query("release savepoint sb_copy")
     } catch (thrown) {
       await conn.query("rollback to savepoint sb_copy")
@@ -290,8 +293,7 @@ const loadBatch = async (
       mode = e.code === "23505" ? "merge" : "copy"
       count = await writeIsolating(
         conn,
-        block,
-        rowStarts(),
+        rowsOf(),
         all,
         mode === "merge" ? mergeWriter(conn, info) : copyWriter(conn, info),
         refused,
@@ -299,7 +301,7 @@ const loadBatch = async (
       )
     }
   } else {
-    count = await writeIsolating(conn, block, rowStarts(), all, mergeWriter(conn, info), refused, inserted)
+    count = await writeIsolating(conn, rowsOf(), all, mergeWriter(conn, info), refused, inserted)
   }
 
   const refusedSet = new Set(refused.map((r) => r.index))
@@ -340,7 +342,7 @@ const loadBatch = async (
   // database judged.
   const rawOf = (index: number): unknown => {
     if (batch.raws.length > 0) return batch.raws[index]
-    const values = CopyText.decode(block, rowStarts(), index)
+    const values = CopyText.decode(rowsOf(), index)
     return { target: Object.fromEntries(batch.target.columns.map((c, i) => [c, values[i] ?? null])) }
   }
   const l = ledgerRows(batch, refused, rawOf)
