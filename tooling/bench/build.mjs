@@ -13,6 +13,6 @@ await build({
   target: "node20",
   format: "esm",
   // Drivers stay as installed packages; our TypeScript packages are bundled in.
-  external: ["pg", "pg-copy-streams", "mysql2", "mysql2/*", "libphonenumber-js", "libphonenumber-js/*"],
+  external: ["pg", "pg-copy-streams", "mysql2", "mysql2/*"],
   logLevel: "warning",
 })
