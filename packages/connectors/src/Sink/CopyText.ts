@@ -62,21 +62,34 @@ export interface Block {
   readonly rows: number
 }
 
-// Rows are joined into strings of this many, each turned into bytes at once: few enough that the
-// temporary strings die young, enough that the per-conversion cost is shared (measured: half the
-// time of writing row by row into one preallocated buffer).
+// Rows are joined into strings of this many, each written into the chunk's buffer at once: few
+// enough that the temporary strings die young, enough that the per-write cost is shared.
+// TextEncoder.encodeInto into one preallocated buffer measured faster than Buffer.from per string
+// (which measures the bytes first, then allocates) and than Buffer#write.
 const rowsPerPiece = 256
+const utf8 = new TextEncoder()
 
 /** Encodes rows as COPY text bytes. */
 export const block = (rows: ReadonlyArray<ReadonlyArray<unknown>>): Block => {
-  const pieces: Array<Buffer> = []
+  let bytes = Buffer.allocUnsafe(Math.max(4096, rows.length * 192))
+  let at = 0
   for (let start = 0; start < rows.length; start += rowsPerPiece) {
     let piece = ""
     const end = Math.min(rows.length, start + rowsPerPiece)
     for (let i = start; i < end; i++) piece += line(rows[i]!)
-    pieces.push(Buffer.from(piece, "utf8"))
+    for (;;) {
+      const r = utf8.encodeInto(piece, bytes.subarray(at))
+      if (r.read === piece.length) {
+        at += r.written
+        break
+      }
+      // Out of room: a bigger buffer, and the piece again from its start.
+      const bigger = Buffer.allocUnsafe(Math.max(bytes.length * 2, at + piece.length * 3))
+      bytes.copy(bigger, 0, 0, at)
+      bytes = bigger
+    }
   }
-  return { pieces, rows: rows.length }
+  return { pieces: [bytes.subarray(0, at)], rows: rows.length }
 }
 
 /** Blocks one after another, as one block. */
