@@ -4,7 +4,7 @@
  * table. Prints figures; asserts nothing. Last line:
  *   rows=<N> rows_per_s=<r> copy_rows_per_s=<c> ratio_vs_copy=<r/c> peak_rss_mb=<m>
  *
- *   pnpm bench:pipeline -- --rows 1000000 [--batch 10000] [--chunk 1000] [--inflight 2] [--readahead 2]
+ *   pnpm bench:pipeline -- --rows 1000000 [--batch 10000] [--chunk 1000] [--inflight 2] [--readahead 2] [--rounds 3]
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     chunk: { type: "string", default: "1000" },
     inflight: { type: "string", default: "2" },
     readahead: { type: "string", default: "2" },
+    rounds: { type: "string", default: "3" },
   },
 })
 const rows = Number(values.rows)
@@ -33,6 +34,7 @@ const batchSize = Number(values.batch)
 const chunkSize = Number(values.chunk)
 const loadsInFlight = Number(values.inflight)
 const readAhead = Number(values.readahead)
+const rounds = Math.max(1, Number(values.rounds))
 const log = (line: string) => console.log(line)
 
 const targetDdl = (table: string) => `
@@ -120,14 +122,10 @@ const withDatabase = (url: string, name: string) => {
   return u.toString()
 }
 
-const main = async () => {
-  log(
-    `bench:pipeline rows=${rows} batch=${batchSize} chunk=${chunkSize} inflight=${loadsInFlight} readahead=${readAhead}`,
-  )
-  const generated = await ensureSource(rows, log)
-  if (generated) log("source ready")
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-  // A fresh target database every run.
+/** One paired round on a fresh target database: the engine, then raw COPY of what it wrote. */
+const round = async (n: number) => {
   const admin = new pg.Client({ connectionString: pgUrl })
   await admin.connect()
   await admin.query(`drop database if exists ${database} with (force)`)
@@ -136,86 +134,95 @@ const main = async () => {
   const targetUrl = withDatabase(pgUrl, database)
   const sql = new pg.Client({ connectionString: targetUrl })
   await sql.connect()
-  const pgLayer = PgClient.layer({ url: Redacted.make(targetUrl), max: 2 })
-  await Effect.runPromise(PgLedger.migrateSchema.pipe(Effect.provide(pgLayer)))
-  await sql.query(
-    `create schema bench; ${targetDdl("bench.assessment_results")}; ${targetDdl("bench.copy_reference")}`,
-  )
-  if (process.env.SB_BENCH_ONLY_GENERATE) return
-  await sql.query("checkpoint")
-
-  const layer = Layer.mergeAll(
-    Layer.mergeAll(PgSink.layer, PgLedger.layer).pipe(Layer.provideMerge(pgLayer)),
-    MysqlClient.layer({ url: Redacted.make(withDatabase(mysqlUrl, database)), max: 2 }),
-  )
-  log(`before the run: RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`)
-  // Timed from open connections to the last commit, as raw COPY is timed below.
-  const { result, seconds, cpu } = await Effect.runPromise(
-    Effect.gen(function* () {
-      const source = yield* MysqlSource.make({
-        table: "assessment_results",
-        key: "id",
-        where: `id <= ${rows}`,
-      })
-      const started = process.hrtime.bigint()
-      const cpuStart = process.cpuUsage()
-      const result = yield* Pipeline.run([{ entity, source }], {
-        batchSize,
-        chunkSize,
-        loadsInFlight,
-        readAhead,
-        label: "bench",
-      })
-      return {
-        result,
-        seconds: Number(process.hrtime.bigint() - started) / 1e9,
-        cpu: process.cpuUsage(cpuStart),
-      }
-    }).pipe(Effect.provide(layer)),
-  )
-  const summary = result.entities[0]!
-  const engineRss = process.resourceUsage().maxRSS / 1024
-  log(
-    `engine: read=${summary.read} loaded=${summary.loaded} rejected=${summary.rejected} skipped=${summary.skipped} ` +
-      `in ${seconds.toFixed(2)} s (${Math.round(summary.read / seconds)} rows/s), ` +
-      `Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, peak RSS ${engineRss.toFixed(0)} MB`,
-  )
-
-  // The reference: the same rows, as the engine wrote them, COPYed from a CSV file into an identical table.
-  const dir = mkdtempSync(path.join(tmpdir(), "sb-bench-"))
-  const csv = path.join(dir, "rows.csv")
   try {
-    await pipeline(
-      sql.query(copyTo("copy bench.assessment_results to stdout (format csv)")),
-      createWriteStream(csv),
+    const pgLayer = PgClient.layer({ url: Redacted.make(targetUrl), max: 3 })
+    await Effect.runPromise(PgLedger.migrateSchema.pipe(Effect.provide(pgLayer)))
+    await sql.query(
+      `create schema bench; ${targetDdl("bench.assessment_results")}; ${targetDdl("bench.copy_reference")}`,
     )
-    // Timed twice, the faster kept: the reference is then steadier and never flatters the engine.
-    let copySeconds = Number.POSITIVE_INFINITY
-    for (let round = 0; round < 2; round++) {
-      await sql.query("truncate bench.copy_reference")
+    await sql.query("checkpoint")
+    const layer = Layer.mergeAll(
+      Layer.mergeAll(PgSink.layer, PgLedger.layer).pipe(Layer.provideMerge(pgLayer)),
+      MysqlClient.layer({ url: Redacted.make(withDatabase(mysqlUrl, database)), max: 2 }),
+    )
+    // Timed from open connections to the last commit, as raw COPY is timed below.
+    const { result, seconds, cpu } = await Effect.runPromise(
+      Effect.gen(function* () {
+        const source = yield* MysqlSource.make({
+          table: "assessment_results",
+          key: "id",
+          where: `id <= ${rows}`,
+        })
+        const started = process.hrtime.bigint()
+        const cpuStart = process.cpuUsage()
+        const result = yield* Pipeline.run([{ entity, source }], {
+          batchSize,
+          chunkSize,
+          loadsInFlight,
+          readAhead,
+          label: "bench",
+        })
+        return {
+          result,
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+          cpu: process.cpuUsage(cpuStart),
+        }
+      }).pipe(Effect.provide(layer)),
+    )
+    const summary = result.entities[0]!
+    log(
+      `round ${n} engine: read=${summary.read} loaded=${summary.loaded} rejected=${summary.rejected} ` +
+        `skipped=${summary.skipped} in ${seconds.toFixed(2)} s (${Math.round(summary.loaded / seconds)} rows/s), ` +
+        `Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s`,
+    )
+
+    // The reference: the same rows, as the engine wrote them, COPYed from a CSV file into an identical table.
+    const dir = mkdtempSync(path.join(tmpdir(), "sb-bench-"))
+    const csv = path.join(dir, "rows.csv")
+    try {
+      await pipeline(
+        sql.query(copyTo("copy bench.assessment_results to stdout (format csv)")),
+        createWriteStream(csv),
+      )
       await sql.query("checkpoint")
       const copyStarted = process.hrtime.bigint()
       await pipeline(
         createReadStream(csv, { highWaterMark: 1 << 20 }),
         sql.query(copyFrom("copy bench.copy_reference from stdin (format csv)")),
       )
-      copySeconds = Math.min(copySeconds, Number(process.hrtime.bigint() - copyStarted) / 1e9)
+      const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9
+      const copied = Number((await sql.query("select count(*) as n from bench.copy_reference")).rows[0].n)
+      if (copied !== summary.loaded)
+        throw new Error(`raw COPY loaded ${copied} rows, the engine ${summary.loaded}`)
+      log(
+        `round ${n} raw COPY: ${copied} rows (${(statSync(csv).size / 1e6).toFixed(0)} MB CSV) in ` +
+          `${copySeconds.toFixed(2)} s (${Math.round(copied / copySeconds)} rows/s)`,
+      )
+      return { rowsPerS: summary.loaded / seconds, copyRowsPerS: copied / copySeconds }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
-    const copied = Number((await sql.query("select count(*) as n from bench.copy_reference")).rows[0].n)
-    log(
-      `raw COPY: ${copied} rows (${(statSync(csv).size / 1e6).toFixed(0)} MB CSV), best of 2 in ${copySeconds.toFixed(2)} s ` +
-        `(${Math.round(copied / copySeconds)} rows/s)`,
-    )
-    const rowsPerS = summary.loaded / seconds
-    const copyRowsPerS = copied / copySeconds
-    log(
-      `rows=${rows} rows_per_s=${Math.round(rowsPerS)} copy_rows_per_s=${Math.round(copyRowsPerS)} ` +
-        `ratio_vs_copy=${(rowsPerS / copyRowsPerS).toFixed(2)} peak_rss_mb=${engineRss.toFixed(0)}`,
-    )
   } finally {
-    rmSync(dir, { recursive: true, force: true })
     await sql.end()
   }
+}
+
+const main = async () => {
+  log(
+    `bench:pipeline rows=${rows} rounds=${rounds} batch=${batchSize} chunk=${chunkSize} ` +
+      `inflight=${loadsInFlight} readahead=${readAhead}`,
+  )
+  if (await ensureSource(rows, log)) log("source ready")
+  const results = []
+  for (let n = 1; n <= rounds; n++) results.push(await round(n))
+  const rowsPerS = median(results.map((r) => r.rowsPerS))
+  const copyRowsPerS = median(results.map((r) => r.copyRowsPerS))
+  const ratio = median(results.map((r) => r.rowsPerS / r.copyRowsPerS))
+  const rss = process.resourceUsage().maxRSS / 1024
+  log(
+    `rows=${rows} rows_per_s=${Math.round(rowsPerS)} copy_rows_per_s=${Math.round(copyRowsPerS)} ` +
+      `ratio_vs_copy=${ratio.toFixed(2)} peak_rss_mb=${rss.toFixed(0)}`,
+  )
 }
 
 main().catch((e) => {
