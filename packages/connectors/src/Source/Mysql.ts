@@ -85,10 +85,12 @@ const fixRows = (
   }
 }
 
+const prefetchChunks = 3
+
 /**
- * Rows of one streaming query, handed out `size` at a time. The connection is paused whenever a
- * chunk is full and resumed when it is taken, so the server waits for us (back-pressure) and no
- * more than one chunk is ever buffered. mysql2's row events are used directly: an object-mode
+ * Rows of one streaming query, handed out `size` at a time. The connection is paused when a few
+ * chunks wait unread and resumed when one is taken, so the server waits for us (back-pressure) and
+ * memory stays bounded. mysql2's row events are used directly: an object-mode
  * Readable in between costs a buffer push and a read per row.
  */
 class RowReader {
@@ -110,10 +112,10 @@ class RowReader {
     })
     q.on("result", (row: Record<string, unknown>) => {
       this.rows.push(row)
-      if (this.rows.length >= this.size) {
-        this.conn.pause()
-        this.wake()
-      }
+      // Wake the reader at a chunk; pause the server only when a few chunks wait, so that it keeps
+      // sending while the last one is being transformed.
+      if (this.rows.length === this.size) this.wake()
+      if (this.rows.length >= this.size * prefetchChunks) this.conn.pause()
     })
     q.on("end", () => {
       this.ended = true
@@ -137,8 +139,8 @@ class RowReader {
       const attempt = () => {
         if (this.failure !== null) return reject(this.failure)
         if (this.rows.length >= this.size || (this.ended && this.rows.length > 0)) {
-          const out = this.rows
-          this.rows = []
+          const out = this.rows.length <= this.size ? this.rows : this.rows.slice(0, this.size)
+          this.rows = out === this.rows ? [] : this.rows.slice(this.size)
           if (!this.ended) this.conn.resume()
           return resolve(out)
         }
