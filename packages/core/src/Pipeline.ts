@@ -55,7 +55,7 @@ const failure = (
 /** How to run an entity. */
 export interface Options {
   readonly runId: number
-  /** Rows per batch; the entity's own batch size wins. Default 5,000. */
+  /** Rows per batch (one transaction); the entity's own batch size wins. Default 20,000 (measured best of 5k-40k). */
   readonly batchSize?: number
   /** Partitions loaded at the same time. Default 1. Forced to 1 in a dry run (one transaction). */
   readonly concurrency?: number
@@ -195,7 +195,7 @@ export const runEntity = (
     const source = yield* Source
     const sink = yield* Sink
     const store = yield* CheckpointStore
-    const batchSize = entity.batchSize ?? options.batchSize ?? 5_000
+    const batchSize = entity.batchSize ?? options.batchSize ?? 20_000
     const sampleSize = options.sampleSize ?? 20
     const concurrency = options.dryRun ? 1 : Math.max(1, options.concurrency ?? 1)
     const retry = options.retry ?? Retry.defaultPolicy

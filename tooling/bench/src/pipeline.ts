@@ -4,7 +4,7 @@
  * table. Prints figures; asserts nothing. Last line:
  *   rows=<N> rows_per_s=<r> copy_rows_per_s=<c> ratio_vs_copy=<r/c> peak_rss_mb=<m>
  *
- *   pnpm bench:pipeline -- --rows 1000000 [--batch 10000] [--chunk 1000] [--inflight 2] [--readahead 2] [--rounds 3]
+ *   pnpm bench:pipeline -- --rows 1000000 [--batch 20000] [--chunk 1000] [--inflight 2] [--readahead 2] [--rounds 3]
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -22,7 +22,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),
   options: {
     rows: { type: "string", default: "1000000" },
-    batch: { type: "string", default: "10000" },
+    batch: { type: "string", default: "20000" },
     chunk: { type: "string", default: "1000" },
     inflight: { type: "string", default: "2" },
     readahead: { type: "string", default: "2" },
