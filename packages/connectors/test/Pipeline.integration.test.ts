@@ -1,4 +1,4 @@
-import { Pipeline, Rollback, RowLedger, Sink } from "@schoolbridge/core"
+import { IdMap, Pipeline, Rollback, RowLedger, Sink, TargetId } from "@schoolbridge/core"
 import { Effect, Exit, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { MysqlSource } from "../src/index.js"
@@ -159,6 +159,19 @@ describe("rollback", () => {
     await migrate(dbs, { resume: first.runId })
     expect(await loadedScoreIds(dbs.pgPool)).toEqual(all)
 
+    // The legacy-id map answers with the derived ids, through the IdMap service.
+    const mapped2 = await Effect.runPromise(
+      Effect.flatMap(IdMap.IdMap, (m) => m.lookup("scores", "2", ["1", "3", "25", "999999"])).pipe(
+        Effect.provide(dbs.layer),
+      ),
+    )
+    expect(mapped2).toEqual(
+      new Map([
+        ["1", TargetId.of("scores", "2", 1)],
+        ["3", TargetId.of("scores", "2", 3)],
+      ]),
+    )
+
     // One tenant: only that tenant's rows of every entity.
     await rollback({ _tag: "Tenant", tenant: "1" })
     const left = await dbs.pgPool.query("select distinct tenant_id from school.scores")
@@ -168,6 +181,11 @@ describe("rollback", () => {
     expect(await count(dbs, "select count(*) as n from school.students where tenant_id = 2")).toBe(7)
     expect(await count(dbs, "select count(*) as n from migration.legacy_id_map where tenant = '1'")).toBe(0)
 
+    // One entity: all of its rows, the other entities' stay.
+    await rollback({ _tag: "Entity", entity: "scores" })
+    expect(await count(dbs, "select count(*) as n from school.scores")).toBe(0)
+    expect(await count(dbs, "select count(*) as n from school.students")).toBe(7)
+
     // One run: everything it loaded, and the run is marked rolled back.
     await rollback({ _tag: "Run", runId: first.runId })
     expect(await count(dbs, "select count(*) as n from school.scores")).toBe(0)
@@ -176,7 +194,7 @@ describe("rollback", () => {
     const run = (await dbs.pgPool.query("select status from migration.runs where run_id = $1", [first.runId]))
       .rows[0]
     expect(run.status).toBe("rolled_back")
-    expect(await count(dbs, "select count(*) as n from migration.rollbacks")).toBe(3)
+    expect(await count(dbs, "select count(*) as n from migration.rollbacks")).toBe(4)
   })
 
   it("refuses to resume a rolled-back run and names an unknown batch", async () => {
