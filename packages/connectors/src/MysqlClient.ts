@@ -1,6 +1,7 @@
 import { type Config, Context, Effect, Layer, Redacted } from "effect"
 import type { Pool, PoolConnection } from "mysql2"
 import mysql from "mysql2"
+import * as ConnectionUrl from "./ConnectionUrl.js"
 
 /** A MySQL/MariaDB pool, set up to lose nothing: exact DECIMAL and BIGINT strings, dates as text. */
 export interface MysqlClientShape {
@@ -62,17 +63,6 @@ export class MysqlClient extends Context.Tag("@schoolbridge/connectors/MysqlClie
   MysqlClientShape
 >() {}
 
-/** `mysql://user:***@host:port/db`. */
-export const redactUrl = (url: string): string => {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = "***"
-    return u.toString()
-  } catch {
-    return "(unparseable MySQL URL)"
-  }
-}
-
 /** How to connect. */
 export interface Options {
   readonly url: Redacted.Redacted<string>
@@ -84,7 +74,7 @@ export interface Options {
 export const make = (options: Options) =>
   Effect.gen(function* () {
     const url = Redacted.value(options.url)
-    const describe = redactUrl(url)
+    const describe = ConnectionUrl.redact(url)
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() =>
         mysql.createPool({
@@ -126,11 +116,9 @@ export const make = (options: Options) =>
 export const layer = (options: Options): Layer.Layer<MysqlClient, MysqlError> =>
   Layer.scoped(MysqlClient, make(options))
 
-/** The client from configuration: `url` (secret) and optional `max`. */
-export const layerConfig = (
-  config: Config.Config<{ readonly url: Redacted.Redacted<string>; readonly max?: number }>,
-) =>
+/** The client from configuration, e.g. `layerConfig(ConnectionUrl.settings("SCHOOLBRIDGE_TARGET"))`. */
+export const layerConfig = (config: Config.Config<ConnectionUrl.Settings>) =>
   Layer.scoped(
     MysqlClient,
-    Effect.flatMap(config, (c) => make(c.max === undefined ? { url: c.url } : { url: c.url, max: c.max })),
+    Effect.flatMap(config, (c) => make(ConnectionUrl.options(c))),
   )

@@ -1,5 +1,6 @@
 import { type Config, Context, Data, Effect, Layer, Redacted } from "effect"
 import pg from "pg"
+import * as ConnectionUrl from "./ConnectionUrl.js"
 
 /**
  * A PostgreSQL failure, classified so callers can act: `transient` faults (connection reset,
@@ -93,17 +94,6 @@ export interface Options {
   readonly applicationName?: string
 }
 
-/** `postgres://user:***@host:port/db`. */
-export const redactUrl = (url: string): string => {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = "***"
-    return u.toString()
-  } catch {
-    return "(unparseable PostgreSQL URL)"
-  }
-}
-
 const inTransaction = <A, E, R>(
   conn: Connection,
   f: (conn: Connection) => Effect.Effect<A, E, R>,
@@ -126,7 +116,7 @@ const inTransaction = <A, E, R>(
 export const make = (options: Options): Effect.Effect<PgClientShape, PgError, import("effect").Scope.Scope> =>
   Effect.gen(function* () {
     const url = Redacted.value(options.url)
-    const describe = redactUrl(url)
+    const describe = ConnectionUrl.redact(url)
     const config: pg.PoolConfig = {
       connectionString: url,
       max: options.dryRun ? 1 : (options.max ?? 4),
@@ -183,11 +173,9 @@ export const make = (options: Options): Effect.Effect<PgClientShape, PgError, im
 export const layer = (options: Options): Layer.Layer<PgClient, PgError> =>
   Layer.scoped(PgClient, make(options))
 
-/** The client from configuration: `url` (secret) and optional `max`. */
-export const layerConfig = (
-  config: Config.Config<{ readonly url: Redacted.Redacted<string>; readonly max?: number }>,
-) =>
+/** The client from configuration, e.g. `layerConfig(ConnectionUrl.settings("SCHOOLBRIDGE_TARGET"))`. */
+export const layerConfig = (config: Config.Config<ConnectionUrl.Settings>) =>
   Layer.scoped(
     PgClient,
-    Effect.flatMap(config, (c) => make(c.max === undefined ? { url: c.url } : { url: c.url, max: c.max })),
+    Effect.flatMap(config, (c) => make(ConnectionUrl.options(c))),
   )

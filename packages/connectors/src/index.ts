@@ -1,3 +1,5 @@
+/** Connection URLs: redaction for messages, settings from the environment. */
+export * as ConnectionUrl from "./ConnectionUrl.js"
 /** A pg connection pool (or one pinned transaction, for dry runs) as an Effect service. */
 
 /** A MySQL/MariaDB pool that reads losslessly (DECIMAL, BIGINT, dates as text). */
