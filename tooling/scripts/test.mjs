@@ -7,6 +7,19 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
+
+// The validators' HTML report is checked in headless Chromium (Debian's package; a browser that a
+// test tool downloads does not work here). Install it when missing, as on a fresh machine.
+if (!existsSync("/usr/bin/chromium")) {
+  console.log("installing Debian's chromium for the HTML report test (apt-get)")
+  spawnSync(
+    "sh",
+    ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"],
+    {
+      stdio: "inherit",
+    },
+  )
+}
 const resultsDir = path.join(root, ".vitest-results")
 rmSync(resultsDir, { recursive: true, force: true })
 
