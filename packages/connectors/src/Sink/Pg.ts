@@ -74,7 +74,7 @@ const encode = (
       rows.map((r) => String(r[idIndex])),
     )
   const ids = new Array<string>(rows.length)
-  for (let i = 0; i < rows.length; i++) ids[i] = rows[i]![idIndex] as string
+  for (let i = 0; i < rows.length; i++) ids[i] = String(rows[i]![idIndex])
   return new Encoded(CopyText.block(rows), TargetId.ranges(ids), null)
 }
 
