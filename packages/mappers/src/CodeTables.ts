@@ -1,0 +1,154 @@
+import { CodeMap } from "@schoolbridge/cleansers"
+import type { Academic, Auth, Financial, Islamic } from "@schoolbridge/schema"
+import type { Schema } from "effect"
+
+/*
+ * The code tables of seed 001 §5 as data: each portal code with the legacy spellings that mean it.
+ * Matching ignores case and whitespace (CodeMap.normalizeKey), so "Active", " ACTIVE " and "active"
+ * are one key. A spelling never appears under two codes: CodeMap refuses such a table at load.
+ */
+
+/** A portal `auth.user_status`. */
+export type UserStatus = Schema.Schema.Type<typeof Auth.UserStatus.schema>
+/** A portal `academic.student_status`. */
+export type StudentStatus = Schema.Schema.Type<typeof Academic.StudentStatus.schema>
+/** A portal `islamic.memorization_status`. */
+export type MemorizationStatus = Schema.Schema.Type<typeof Islamic.MemorizationStatus.schema>
+/** A portal `financial.invoice_status`. */
+export type InvoiceStatus = Schema.Schema.Type<typeof Financial.InvoiceStatus.schema>
+/** A portal `financial.payment_status`. */
+export type PaymentStatus = Schema.Schema.Type<typeof Financial.PaymentStatus.schema>
+/** A portal `academic.gender_type` (male and female only). */
+export type Gender = Schema.Schema.Type<typeof Academic.Gender.schema>
+/** A blood type `academic.students.blood_type` accepts. */
+export type BloodType = Schema.Schema.Type<typeof Academic.BloodType.schema>
+
+/** User statuses: seed 001 §5.1.1 "Status Mapping", every value listed there. */
+export const userStatusTable: CodeMap.Table<UserStatus> = {
+  active: ["A", "active", "1", "yes"],
+  inactive: ["I", "inactive", "0", "no"],
+  pending: ["P", "pending", "new"],
+  suspended: ["S", "suspended", "blocked"],
+  archived: ["D", "deleted", "archived"],
+}
+
+/** Cleanser for user statuses; an unknown status is Invalid (the seed's silent 'pending' hides errors). */
+export const userStatus = CodeMap.make(userStatusTable, { name: "user status" })
+
+/** Student statuses: seed 001 §5.2.1 refers to the mapping of §6.2.3 (`studentStatusMapping`), all of it. */
+export const studentStatusTable: CodeMap.Table<StudentStatus> = {
+  active: ["A", "active"],
+  graduated: ["G", "graduated"],
+  withdrawn: ["W", "withdrawn"],
+  expelled: ["E", "expelled"],
+  transferred: ["T", "transferred"],
+  on_leave: ["L", "leave", "on leave", "on_leave"],
+}
+
+/** Cleanser for student statuses. */
+export const studentStatus = CodeMap.make(studentStatusTable, { name: "student status" })
+
+/** Memorisation statuses: seed 001 §5.3.1 "Memorization Status Mapping", every value listed there. */
+export const memorizationStatusTable: CodeMap.Table<MemorizationStatus> = {
+  not_started: ["N", "not_started", "0"],
+  in_progress: ["P", "in_progress", "ongoing"],
+  completed: ["C", "completed", "done"],
+  under_review: ["R", "reviewing", "review"],
+  certified: ["V", "verified", "certified"],
+}
+
+/** Cleanser for memorisation statuses. */
+export const memorizationStatus = CodeMap.make(memorizationStatusTable, { name: "memorization status" })
+
+/**
+ * Invoice statuses as legacy systems write them. The seed lists only the portal labels (§6.1.2), so
+ * the spellings are the labels' own words plus Gibbon's (`Pending`, `Issued`, `Paid - Partial`,
+ * `Paid - Late`), which carry the same meaning.
+ */
+export const invoiceStatusTable: CodeMap.Table<InvoiceStatus> = {
+  draft: ["draft", "pending"],
+  sent: ["sent", "issued", "open", "unpaid"],
+  partially_paid: ["partially_paid", "partial", "paid - partial", "partially paid"],
+  paid: ["paid", "paid - late", "settled"],
+  overdue: ["overdue", "late", "past due"],
+  cancelled: ["cancelled", "canceled", "void"],
+  refunded: ["refunded"],
+}
+
+/** Cleanser for legacy invoice statuses. */
+export const invoiceStatus = CodeMap.make(invoiceStatusTable, { name: "invoice status" })
+
+/**
+ * Payment statuses. The seed lists only the portal labels (§6.1.2); Gibbon writes `Complete`,
+ * `Partial`, `Final` (a completed payment) and `Failure`.
+ */
+export const paymentStatusTable: CodeMap.Table<PaymentStatus> = {
+  pending: ["pending", "processing"],
+  completed: ["completed", "complete", "partial", "final", "success", "successful"],
+  failed: ["failed", "failure", "declined", "error"],
+  cancelled: ["cancelled", "canceled", "void"],
+  refunded: ["refunded", "refund"],
+}
+
+/** Cleanser for legacy payment statuses. */
+export const paymentStatus = CodeMap.make(paymentStatusTable, { name: "payment status" })
+
+/**
+ * Genders: seed 001 §6.2.3 `genderMapping` (M/F, 1/2) plus the Malay L/P (lelaki/perempuan). The portal
+ * has no third value, so anything else is Invalid here rather than the seed's silent 'male'.
+ */
+export const genderTable: CodeMap.Table<Gender> = {
+  male: ["M", "male", "1", "L", "lelaki", "boy", "man"],
+  female: ["F", "female", "2", "P", "perempuan", "girl", "woman"],
+}
+
+/** Cleanser for genders. */
+export const gender = CodeMap.make(genderTable, { name: "gender" })
+
+const bloodGroups = ["A", "B", "AB", "O"] as const
+const rhSpellings: Readonly<Record<"+" | "-", ReadonlyArray<string>>> = {
+  "+": ["+", "+ve", "pos", "positive", "positif", "rh+", "rhpositive", "rh positive"],
+  "-": ["-", "-ve", "neg", "negative", "negatif", "rh-", "rhnegative", "rh negative"],
+}
+
+// Built from groups × Rh spellings so the table stays complete; the digit 0 is a common typo for O.
+const bloodTypeSpellings = (group: string, rh: "+" | "-"): ReadonlyArray<string> =>
+  (group === "O" ? ["O", "0"] : [group]).flatMap((g) => rhSpellings[rh].map((w) => `${g}${w}`))
+
+/** Blood types: `O POS`, `o+ve`, `0+`, `AB Rh negative` and the like. */
+export const bloodTypeTable: CodeMap.Table<BloodType> = Object.fromEntries(
+  bloodGroups.flatMap((g) =>
+    (["+", "-"] as const).map((rh) => [`${g}${rh}`, bloodTypeSpellings(g, rh)] as const),
+  ),
+) as CodeMap.Table<BloodType>
+
+/** Cleanser for blood types. */
+export const bloodType = CodeMap.make(bloodTypeTable, { name: "blood type" })
+
+/** What the invoice status is derived from; amounts in sen (integer cents) so no float decides it. */
+export interface InvoiceFacts {
+  readonly totalCents: number
+  readonly paidCents: number
+  /** `YYYY-MM-DD`, or null when the invoice has none. */
+  readonly dueDate: string | null
+  /** The day the status is judged on, `YYYY-MM-DD` (the migration's business date, passed in). */
+  readonly asOf: string
+  /** The legacy status, already mapped; only the states amounts cannot show are kept from it. */
+  readonly legacy?: InvoiceStatus | null | undefined
+}
+
+// Amounts cannot tell a draft, a cancellation or a refund: those come from the legacy status.
+const keptFromLegacy: ReadonlySet<InvoiceStatus> = new Set(["draft", "cancelled", "refunded"])
+
+/**
+ * The invoice status from its amounts: nothing owed → paid; past due with a balance → overdue;
+ * some paid → partially_paid; else sent. Draft, cancelled and refunded are kept from the legacy status.
+ */
+export const deriveInvoiceStatus = (facts: InvoiceFacts): InvoiceStatus => {
+  if (facts.legacy != null && keptFromLegacy.has(facts.legacy)) return facts.legacy
+  const balance = facts.totalCents - facts.paidCents
+  if (balance <= 0) return "paid"
+  // ISO dates compare correctly as strings.
+  if (facts.dueDate !== null && facts.dueDate < facts.asOf) return "overdue"
+  return facts.paidCents > 0 ? "partially_paid" : "sent"
+}

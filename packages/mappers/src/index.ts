@@ -1,0 +1,1 @@
+export * as CodeTables from "./CodeTables.js"
