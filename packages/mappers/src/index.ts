@@ -1,1 +1,2 @@
 export * as CodeTables from "./CodeTables.js"
+export * as Quran from "./Quran.js"
