@@ -1,2 +1,5 @@
 export * as CodeTables from "./CodeTables.js"
+export * as LegacySis from "./LegacySis.js"
+export * as Password from "./Password.js"
 export * as Quran from "./Quran.js"
+export * as StudentNumber from "./StudentNumber.js"

@@ -1,0 +1,443 @@
+import { TargetId, type Transform } from "@schoolbridge/core"
+import { Academic, Auth } from "@schoolbridge/schema"
+import { Schema } from "effect"
+import { describe, expect, it } from "vitest"
+import { LegacySis, StudentNumber } from "../src/index.js"
+
+const base = {
+  tenant: "SA01",
+  asOf: "2025-01-15",
+  loadedAt: "2025-01-15T00:00:00.000Z",
+} as const
+
+// A context as the engine builds it: ordered ids per (entity, tenant).
+const runBatch = <Row>(
+  entity: { name: string; transform: Transform.Transform<Row> },
+  rows: ReadonlyArray<Row>,
+  keys: ReadonlyArray<string>,
+) => {
+  const ctx = {
+    entity: entity.name,
+    tenant: "SA01",
+    id: (tenant: string | number | null, legacyId: string | number, other?: string) =>
+      TargetId.ordered(TargetId.prefix(other ?? entity.name, tenant), Number(legacyId)),
+    note: (column: string | null, rule: string, message: string) =>
+      notes.push({ key: ctx.key, column, rule, message }),
+    key: "",
+  }
+  const notes: Array<Transform.Note> = []
+  return { ...entity.transform(rows, keys, ctx), notes }
+}
+
+const user = (over: Partial<LegacySis.UserRow>): LegacySis.UserRow => ({
+  user_id: 1,
+  email: null,
+  password: null,
+  first_name: null,
+  last_name: null,
+  phone: null,
+  status: null,
+  created_date: null,
+  modified_date: null,
+  ...over,
+})
+
+// Dirty on purpose: case and spaces, plaintext and weak passwords, a bad email, a missing name.
+const users: ReadonlyArray<LegacySis.UserRow> = [
+  user({
+    user_id: 1,
+    email: "  Aisyah.Rahman@Example.COM ",
+    password: "$2y$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234",
+    first_name: "aisyah",
+    last_name: "binti rahman",
+    phone: "012-345 6789",
+    status: "A",
+    email_verified: 1,
+    created_date: "2019-03-04 08:15:00",
+    modified_date: "2024-06-01 10:00:00",
+  }),
+  user({
+    user_id: 2,
+    email: "ahmad@example.com",
+    password: "secret123",
+    first_name: "Ahmad",
+    last_name: "Ali",
+    status: "active",
+    created_date: "2020-01-10 09:00:00",
+    modified_date: null,
+  }),
+  user({
+    user_id: 3,
+    email: "not-an-email",
+    first_name: "",
+    status: "X",
+    created_date: "2020-01-10 09:00:00",
+    modified_date: null,
+  }),
+  user({
+    user_id: 4,
+    email: "siti@example.com",
+    password: "5f4dcc3b5aa765d61d8327deb882cf99",
+    first_name: "Siti",
+    last_name: null,
+    status: "blocked",
+    created_date: null,
+    modified_date: null,
+  }),
+]
+
+describe("LegacySis.users", () => {
+  it("maps, rejects and notes the dirty fixture", () => {
+    const entity = LegacySis.users({ ...base, passwords: "carry-over" })
+    const result = runBatch(entity, users, ["1", "2", "3", "4"])
+    expect(
+      result.ok.map(
+        (r) =>
+          Schema.decodeUnknownEither(Auth.Users.schema)(
+            Object.fromEntries(Auth.Users.columns.map((c, i) => [c, r[i]])),
+          )._tag,
+      ),
+    ).toEqual(["Right", "Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "2f16aded-2bb9-8000-8000-000000000001",
+          "SA01",
+          "aisyah.rahman@example.com",
+          null,
+          "$2y$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234",
+          "bcrypt",
+          false,
+          "Aisyah",
+          "Binti Rahman",
+          "+60123456789",
+          null,
+          "active",
+          true,
+          null,
+          "legacy-sis.users",
+          "1",
+          "2019-03-04T00:15:00.000Z",
+          "2024-06-01T02:00:00.000Z",
+          null,
+        ],
+        [
+          "2f16aded-2bb9-8000-8000-000000000002",
+          "SA01",
+          "ahmad@example.com",
+          null,
+          null,
+          null,
+          true,
+          "Ahmad",
+          "Ali",
+          null,
+          null,
+          "active",
+          false,
+          null,
+          "legacy-sis.users",
+          "2",
+          "2020-01-10T01:00:00.000Z",
+          "2020-01-10T01:00:00.000Z",
+          null,
+        ],
+        [
+          "2f16aded-2bb9-8000-8000-000000000004",
+          "SA01",
+          "siti@example.com",
+          null,
+          null,
+          null,
+          true,
+          "Siti",
+          null,
+          null,
+          null,
+          "suspended",
+          false,
+          null,
+          "legacy-sis.users",
+          "4",
+          "2025-01-15T00:00:00.000Z",
+          "2025-01-15T00:00:00.000Z",
+          null,
+        ],
+      ]
+    `)
+    expect(result.rejected).toMatchInlineSnapshot(`
+      [
+        {
+          "key": "3",
+          "raw": {
+            "created_date": "2020-01-10 09:00:00",
+            "email": "not-an-email",
+            "first_name": "",
+            "last_name": null,
+            "modified_date": null,
+            "password": null,
+            "phone": null,
+            "status": "X",
+            "user_id": 3,
+          },
+          "reasons": [
+            {
+              "column": "email",
+              "message": "no @ in the address",
+              "rule": "email",
+            },
+            {
+              "column": "first_name",
+              "message": "missing",
+              "rule": "person_name",
+            },
+            {
+              "column": "status",
+              "message": "unknown user status "X"",
+              "rule": "user_status",
+            },
+          ],
+        },
+      ]
+    `)
+  })
+  it("never writes a plaintext password, nor puts it in a note", () => {
+    const result = runBatch(LegacySis.users({ ...base, passwords: "carry-over" }), users, [
+      "1",
+      "2",
+      "3",
+      "4",
+    ])
+    expect(JSON.stringify(result.ok)).not.toContain("secret123")
+    expect(JSON.stringify(result.notes)).not.toContain("secret123")
+    expect(result.notes.filter((n) => n.rule === "password_policy").map((n) => [n.key, n.message])).toEqual([
+      [
+        "2",
+        "the legacy password is not a hash format the portal verifies (it may be plaintext): not kept, reset required",
+      ],
+      ["4", "the legacy password is an unsalted md5/sha1 hash: not kept, reset required"],
+    ])
+  })
+  it("force-reset never keeps a hash", () => {
+    const result = runBatch(LegacySis.users({ ...base, passwords: "force-reset" }), users.slice(0, 1), ["1"])
+    const row = Object.fromEntries(Auth.Users.columns.map((c, i) => [c, result.ok[0]![i]]))
+    expect([row.password_hash, row.password_algorithm, row.must_reset_password]).toEqual([null, null, true])
+  })
+  it("is idempotent: the same rows give the same ids and rows", () => {
+    const entity = LegacySis.users({ ...base, passwords: "carry-over" })
+    expect(runBatch(entity, users, ["1", "2", "3", "4"])).toEqual(
+      runBatch(entity, users, ["1", "2", "3", "4"]),
+    )
+  })
+})
+
+const student = (over: Partial<LegacySis.StudentRow>): LegacySis.StudentRow => ({
+  student_id: 1,
+  student_number: null,
+  dob: null,
+  gender: null,
+  nationality: null,
+  ic_number: null,
+  blood_group: null,
+  medical_info: null,
+  admission_date: null,
+  status: null,
+  address1: null,
+  address2: null,
+  city: null,
+  state: null,
+  postal_code: null,
+  country: null,
+  created_date: null,
+  modified_date: null,
+  ...over,
+})
+
+const students: ReadonlyArray<LegacySis.StudentRow> = [
+  student({
+    student_id: 10,
+    user_id: 1,
+    student_number: "STU2024SA010001",
+    dob: "05/06/2012",
+    gender: "P",
+    nationality: "Malaysian",
+    ic_number: "120605-14-5678",
+    blood_group: "o pos",
+    medical_info: "Asthma",
+    admission_date: "2024-01-02",
+    status: "A",
+    address1: "12, Jalan Mawar",
+    city: "Kuala Lumpur",
+    postal_code: "50450",
+    country: "Malaysia",
+    created_date: "2024-01-02 08:00:00",
+    modified_date: "2024-01-02 08:00:00",
+  }),
+  // No number, no user id: linked by email, numbered after the highest 2024 sequence.
+  student({
+    student_id: 11,
+    email: "AHMAD@example.com",
+    gender: "M",
+    blood_group: "Z",
+    admission_date: "2024-01-03",
+    status: "leave",
+    created_date: "2024-01-03 08:00:00",
+  }),
+  // Same number as student 10.
+  student({
+    student_id: 12,
+    user_id: 4,
+    student_number: " STU2024SA010001 ",
+    status: "A",
+    created_date: "2024-01-03 08:00:00",
+  }),
+  // No user, a bad IC, a future birth date, an unknown status.
+  student({
+    student_id: 13,
+    email: "nobody@example.com",
+    ic_number: "12345",
+    dob: "2030-01-01",
+    status: "Q",
+    created_date: "2024-01-03 08:00:00",
+  }),
+]
+
+describe("LegacySis.students", () => {
+  const numbers = StudentNumber.plan(LegacySis.numberInputs(students, base), "SA01")
+  const emails = LegacySis.indexUsersByEmail(users)
+  const entity = LegacySis.students({ ...base, numbers, emails })
+  const keys = students.map((s) => String(s.student_id))
+
+  it("links by user id or by normalized email", () => {
+    expect([...emails.users]).toEqual([
+      ["aisyah.rahman@example.com", "1"],
+      ["ahmad@example.com", "2"],
+      ["siti@example.com", "4"],
+    ])
+  })
+  it("maps, rejects and notes the dirty fixture", () => {
+    const result = runBatch(entity, students, keys)
+    expect(
+      result.ok.map(
+        (r) =>
+          Schema.decodeUnknownEither(Academic.Students.schema)(
+            Object.fromEntries(Academic.Students.columns.map((c, i) => [c, r[i]])),
+          )._tag,
+      ),
+    ).toEqual(["Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "e5b5aded-2bb9-8000-8000-00000000000a",
+          "SA01",
+          "2f16aded-2bb9-8000-8000-000000000001",
+          "STU2024SA010001",
+          "2012-06-05",
+          "female",
+          "MY",
+          "120605-14-5678",
+          "O+",
+          "Asthma",
+          "2024-01-02",
+          "active",
+          {
+            "city": "Kuala Lumpur",
+            "country": "MY",
+            "line1": "12, Jalan Mawar",
+            "line2": null,
+            "postcode": "50450",
+            "state": "Wilayah Persekutuan Kuala Lumpur",
+          },
+          "legacy-sis.students",
+          "10",
+          "2024-01-02T00:00:00.000Z",
+          "2024-01-02T00:00:00.000Z",
+          null,
+        ],
+        [
+          "e5b5aded-2bb9-8000-8000-00000000000b",
+          "SA01",
+          "2f16aded-2bb9-8000-8000-000000000002",
+          "STU2024SA010002",
+          null,
+          "male",
+          null,
+          null,
+          null,
+          null,
+          "2024-01-03",
+          "on_leave",
+          null,
+          "legacy-sis.students",
+          "11",
+          "2024-01-03T00:00:00.000Z",
+          "2024-01-03T00:00:00.000Z",
+          null,
+        ],
+      ]
+    `)
+    expect(result.rejected.map((r) => [r.key, r.reasons])).toMatchInlineSnapshot(`
+      [
+        [
+          "12",
+          [
+            {
+              "column": "student_number",
+              "message": "student number STU2024SA010001 is already held by another student",
+              "rule": "student_number_unique",
+            },
+          ],
+        ],
+        [
+          "13",
+          [
+            {
+              "column": "email",
+              "message": "no user has the email nobody@example.com",
+              "rule": "user_link",
+            },
+            {
+              "column": "dob",
+              "message": "2030-01-01 is in the future",
+              "rule": "date",
+            },
+            {
+              "column": "ic_number",
+              "message": "not a MyKad number: expected 12 digits, found 5",
+              "rule": "mykad",
+            },
+            {
+              "column": "status",
+              "message": "unknown student status "Q"",
+              "rule": "student_status",
+            },
+          ],
+        ],
+      ]
+    `)
+  })
+  it("points at the user ids the users entity gives", () => {
+    const u = runBatch(LegacySis.users({ ...base, passwords: "force-reset" }), users, ["1", "2", "3", "4"])
+    const s = runBatch(entity, students, keys)
+    const userIdAt = Academic.Students.columns.indexOf("user_id")
+    expect(s.ok.map((r) => r[userIdAt])).toEqual([u.ok[0]![0], u.ok[1]![0]])
+  })
+  it("notes generated numbers and email links", () => {
+    const notes = runBatch(entity, students, keys).notes.filter((n) => n.key === "11")
+    expect(notes.map((n) => [n.column, n.rule, n.message])).toContainEqual([
+      "student_number",
+      "student_number",
+      "generated STU2024SA010002",
+    ])
+    expect(notes.map((n) => [n.column, n.rule, n.message])).toContainEqual([
+      "user_id",
+      "user_link",
+      "linked to user 2 by email",
+    ])
+    expect(notes.map((n) => n.column)).toContain("blood_group")
+  })
+  it("is idempotent", () => {
+    expect(runBatch(entity, students, keys)).toEqual(runBatch(entity, students, keys))
+    expect(StudentNumber.plan(LegacySis.numberInputs([...students].reverse(), base), "SA01")).toEqual(numbers)
+  })
+})
