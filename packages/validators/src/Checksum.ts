@@ -32,13 +32,16 @@ const sides = (e: Declaration.EntityDeclaration, digits: number) => {
   const source: Side = {
     tenant: e.source.tenantColumn ? my.text(my.id(e.source.tenantColumn)) : "null",
     key: myKey,
-    row: my.row([myKey, ...columns.map((c) => my.canonical(my.id(c.source), c.type))]),
+    row: my.row([myKey, ...columns.map((c) => my.canonical(c.sourceSql ?? my.id(c.source), c.type))]),
     bucket: `substr(${my.md5(myKey)}, 1, ${digits})`,
   }
   const target: Side = {
     tenant: t.tenantColumn ? pg.text(pg.id(t.tenantColumn)) : "null",
     key: pgKey,
-    row: pg.row([pgKey, ...columns.map((c) => pg.canonical(pg.id(c.target ?? c.source), c.type))]),
+    row: pg.row([
+      pgKey,
+      ...columns.map((c) => pg.canonical(c.targetSql ?? pg.id(c.target ?? c.source), c.type)),
+    ]),
     bucket: `substr(${pg.md5(pgKey)}, 1, ${digits})`,
   }
   return { t, source, target }

@@ -24,6 +24,10 @@ export interface AsIsColumn {
   /** Defaults to the source column's name. */
   readonly target?: string
   readonly type: ColumnKind
+  /** A MySQL expression read instead of the source column (e.g. a flag derived from two columns). */
+  readonly sourceSql?: string
+  /** A PostgreSQL expression read instead of the target column (e.g. `deleted_at is not null`). */
+  readonly targetSql?: string
 }
 
 /** A relationship between target tables that the catalog may not know (no foreign key declared). */
@@ -46,6 +50,19 @@ export interface DomainRule {
   readonly predicate: string
   /** Columns (or expressions) of `t` to show for each failing row; defaults to the id and legacy id. */
   readonly sampleColumns?: ReadonlyArray<string>
+  /** Defaults to `warning` (seed 001 §7.2.2). */
+  readonly severity?: Severity
+}
+
+/**
+ * Values the migration must carry over unchanged (dates, soft-delete flags), compared with the
+ * source by checksum like as-is columns, but reported as a domain check of its own.
+ */
+export interface PreservedRule {
+  /** Stable id, e.g. `dates-preserved`. */
+  readonly id: string
+  readonly title: string
+  readonly columns: ReadonlyArray<AsIsColumn>
   /** Defaults to `warning` (seed 001 §7.2.2). */
   readonly severity?: Severity
 }
@@ -87,6 +104,7 @@ export interface EntityDeclaration {
   readonly asIs?: ReadonlyArray<AsIsColumn>
   readonly relationships?: ReadonlyArray<Relationship>
   readonly rules?: ReadonlyArray<DomainRule>
+  readonly preserved?: ReadonlyArray<PreservedRule>
   readonly sample?: FieldSample
 }
 

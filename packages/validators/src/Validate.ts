@@ -65,6 +65,8 @@ export const run = (
           ]
           checks.push(yield* Checksum.check(e, { ...options.checksum, sampleLimit }, excluded))
           for (const rule of e.rules ?? []) checks.push(yield* Domain.check(e, rule, sampleLimit))
+          for (const rule of e.preserved ?? [])
+            checks.push(yield* Domain.preserved(e, rule, { ...options.checksum, sampleLimit }, excluded))
           if (e.sample) checks.push(yield* FieldSample.check(e, e.sample, sampleLimit, excluded))
           return { figures, checks }
         }).pipe(Effect.withSpan("validators.entity", { attributes: { entity: e.name } })),

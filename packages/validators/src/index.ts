@@ -20,6 +20,8 @@ export * as Gate from "./Gate.js"
 export * as Ledger from "./Ledger.js"
 /** Referential integrity: orphans of every catalog foreign key and declared relationship. */
 export * as Orphans from "./Orphans.js"
+/** The domain rules of seed 001 §7.2.2 for the portal tables, as declarations. */
+export * as PortalRules from "./PortalRules.js"
 /** Pre-migration profiling of a MySQL source table, pushed into SQL. */
 export * as Profile from "./Profile.js"
 /** Running a check's SQL on each side, and the error when a check cannot run. */
