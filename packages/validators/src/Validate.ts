@@ -25,6 +25,8 @@ export interface Options {
   readonly sampleLimit?: number
   /** Entities checked at once (each runs a few queries on each side). Default 4. */
   readonly concurrency?: number
+  /** Checks of one entity (checksum, rules, sample) run at once. Default 2. */
+  readonly scanConcurrency?: number
   readonly checksum?: Omit<Checksum.Options, "sampleLimit">
   readonly gate?: Omit<Gate.Options, "runId">
   readonly title?: string
@@ -63,11 +65,19 @@ export const run = (
             }),
             ...Ledger.checks(figures, sampleLimit),
           ]
-          checks.push(yield* Checksum.check(e, { ...options.checksum, sampleLimit }, excluded))
-          for (const rule of e.rules ?? []) checks.push(yield* Domain.check(e, rule, sampleLimit))
-          for (const rule of e.preserved ?? [])
-            checks.push(yield* Domain.preserved(e, rule, { ...options.checksum, sampleLimit }, excluded))
-          if (e.sample) checks.push(yield* FieldSample.check(e, e.sample, sampleLimit, excluded))
+          // A large entity's scans are the cost: they run side by side (each holds at most two
+          // connections, one per server), in a fixed order so the report reads the same every time.
+          const scans: Array<
+            Effect.Effect<Check.Check, Query.ValidationError, MysqlClient.MysqlClient | PgClient.PgClient>
+          > = [
+            Checksum.check(e, { ...options.checksum, sampleLimit }, excluded),
+            ...(e.rules ?? []).map((rule) => Domain.check(e, rule, sampleLimit)),
+            ...(e.preserved ?? []).map((rule) =>
+              Domain.preserved(e, rule, { ...options.checksum, sampleLimit }, excluded),
+            ),
+            ...(e.sample ? [FieldSample.check(e, e.sample, sampleLimit, excluded)] : []),
+          ]
+          checks.push(...(yield* Effect.all(scans, { concurrency: options.scanConcurrency ?? 2 })))
           return { figures, checks }
         }).pipe(Effect.withSpan("validators.entity", { attributes: { entity: e.name } })),
       { concurrency },

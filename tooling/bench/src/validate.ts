@@ -5,7 +5,7 @@
  * Last line:
  *   rows=<N> seconds=<s> peak_rss_mb=<m>
  *
- *   pnpm bench:validate -- [--rows 1000000] [--sample 1000] [--seed bench-1] [--concurrency 4]
+ *   pnpm bench:validate -- [--rows 1000000] [--sample 1000] [--seed bench-1] [--concurrency 4] [--scans 2]
  */
 import { parseArgs } from "node:util"
 import { MysqlClient, PgClient } from "@schoolbridge/connectors"
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     sample: { type: "string", default: "1000" },
     seed: { type: "string", default: "bench-1" },
     concurrency: { type: "string", default: "4" },
+    scans: { type: "string", default: "2" },
   },
 })
 const rows = Number(values.rows)
@@ -118,7 +119,7 @@ const findTarget = async (url: string): Promise<{ runId: number; loaded: number 
 
 const main = async () => {
   log(
-    `bench:validate rows=${rows} sample=${sampleSize} seed=${values.seed} concurrency=${values.concurrency}`,
+    `bench:validate rows=${rows} sample=${sampleSize} seed=${values.seed} concurrency=${values.concurrency} scans=${values.scans}`,
   )
   const targetUrl = withDatabase(pgUrl, database)
   const target = await findTarget(targetUrl)
@@ -140,6 +141,7 @@ const main = async () => {
     Validate.run([assessmentResults], {
       runId: target.runId,
       concurrency: Number(values.concurrency),
+      scanConcurrency: Number(values.scans),
       title: "bench:validate",
     }).pipe(Effect.provide(layer), Logger.withMinimumLogLevel(LogLevel.Warning)),
   )
