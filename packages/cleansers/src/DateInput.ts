@@ -436,11 +436,15 @@ export const clean = (input: unknown, options?: Options): Cleaned.Cleaned<DateVa
       }
       value = calendarDate
     } else {
-      calendarDate = ymd(l.y, l.m, l.d)
       if (l.time === undefined) changes.push("assumed midnight")
       if (l.offset === undefined) changes.push(`converted from ${timeZone} to UTC`)
-      value = toIsoInstant(localToEpoch(f, l))
+      const epoch = localToEpoch(f, l)
+      value = toIsoInstant(epoch)
       if (value === undefined) return Cleaned.invalid(original, "date-time out of range")
+      // The range is judged on the date in the school's time zone, whatever zone the input was
+      // written in, so that a cleaned value cleans again to itself (1900-01-01 00:00 in Kuala
+      // Lumpur is 1899-12-31T17:05Z).
+      calendarDate = epochToLocalDate(f, epoch)
     }
   }
   const outOfRange = checkRange(calendarDate, options, today)

@@ -91,7 +91,10 @@ const capitalize = (word: string): string => {
   const first = word.codePointAt(0)
   if (first === undefined) return word
   const head = String.fromCodePoint(first)
-  return head.toUpperCase() + word.slice(head.length)
+  const upper = head.toUpperCase()
+  // A letter whose capital is two letters (ß → SS) stays as it is: "SSchmidt" is not a name, and
+  // cleaning the result again would recase it once more.
+  return (upper.length === head.length ? upper : head) + word.slice(head.length)
 }
 
 // Capitals go after the start, a hyphen, a dot or a bracket; after an apostrophe only in

@@ -112,6 +112,11 @@ describe("DateInput.clean", () => {
     ["1975-06-01 10:00", "Corrected", "1975-06-01T02:30:00.000Z"],
     ["1421020800", "Corrected", "2015-01-12T00:00:00.000Z"],
     ["0000-00-00 00:00:00", "Corrected", null],
+    // The first local minute of 1900 is in 1899 in UTC (Kuala Lumpur was UTC+6:55 then); the range is
+    // judged in the school's zone, so the cleaned value is still valid when cleaned again.
+    ["1900-1-1 0:00", "Corrected", "1899-12-31T17:05:00.000Z"],
+    ["1899-12-31T17:05:00.000Z", "Valid", "1899-12-31T17:05:00.000Z"],
+    ["1899-12-31 23:59", "Invalid", "1899-12-31 is before 1900-01-01"],
   ])
   table("time zone UTC", (input) => DateInput.clean(input, { today, kind: "dateTime", timeZone: "UTC" }), [
     ["2015-01-12 08:30", "Corrected", "2015-01-12T08:30:00.000Z", ["converted from UTC to UTC"]],

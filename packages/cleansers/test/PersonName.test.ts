@@ -6,6 +6,9 @@ const recased = (from: "upper" | "lower") => [`capitalized the name (it was all 
 
 const rows: ReadonlyArray<Row> = [
   ["Ahmad bin Abdullah", "Valid", "Ahmad bin Abdullah"],
+  // ß has a two-letter capital; a word starting with it is left as it is (found by the property tests).
+  ["ßara", "Valid", "ßara"],
+  ["strauß", "Corrected", "Strauß", recased("lower")],
   ["AHMAD BIN ABDULLAH", "Corrected", "Ahmad bin Abdullah", recased("upper")],
   ["ahmad bin abdullah", "Corrected", "Ahmad bin Abdullah", recased("lower")],
   ["SITI NURHALIZA BINTI TARUDIN", "Corrected", "Siti Nurhaliza binti Tarudin"],

@@ -17,6 +17,7 @@ export const config = (options) =>
       include: ["test/**/*.test.ts"],
       testTimeout: options.timeoutMs ?? 30_000,
       hookTimeout: 120_000,
+      setupFiles: [path.join(root, "tooling/testing/src/setup.mjs")],
       reporters: ["default", "json"],
       outputFile: { json: path.join(root, ".vitest-results", `${options.name.replace(/[@/]/g, "_")}.json`) },
       ...(options.databases ? { globalSetup: [path.join(root, "tooling/testing/src/globalSetup.ts")] } : {}),
