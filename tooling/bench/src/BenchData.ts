@@ -7,6 +7,13 @@ import mysql from "mysql2/promise"
 export const mysqlUrl = process.env.SCHOOLBRIDGE_BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test"
 export const pgUrl = process.env.SCHOOLBRIDGE_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
 export const database = "sb_bench"
+
+/** The same server URL, pointing at another database. */
+export const withDatabase = (url: string, name: string): string => {
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.toString()
+}
 const version = 1
 
 const remarks = [

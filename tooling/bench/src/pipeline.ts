@@ -16,7 +16,7 @@ import { type Entity, Pipeline, Transform } from "@schoolbridge/core"
 import { Effect, Layer, Redacted } from "effect"
 import pg from "pg"
 import { from as copyFrom, to as copyTo } from "pg-copy-streams"
-import { database, ensureSource, mysqlUrl, pgUrl } from "./BenchData.js"
+import { database, ensureSource, mysqlUrl, pgUrl, withDatabase } from "./BenchData.js"
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),
@@ -114,12 +114,6 @@ const entity: Entity.Entity<Record<string, unknown>> = {
       local(r.updated_at),
     ]
   }),
-}
-
-const withDatabase = (url: string, name: string) => {
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return u.toString()
 }
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!

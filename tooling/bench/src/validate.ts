@@ -12,7 +12,7 @@ import { MysqlClient, PgClient } from "@schoolbridge/connectors"
 import { type Declaration, PortalRules, Validate } from "@schoolbridge/validators"
 import { Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import pg from "pg"
-import { database, ensureSource, mysqlUrl, pgUrl } from "./BenchData.js"
+import { database, ensureSource, mysqlUrl, pgUrl, withDatabase } from "./BenchData.js"
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),
@@ -27,12 +27,6 @@ const { values } = parseArgs({
 const rows = Number(values.rows)
 const sampleSize = Number(values.sample)
 const log = (line: string) => console.log(line)
-
-const withDatabase = (url: string, name: string) => {
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return u.toString()
-}
 
 // The pipeline bench's code table and time zone, restated: the sample maps source rows the same way.
 const statusCodes: Record<string, string> = {
