@@ -125,6 +125,55 @@ export const bloodTypeTable: CodeMap.Table<BloodType> = Object.fromEntries(
 /** Cleanser for blood types. */
 export const bloodType = CodeMap.make(bloodTypeTable, { name: "blood type" })
 
+/** A teacher's `academic.teachers.employment_status`. */
+export type EmploymentStatus = Schema.Schema.Type<typeof Academic.Teachers.fields.employment_status.schema>
+/** An `academic.enrollments.status`. */
+export type EnrollmentStatus = Schema.Schema.Type<typeof Academic.Enrollments.fields.status.schema>
+/** A portal `academic.attendance_status`. */
+export type AttendanceStatus = Schema.Schema.Type<typeof Academic.AttendanceStatus.schema>
+
+/**
+ * Teacher employment statuses. The seed lists none for teachers, so the spellings are the portal
+ * labels and the user-status letters that carry the same meaning (`A`, `I`, `D`).
+ */
+export const employmentStatusTable: CodeMap.Table<EmploymentStatus> = {
+  active: ["A", "active", "1", "employed", "current"],
+  on_leave: ["L", "on_leave", "on leave", "leave"],
+  resigned: ["R", "resigned", "left", "I", "inactive", "0"],
+  retired: ["retired"],
+  terminated: ["T", "terminated", "dismissed", "D", "deleted"],
+}
+
+/** Cleanser for teacher employment statuses. */
+export const employmentStatus = CodeMap.make(employmentStatusTable, { name: "employment status" })
+
+/** Enrollment statuses: the portal labels and their one-letter and spelled-out forms. */
+export const enrollmentStatusTable: CodeMap.Table<EnrollmentStatus> = {
+  active: ["A", "active", "enrolled", "current", "1"],
+  completed: ["C", "completed", "done", "finished", "passed"],
+  withdrawn: ["W", "withdrawn", "dropped", "0"],
+  transferred: ["T", "transferred"],
+}
+
+/** Cleanser for enrollment statuses. */
+export const enrollmentStatus = CodeMap.make(enrollmentStatusTable, { name: "enrollment status" })
+
+/**
+ * Attendance marks. The seed lists only the portal labels (§6.1.2); registers write the first letter,
+ * and Malay registers `H` (hadir, present), `TH` (tidak hadir, absent), `MC` (medical leave).
+ */
+export const attendanceStatusTable: CodeMap.Table<AttendanceStatus> = {
+  present: ["P", "present", "hadir", "1"],
+  absent: ["A", "absent", "TH", "tidak hadir", "0"],
+  late: ["L", "late", "lewat", "tardy"],
+  excused: ["E", "excused", "authorised", "authorized"],
+  sick: ["S", "sick", "MC", "ill"],
+  holiday: ["holiday", "cuti", "public holiday"],
+}
+
+/** Cleanser for attendance marks. */
+export const attendanceStatus = CodeMap.make(attendanceStatusTable, { name: "attendance status" })
+
 /** What the invoice status is derived from; amounts in sen (integer cents) so no float decides it. */
 export interface InvoiceFacts {
   readonly totalCents: number

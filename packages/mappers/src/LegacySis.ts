@@ -392,3 +392,260 @@ export const students = (options: StudentOptions): Entity.Entity<StudentRow> => 
   ids: "ordered",
   dependsOn: [usersEntity],
 })
+
+// A reference to another legacy entity: its id by `ctx.id`, never a look-up, so the target row's
+// foreign key equals the id that entity gives the referenced row.
+const reference = (
+  ctx: Transform.RowContext,
+  column: string,
+  input: unknown,
+  entity: string,
+  required: boolean,
+): Step<string | null> => {
+  const key = input === null || input === undefined ? "" : String(input).trim()
+  if (key === "")
+    return required
+      ? {
+          ok: false,
+          reason: Transform.reason(column, "reference", `no ${column}: the row points at nothing`),
+        }
+      : { ok: true, value: null }
+  if (!/^\d+$/.test(key) && typeof input !== "string")
+    return { ok: false, reason: Transform.reason(column, "reference", `${key} is not a key`) }
+  return { ok: true, value: ctx.id(ctx.tenant, key, entity) }
+}
+
+// Whole numbers from MySQL ints or their text; empty is null.
+const integer = (
+  column: string,
+  input: unknown,
+  range: { readonly min: number; readonly max: number },
+): Step<number | null> => {
+  if (input === null || input === undefined || (typeof input === "string" && input.trim() === ""))
+    return { ok: true, value: null }
+  const text = String(input).trim()
+  const n = typeof input === "number" ? input : /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN
+  if (!Number.isInteger(n))
+    return { ok: false, reason: Transform.reason(column, "integer", `${text} is not a whole number`) }
+  if (n < range.min || n > range.max)
+    return {
+      ok: false,
+      reason: Transform.reason(column, "integer", `${n} is not ${range.min}–${range.max}`),
+    }
+  return { ok: true, value: n }
+}
+
+const collect = (reasons: Array<Transform.Reason>, steps: ReadonlyArray<Step<unknown>>): void => {
+  for (const s of steps) if (!s.ok) reasons.push(s.reason)
+}
+
+/** A raw row of the legacy `teachers` table (seed 001 §4.1 `academic.teachers`). */
+export const TeacherRow = Schema.Struct({
+  teacher_id: Key,
+  user_id: Schema.NullOr(Key),
+  staff_no: Scalar,
+  specialization: Scalar,
+  qualification: Scalar,
+  hire_date: Scalar,
+  status: Scalar,
+  created_date: Scalar,
+  modified_date: Scalar,
+})
+/** A raw legacy teacher. */
+export type TeacherRow = typeof TeacherRow.Type
+
+/** Entity name of the teachers flow. */
+export const teachersEntity = "legacy-sis.teachers"
+
+const teachersValues = Table.values(Academic.Teachers)
+
+/** Maps one legacy teacher to an `academic.teachers` row array, or rejects it with every reason. */
+export const mapTeacher =
+  (options: Options) =>
+  (row: TeacherRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const user = reference(ctx, "user_id", row.user_id, usersEntity, true)
+    const staff = cleanWith(ctx, "staff_no", "text", Text.clean(row.staff_no))
+    const hired = cleanWith(
+      ctx,
+      "hire_date",
+      "date",
+      DateInput.clean(row.hire_date, { today: options.asOf, timeZone: options.timeZone, notFuture: true }),
+    )
+    const status = cleanWith(
+      ctx,
+      "status",
+      "employment_status",
+      CodeTables.employmentStatus.clean(row.status, { required: true }),
+    )
+    collect(reasons, [user, staff, hired, status])
+    const times = timestamps(ctx, row, options, reasons)
+    if (!user.ok || !staff.ok || !hired.ok || !status.ok || user.value === null || reasons.length > 0)
+      return Transform.reject(...reasons)
+    return teachersValues({
+      id: ctx.id(ctx.tenant, ctx.key),
+      tenant_id: options.tenant,
+      user_id: user.value,
+      staff_number: staff.value,
+      specialization: cleanOrNull(ctx, "specialization", "text", Text.clean(row.specialization)),
+      qualification: cleanOrNull(ctx, "qualification", "text", Text.clean(row.qualification)),
+      hire_date: hired.value,
+      employment_status: status.value ?? "active",
+      legacy_source: ctx.entity,
+      legacy_id: ctx.key,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The legacy teachers entity; loads after the users it points at. */
+export const teachers = (options: Options): Entity.Entity<TeacherRow> => ({
+  name: teachersEntity,
+  target: Academic.Teachers.target,
+  transform: Transform.fromRow(mapTeacher(options)),
+  ids: "ordered",
+  dependsOn: [usersEntity],
+})
+
+/** A raw row of the legacy `classes` table (seed 001 §4.1 `academic.classes`). */
+export const ClassRow = Schema.Struct({
+  class_id: Key,
+  class_code: Scalar,
+  class_name: Scalar,
+  grade_level: Scalar,
+  /** The homeroom teacher's legacy `teacher_id`. */
+  teacher_id: Schema.NullOr(Key),
+  capacity: Scalar,
+  room: Scalar,
+  created_date: Scalar,
+  modified_date: Scalar,
+})
+/** A raw legacy class. */
+export type ClassRow = typeof ClassRow.Type
+
+/** Entity name of the classes flow. */
+export const classesEntity = "legacy-sis.classes"
+
+const classesValues = Table.values(Academic.Classes)
+
+/** Maps one legacy class to an `academic.classes` row array, or rejects it with every reason. */
+export const mapClass =
+  (options: Options) =>
+  (row: ClassRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const name = cleanWith(ctx, "class_name", "text", Text.clean(row.class_name, { required: true }))
+    const teacher = reference(ctx, "teacher_id", row.teacher_id, teachersEntity, false)
+    const capacity = integer("capacity", row.capacity, { min: 0, max: 10_000 })
+    collect(reasons, [name, teacher, capacity])
+    const times = timestamps(ctx, row, options, reasons)
+    if (!name.ok || !teacher.ok || !capacity.ok || name.value === null || reasons.length > 0)
+      return Transform.reject(...reasons)
+    return classesValues({
+      id: ctx.id(ctx.tenant, ctx.key),
+      tenant_id: options.tenant,
+      // No legacy academic-years table is mapped yet: left empty rather than guessed.
+      academic_year_id: null,
+      code: cleanOrNull(ctx, "class_code", "text", Text.clean(row.class_code)),
+      name: name.value,
+      grade_level: cleanOrNull(ctx, "grade_level", "text", Text.clean(row.grade_level)),
+      homeroom_teacher_id: teacher.value,
+      capacity: capacity.value,
+      room: cleanOrNull(ctx, "room", "text", Text.clean(row.room)),
+      legacy_source: ctx.entity,
+      legacy_id: ctx.key,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The legacy classes entity; loads after the teachers it points at. */
+export const classes = (options: Options): Entity.Entity<ClassRow> => ({
+  name: classesEntity,
+  target: Academic.Classes.target,
+  transform: Transform.fromRow(mapClass(options)),
+  ids: "ordered",
+  dependsOn: [teachersEntity],
+})
+
+/** A raw row of the legacy `enrollments` table (seed 001 §4.1 `academic.enrollments`). */
+export const EnrollmentRow = Schema.Struct({
+  enrollment_id: Key,
+  student_id: Schema.NullOr(Key),
+  class_id: Schema.NullOr(Key),
+  enrollment_date: Scalar,
+  end_date: Scalar,
+  status: Scalar,
+  created_date: Scalar,
+  modified_date: Scalar,
+})
+/** A raw legacy enrollment. */
+export type EnrollmentRow = typeof EnrollmentRow.Type
+
+/** Entity name of the enrollments flow. */
+export const enrollmentsEntity = "legacy-sis.enrollments"
+
+const enrollmentsValues = Table.values(Academic.Enrollments)
+
+/** Maps one legacy enrollment to an `academic.enrollments` row array, or rejects it with every reason. */
+export const mapEnrollment =
+  (options: Options) =>
+  (row: EnrollmentRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const student = reference(ctx, "student_id", row.student_id, studentsEntity, true)
+    const klass = reference(ctx, "class_id", row.class_id, classesEntity, true)
+    const day = { today: options.asOf, timeZone: options.timeZone } as const
+    const start = cleanWith(
+      ctx,
+      "enrollment_date",
+      "date",
+      DateInput.clean(row.enrollment_date, { ...day, required: true }),
+    )
+    const end = cleanWith(ctx, "end_date", "date", DateInput.clean(row.end_date, day))
+    const status = cleanWith(
+      ctx,
+      "status",
+      "enrollment_status",
+      CodeTables.enrollmentStatus.clean(row.status, { required: true }),
+    )
+    collect(reasons, [student, klass, start, end, status])
+    // ISO dates compare correctly as strings.
+    if (start.ok && end.ok && start.value !== null && end.value !== null && end.value < start.value)
+      reasons.push(
+        Transform.reason("end_date", "date_order", `ends ${end.value}, before it starts ${start.value}`),
+      )
+    const times = timestamps(ctx, row, options, reasons)
+    if (
+      !student.ok ||
+      !klass.ok ||
+      !start.ok ||
+      !end.ok ||
+      !status.ok ||
+      student.value === null ||
+      klass.value === null ||
+      start.value === null ||
+      reasons.length > 0
+    )
+      return Transform.reject(...reasons)
+    return enrollmentsValues({
+      id: ctx.id(ctx.tenant, ctx.key),
+      tenant_id: options.tenant,
+      student_id: student.value,
+      class_id: klass.value,
+      enrollment_date: start.value,
+      end_date: end.value,
+      status: status.value ?? "active",
+      legacy_source: ctx.entity,
+      legacy_id: ctx.key,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The legacy enrollments entity; loads after the students and classes it links. */
+export const enrollments = (options: Options): Entity.Entity<EnrollmentRow> => ({
+  name: enrollmentsEntity,
+  target: Academic.Enrollments.target,
+  transform: Transform.fromRow(mapEnrollment(options)),
+  ids: "ordered",
+  dependsOn: [studentsEntity, classesEntity],
+})

@@ -441,3 +441,354 @@ describe("LegacySis.students", () => {
     expect(StudentNumber.plan(LegacySis.numberInputs([...students].reverse(), base), "SA01")).toEqual(numbers)
   })
 })
+
+const decodes = (
+  table: { columns: ReadonlyArray<string>; schema: Schema.Schema.AnyNoContext },
+  rows: ReadonlyArray<Transform.Row>,
+) =>
+  rows.map(
+    (r) =>
+      Schema.decodeUnknownEither(table.schema)(Object.fromEntries(table.columns.map((c, i) => [c, r[i]])))
+        ._tag,
+  )
+
+const teacherRows: ReadonlyArray<LegacySis.TeacherRow> = [
+  {
+    teacher_id: 20,
+    user_id: 1,
+    staff_no: " T-001 ",
+    specialization: "Tahfiz",
+    qualification: "B.A. (Hons)",
+    hire_date: "03/01/2018",
+    status: "A",
+    created_date: "2018-01-03 08:00:00",
+    modified_date: null,
+  },
+  {
+    teacher_id: 21,
+    user_id: 2,
+    staff_no: null,
+    specialization: null,
+    qualification: null,
+    hire_date: null,
+    status: "on leave",
+    created_date: "2019-05-01 09:00:00",
+    modified_date: "2024-02-01 09:00:00",
+  },
+  {
+    teacher_id: 22,
+    user_id: null,
+    staff_no: "T-003",
+    specialization: null,
+    qualification: null,
+    hire_date: "2031-01-01",
+    status: "gone fishing",
+    created_date: null,
+    modified_date: null,
+  },
+]
+const teacherKeys = teacherRows.map((r) => String(r.teacher_id))
+
+const classRows: ReadonlyArray<LegacySis.ClassRow> = [
+  {
+    class_id: 30,
+    class_code: "4A",
+    class_name: "  4 Amanah ",
+    grade_level: "Year 4",
+    teacher_id: 20,
+    capacity: "30",
+    room: "B-12",
+    created_date: "2024-01-02 07:30:00",
+    modified_date: null,
+  },
+  {
+    class_id: 31,
+    class_code: null,
+    class_name: "Tahfiz Pagi",
+    grade_level: null,
+    teacher_id: null,
+    capacity: null,
+    room: null,
+    created_date: "2024-01-02 07:30:00",
+    modified_date: null,
+  },
+  {
+    class_id: 32,
+    class_code: "X",
+    class_name: "",
+    grade_level: null,
+    teacher_id: 21,
+    capacity: "-5",
+    room: null,
+    created_date: "2024-01-02 07:30:00",
+    modified_date: null,
+  },
+]
+const classKeys = classRows.map((r) => String(r.class_id))
+
+const enrollmentRows: ReadonlyArray<LegacySis.EnrollmentRow> = [
+  {
+    enrollment_id: 40,
+    student_id: 10,
+    class_id: 30,
+    enrollment_date: "2024-01-02",
+    end_date: null,
+    status: "A",
+    created_date: "2024-01-02 08:00:00",
+    modified_date: null,
+  },
+  {
+    enrollment_id: 41,
+    student_id: "11",
+    class_id: 31,
+    enrollment_date: "02/01/2024",
+    end_date: "2024-06-30",
+    status: "dropped",
+    created_date: "2024-01-02 08:00:00",
+    modified_date: "2024-06-30 12:00:00",
+  },
+  {
+    enrollment_id: 42,
+    student_id: null,
+    class_id: 30,
+    enrollment_date: "2024-03-01",
+    end_date: "2024-02-01",
+    status: "??",
+    created_date: "2024-01-02 08:00:00",
+    modified_date: null,
+  },
+]
+const enrollmentKeys = enrollmentRows.map((r) => String(r.enrollment_id))
+
+describe("LegacySis.teachers", () => {
+  const entity = LegacySis.teachers(base)
+  it("maps, rejects and notes the dirty fixture", () => {
+    const result = runBatch(entity, teacherRows, teacherKeys)
+    expect(decodes(Academic.Teachers, result.ok)).toEqual(["Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "fcf0aded-2bb9-8000-8000-000000000014",
+          "SA01",
+          "2f16aded-2bb9-8000-8000-000000000001",
+          "T-001",
+          "Tahfiz",
+          "B.A. (Hons)",
+          "2018-01-03",
+          "active",
+          "legacy-sis.teachers",
+          "20",
+          "2018-01-03T00:00:00.000Z",
+          "2018-01-03T00:00:00.000Z",
+          null,
+        ],
+        [
+          "fcf0aded-2bb9-8000-8000-000000000015",
+          "SA01",
+          "2f16aded-2bb9-8000-8000-000000000002",
+          null,
+          null,
+          null,
+          null,
+          "on_leave",
+          "legacy-sis.teachers",
+          "21",
+          "2019-05-01T01:00:00.000Z",
+          "2024-02-01T01:00:00.000Z",
+          null,
+        ],
+      ]
+    `)
+    expect(result.rejected.map((r) => [r.key, r.reasons])).toMatchInlineSnapshot(`
+      [
+        [
+          "22",
+          [
+            {
+              "column": "user_id",
+              "message": "no user_id: the row points at nothing",
+              "rule": "reference",
+            },
+            {
+              "column": "hire_date",
+              "message": "2031-01-01 is in the future",
+              "rule": "date",
+            },
+            {
+              "column": "status",
+              "message": "unknown employment status "gone fishing"",
+              "rule": "employment_status",
+            },
+          ],
+        ],
+      ]
+    `)
+  })
+  it("points at the user ids the users entity gives", () => {
+    const u = runBatch(LegacySis.users({ ...base, passwords: "force-reset" }), users, ["1", "2", "3", "4"])
+    const t = runBatch(entity, teacherRows, teacherKeys)
+    const at = Academic.Teachers.columns.indexOf("user_id")
+    expect(t.ok.map((r) => r[at])).toEqual([u.ok[0]![0], u.ok[1]![0]])
+  })
+  it("is idempotent", () => {
+    expect(runBatch(entity, teacherRows, teacherKeys)).toEqual(runBatch(entity, teacherRows, teacherKeys))
+  })
+})
+
+describe("LegacySis.classes", () => {
+  const entity = LegacySis.classes(base)
+  it("maps, rejects and notes the dirty fixture", () => {
+    const result = runBatch(entity, classRows, classKeys)
+    expect(decodes(Academic.Classes, result.ok)).toEqual(["Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "0068aded-2bb9-8000-8000-00000000001e",
+          "SA01",
+          null,
+          "4A",
+          "4 Amanah",
+          "Year 4",
+          "fcf0aded-2bb9-8000-8000-000000000014",
+          30,
+          "B-12",
+          "legacy-sis.classes",
+          "30",
+          "2024-01-01T23:30:00.000Z",
+          "2024-01-01T23:30:00.000Z",
+          null,
+        ],
+        [
+          "0068aded-2bb9-8000-8000-00000000001f",
+          "SA01",
+          null,
+          null,
+          "Tahfiz Pagi",
+          null,
+          null,
+          null,
+          null,
+          "legacy-sis.classes",
+          "31",
+          "2024-01-01T23:30:00.000Z",
+          "2024-01-01T23:30:00.000Z",
+          null,
+        ],
+      ]
+    `)
+    expect(result.rejected.map((r) => [r.key, r.reasons])).toMatchInlineSnapshot(`
+      [
+        [
+          "32",
+          [
+            {
+              "column": "class_name",
+              "message": "missing",
+              "rule": "text",
+            },
+            {
+              "column": "capacity",
+              "message": "-5 is not 0–10000",
+              "rule": "integer",
+            },
+          ],
+        ],
+      ]
+    `)
+  })
+  it("points at the teacher ids the teachers entity gives", () => {
+    const t = runBatch(LegacySis.teachers(base), teacherRows, teacherKeys)
+    const c = runBatch(entity, classRows, classKeys)
+    const at = Academic.Classes.columns.indexOf("homeroom_teacher_id")
+    expect(c.ok.map((r) => r[at])).toEqual([t.ok[0]![0], null])
+  })
+  it("is idempotent", () => {
+    expect(runBatch(entity, classRows, classKeys)).toEqual(runBatch(entity, classRows, classKeys))
+  })
+})
+
+describe("LegacySis.enrollments", () => {
+  const entity = LegacySis.enrollments(base)
+  it("maps, rejects and notes the dirty fixture", () => {
+    const result = runBatch(entity, enrollmentRows, enrollmentKeys)
+    expect(decodes(Academic.Enrollments, result.ok)).toEqual(["Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "9ce8aded-2bb9-8000-8000-000000000028",
+          "SA01",
+          "e5b5aded-2bb9-8000-8000-00000000000a",
+          "0068aded-2bb9-8000-8000-00000000001e",
+          "2024-01-02",
+          null,
+          "active",
+          "legacy-sis.enrollments",
+          "40",
+          "2024-01-02T00:00:00.000Z",
+          "2024-01-02T00:00:00.000Z",
+          null,
+        ],
+        [
+          "9ce8aded-2bb9-8000-8000-000000000029",
+          "SA01",
+          "e5b5aded-2bb9-8000-8000-00000000000b",
+          "0068aded-2bb9-8000-8000-00000000001f",
+          "2024-01-02",
+          "2024-06-30",
+          "withdrawn",
+          "legacy-sis.enrollments",
+          "41",
+          "2024-01-02T00:00:00.000Z",
+          "2024-06-30T04:00:00.000Z",
+          null,
+        ],
+      ]
+    `)
+    expect(result.rejected.map((r) => [r.key, r.reasons])).toMatchInlineSnapshot(`
+      [
+        [
+          "42",
+          [
+            {
+              "column": "student_id",
+              "message": "no student_id: the row points at nothing",
+              "rule": "reference",
+            },
+            {
+              "column": "status",
+              "message": "unknown enrollment status "??"",
+              "rule": "enrollment_status",
+            },
+            {
+              "column": "end_date",
+              "message": "ends 2024-02-01, before it starts 2024-03-01",
+              "rule": "date_order",
+            },
+          ],
+        ],
+      ]
+    `)
+  })
+  it("points at the student and class ids their entities give", () => {
+    const numbers = StudentNumber.plan(LegacySis.numberInputs(students, base), "SA01")
+    const emails = LegacySis.indexUsersByEmail(users)
+    const s = runBatch(
+      LegacySis.students({ ...base, numbers, emails }),
+      students,
+      students.map((r) => String(r.student_id)),
+    )
+    const c = runBatch(LegacySis.classes(base), classRows, classKeys)
+    const e = runBatch(entity, enrollmentRows, enrollmentKeys)
+    const st = Academic.Enrollments.columns.indexOf("student_id")
+    const cl = Academic.Enrollments.columns.indexOf("class_id")
+    expect(e.ok.map((r) => [r[st], r[cl]])).toEqual([
+      [s.ok[0]![0], c.ok[0]![0]],
+      [s.ok[1]![0], c.ok[1]![0]],
+    ])
+  })
+  it("is idempotent", () => {
+    expect(runBatch(entity, enrollmentRows, enrollmentKeys)).toEqual(
+      runBatch(entity, enrollmentRows, enrollmentKeys),
+    )
+  })
+})
