@@ -163,7 +163,7 @@ export const enrollmentStatus = CodeMap.make(enrollmentStatusTable, { name: "enr
  * and Malay registers `H` (hadir, present), `TH` (tidak hadir, absent), `MC` (medical leave).
  */
 export const attendanceStatusTable: CodeMap.Table<AttendanceStatus> = {
-  present: ["P", "present", "hadir", "1"],
+  present: ["P", "present", "H", "hadir", "1"],
   absent: ["A", "absent", "TH", "tidak hadir", "0"],
   late: ["L", "late", "lewat", "tardy"],
   excused: ["E", "excused", "authorised", "authorized"],

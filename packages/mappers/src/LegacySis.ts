@@ -649,3 +649,90 @@ export const enrollments = (options: Options): Entity.Entity<EnrollmentRow> => (
   ids: "ordered",
   dependsOn: [studentsEntity, classesEntity],
 })
+
+/** A raw row of the legacy `attendance` table (seed 001 §4.1 `academic.attendance`). */
+export const AttendanceRow = Schema.Struct({
+  attendance_id: Key,
+  student_id: Schema.NullOr(Key),
+  /** The class the mark was taken in; null for a daily register. */
+  class_id: Schema.NullOr(Key),
+  attendance_date: Scalar,
+  status: Scalar,
+  remarks: Scalar,
+  /** The legacy `user_id` of whoever took the register. */
+  recorded_by: Schema.NullOr(Key),
+  created_date: Scalar,
+  modified_date: Scalar,
+})
+/** A raw legacy attendance mark. */
+export type AttendanceRow = typeof AttendanceRow.Type
+
+/** Entity name of the attendance flow. */
+export const attendanceEntity = "legacy-sis.attendance"
+
+const attendanceValues = Table.values(Academic.Attendance)
+
+/** Maps one legacy attendance mark to an `academic.attendance` row array, or rejects it with every reason. */
+export const mapAttendance =
+  (options: Options) =>
+  (row: AttendanceRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const student = reference(ctx, "student_id", row.student_id, studentsEntity, true)
+    const klass = reference(ctx, "class_id", row.class_id, classesEntity, false)
+    const recorder = reference(ctx, "recorded_by", row.recorded_by, usersEntity, false)
+    // A mark for a day that has not happened yet is a data-entry error, not a plan.
+    const date = cleanWith(
+      ctx,
+      "attendance_date",
+      "date",
+      DateInput.clean(row.attendance_date, {
+        today: options.asOf,
+        timeZone: options.timeZone,
+        notFuture: true,
+        required: true,
+      }),
+    )
+    const status = cleanWith(
+      ctx,
+      "status",
+      "attendance_status",
+      CodeTables.attendanceStatus.clean(row.status, { required: true }),
+    )
+    collect(reasons, [student, klass, recorder, date, status])
+    const times = timestamps(ctx, row, options, reasons)
+    if (
+      !student.ok ||
+      !klass.ok ||
+      !recorder.ok ||
+      !date.ok ||
+      !status.ok ||
+      student.value === null ||
+      date.value === null ||
+      status.value === null ||
+      reasons.length > 0
+    )
+      return Transform.reject(...reasons)
+    return attendanceValues({
+      id: ctx.id(ctx.tenant, ctx.key),
+      tenant_id: options.tenant,
+      student_id: student.value,
+      class_id: klass.value,
+      attendance_date: date.value,
+      status: status.value,
+      remarks: cleanOrNull(ctx, "remarks", "text", Text.clean(row.remarks, { multiline: true })),
+      recorded_by: recorder.value,
+      legacy_source: ctx.entity,
+      legacy_id: ctx.key,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The legacy attendance entity; loads after the students, classes and users it points at. */
+export const attendance = (options: Options): Entity.Entity<AttendanceRow> => ({
+  name: attendanceEntity,
+  target: Academic.Attendance.target,
+  transform: Transform.fromRow(mapAttendance(options)),
+  ids: "ordered",
+  dependsOn: [studentsEntity, classesEntity, usersEntity],
+})

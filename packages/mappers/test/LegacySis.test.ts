@@ -792,3 +792,151 @@ describe("LegacySis.enrollments", () => {
     )
   })
 })
+
+const attendanceRows: ReadonlyArray<LegacySis.AttendanceRow> = [
+  {
+    attendance_id: 50,
+    student_id: 10,
+    class_id: 30,
+    attendance_date: "14/01/2025",
+    status: "H",
+    remarks: null,
+    recorded_by: 1,
+    created_date: "2025-01-14 07:45:00",
+    modified_date: null,
+  },
+  {
+    attendance_id: 51,
+    student_id: 11,
+    class_id: null,
+    attendance_date: "2025-01-15",
+    status: " mc ",
+    remarks: "  Demam  ",
+    recorded_by: null,
+    created_date: "2025-01-15 07:45:00",
+    modified_date: null,
+  },
+  {
+    attendance_id: 52,
+    student_id: 10,
+    class_id: 30,
+    attendance_date: "2025-01-16",
+    status: "Q",
+    remarks: null,
+    recorded_by: 1,
+    created_date: "2025-01-14 07:45:00",
+    modified_date: null,
+  },
+  {
+    attendance_id: 53,
+    student_id: "",
+    class_id: 30,
+    attendance_date: null,
+    status: "P",
+    remarks: null,
+    recorded_by: null,
+    created_date: "2025-01-14 07:45:00",
+    modified_date: null,
+  },
+]
+const attendanceKeys = attendanceRows.map((r) => String(r.attendance_id))
+
+describe("LegacySis.attendance", () => {
+  const entity = LegacySis.attendance(base)
+  it("maps, rejects and notes the dirty fixture", () => {
+    const result = runBatch(entity, attendanceRows, attendanceKeys)
+    expect(decodes(Academic.Attendance, result.ok)).toEqual(["Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "6eb0aded-2bb9-8000-8000-000000000032",
+          "SA01",
+          "e5b5aded-2bb9-8000-8000-00000000000a",
+          "0068aded-2bb9-8000-8000-00000000001e",
+          "2025-01-14",
+          "present",
+          null,
+          "2f16aded-2bb9-8000-8000-000000000001",
+          "legacy-sis.attendance",
+          "50",
+          "2025-01-13T23:45:00.000Z",
+          "2025-01-13T23:45:00.000Z",
+          null,
+        ],
+        [
+          "6eb0aded-2bb9-8000-8000-000000000033",
+          "SA01",
+          "e5b5aded-2bb9-8000-8000-00000000000b",
+          null,
+          "2025-01-15",
+          "sick",
+          "Demam",
+          null,
+          "legacy-sis.attendance",
+          "51",
+          "2025-01-14T23:45:00.000Z",
+          "2025-01-14T23:45:00.000Z",
+          null,
+        ],
+      ]
+    `)
+    expect(result.rejected.map((r) => [r.key, r.reasons])).toMatchInlineSnapshot(`
+      [
+        [
+          "52",
+          [
+            {
+              "column": "attendance_date",
+              "message": "2025-01-16 is in the future",
+              "rule": "date",
+            },
+            {
+              "column": "status",
+              "message": "unknown attendance status "Q"",
+              "rule": "attendance_status",
+            },
+          ],
+        ],
+        [
+          "53",
+          [
+            {
+              "column": "student_id",
+              "message": "no student_id: the row points at nothing",
+              "rule": "reference",
+            },
+            {
+              "column": "attendance_date",
+              "message": "missing",
+              "rule": "date",
+            },
+          ],
+        ],
+      ]
+    `)
+  })
+  it("points at the student, class and user ids their entities give", () => {
+    const numbers = StudentNumber.plan(LegacySis.numberInputs(students, base), "SA01")
+    const emails = LegacySis.indexUsersByEmail(users)
+    const s = runBatch(
+      LegacySis.students({ ...base, numbers, emails }),
+      students,
+      students.map((r) => String(r.student_id)),
+    )
+    const c = runBatch(LegacySis.classes(base), classRows, classKeys)
+    const u = runBatch(LegacySis.users({ ...base, passwords: "force-reset" }), users, ["1", "2", "3", "4"])
+    const a = runBatch(entity, attendanceRows, attendanceKeys)
+    const cols = ["student_id", "class_id", "recorded_by"].map((c) =>
+      Academic.Attendance.columns.indexOf(c as never),
+    )
+    expect(a.ok.map((r) => cols.map((i) => r[i]))).toEqual([
+      [s.ok[0]![0], c.ok[0]![0], u.ok[0]![0]],
+      [s.ok[1]![0], null, null],
+    ])
+  })
+  it("is idempotent", () => {
+    expect(runBatch(entity, attendanceRows, attendanceKeys)).toEqual(
+      runBatch(entity, attendanceRows, attendanceKeys),
+    )
+  })
+})
