@@ -16,10 +16,11 @@ import {
   Text,
 } from "@schoolbridge/cleansers"
 import { type Entity, Transform } from "@schoolbridge/core"
-import { Academic, Auth, Table } from "@schoolbridge/schema"
+import { Academic, Auth, Islamic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as CodeTables from "./CodeTables.js"
 import * as Password from "./Password.js"
+import * as Quran from "./Quran.js"
 import type * as StudentNumber from "./StudentNumber.js"
 
 const Scalar = Schema.NullOr(Schema.Union(Schema.String, Schema.Number))
@@ -735,4 +736,144 @@ export const attendance = (options: Options): Entity.Entity<AttendanceRow> => ({
   transform: Transform.fromRow(mapAttendance(options)),
   ids: "ordered",
   dependsOn: [studentsEntity, classesEntity, usersEntity],
+})
+
+/** A raw row of the legacy `quran_progress` table (seed 001 §5.3.1, §6.2.4). */
+export const QuranProgressRow = Schema.Struct({
+  progress_id: Key,
+  /** The legacy Quran enrolment (seed §6.2.4 `enrollment_id`). */
+  enrollment_id: Schema.NullOr(Key),
+  surah_no: Scalar,
+  /** The legacy juz, often the seed's wrong formula: only compared with the derived one. */
+  juz_no: Scalar,
+  status: Scalar,
+  verses_done: Scalar,
+  quality_pct: Scalar,
+  start_date: Scalar,
+  complete_date: Scalar,
+  last_review_date: Scalar,
+  review_count: Scalar,
+  notes: Scalar,
+  created_date: Scalar,
+  modified_date: Scalar,
+})
+/** A raw legacy Quran progress row. */
+export type QuranProgressRow = typeof QuranProgressRow.Type
+
+/** Entity name of the Quran progress flow. */
+export const quranProgressEntity = "legacy-sis.quran_progress"
+/** Entity name of the legacy Quran enrolments that progress rows point at (not mapped yet). */
+export const quranEnrollmentsEntity = "legacy-sis.quran_enrollments"
+
+// A 0–100 score as numeric(5,2) text; more decimals are rounded with a note.
+const quality = (ctx: Transform.RowContext, input: unknown): Step<string | null> => {
+  if (input === null || input === undefined || (typeof input === "string" && input.trim() === ""))
+    return { ok: true, value: null }
+  const text = String(input).trim().replace(/%$/, "")
+  const n = typeof input === "number" ? input : /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
+  const problem = Quran.checkQuality(n)
+  if (problem !== undefined)
+    return {
+      ok: false,
+      reason: Transform.reason(
+        "quality_pct",
+        problem.rule,
+        Number.isNaN(n) ? `quality ${text} is not a number` : problem.message,
+      ),
+    }
+  const rounded = Math.round(n * 100) / 100
+  if (rounded !== n) ctx.note("quality_pct", "quality_range", `${n} rounded to ${rounded}`)
+  return { ok: true, value: String(rounded) }
+}
+
+const hafizValues = Table.values(Islamic.HafizProgress)
+
+/** Maps one legacy Quran progress row to an `islamic.hafiz_progress` row array, or rejects it with every reason. */
+export const mapQuranProgress =
+  (options: Options) =>
+  (row: QuranProgressRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const enrollment = reference(ctx, "enrollment_id", row.enrollment_id, quranEnrollmentsEntity, true)
+    const surah = integer("surah_no", row.surah_no, { min: -32768, max: 32767 })
+    const verses = integer("verses_done", row.verses_done, { min: -2147483648, max: 2147483647 })
+    const reviews = integer("review_count", row.review_count, { min: 0, max: 2147483647 })
+    const score = quality(ctx, row.quality_pct)
+    const status = cleanWith(
+      ctx,
+      "status",
+      "memorization_status",
+      CodeTables.memorizationStatus.clean(row.status, { required: true }),
+    )
+    const day = { today: options.asOf, timeZone: options.timeZone, notFuture: true } as const
+    const start = cleanWith(ctx, "start_date", "date", DateInput.clean(row.start_date, day))
+    const done = cleanWith(ctx, "complete_date", "date", DateInput.clean(row.complete_date, day))
+    const reviewed = cleanWith(ctx, "last_review_date", "date", DateInput.clean(row.last_review_date, day))
+    collect(reasons, [enrollment, surah, verses, reviews, score, status, start, done, reviewed])
+    const surahNo = surah.ok ? surah.value : null
+    if (surah.ok && surahNo === null) reasons.push(Transform.reason("surah_no", "surah_range", "missing"))
+    const surahProblem = surahNo === null ? undefined : Quran.checkSurah(surahNo)
+    if (surahProblem !== undefined)
+      reasons.push(Transform.reason("surah_no", surahProblem.rule, surahProblem.message))
+    const versesNo = verses.ok ? (verses.value ?? 0) : null
+    if (surahNo !== null && surahProblem === undefined && versesNo !== null) {
+      const p = Quran.checkVerses(surahNo, versesNo)
+      if (p !== undefined) reasons.push(Transform.reason("verses_done", p.rule, p.message))
+    }
+    const times = timestamps(ctx, row, options, reasons)
+    const total = surahNo === null ? undefined : Quran.versesIn(surahNo)
+    const juz = surahNo === null || versesNo === null ? undefined : Quran.memorizedJuz(surahNo, versesNo)
+    if (
+      !enrollment.ok ||
+      !reviews.ok ||
+      !score.ok ||
+      !status.ok ||
+      !start.ok ||
+      !done.ok ||
+      !reviewed.ok ||
+      enrollment.value === null ||
+      surahNo === null ||
+      versesNo === null ||
+      total === undefined ||
+      juz === undefined ||
+      reasons.length > 0
+    )
+      return Transform.reject(...reasons)
+    const legacyJuz = integer("juz_no", row.juz_no, { min: 1, max: Quran.juzCount })
+    if (!legacyJuz.ok || (legacyJuz.value !== null && legacyJuz.value !== juz))
+      ctx.note(
+        "juz_no",
+        "juz",
+        `legacy juz ${String(row.juz_no)} replaced by ${juz}, from the verses memorised`,
+      )
+    return hafizValues({
+      id: ctx.id(ctx.tenant, ctx.key),
+      tenant_id: options.tenant,
+      enrollment_id: enrollment.value,
+      surah_number: surahNo,
+      juz_number: juz,
+      status: status.value ?? "not_started",
+      verses_memorized: versesNo,
+      total_verses: total,
+      quality_score: score.value,
+      start_date: start.value,
+      completion_date: done.value,
+      last_reviewed_at: reviewed.value,
+      review_count: reviews.value ?? 0,
+      teacher_notes: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
+      legacy_source: ctx.entity,
+      legacy_id: ctx.key,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/**
+ * The legacy Quran progress entity. Its rows point at Quran enrolments by `ctx.id`; until that entity
+ * is mapped it declares no dependency, so the loader must not constrain the key before enrolments load.
+ */
+export const quranProgress = (options: Options): Entity.Entity<QuranProgressRow> => ({
+  name: quranProgressEntity,
+  target: Islamic.HafizProgress.target,
+  transform: Transform.fromRow(mapQuranProgress(options)),
+  ids: "ordered",
 })

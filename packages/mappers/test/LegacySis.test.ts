@@ -1,5 +1,5 @@
 import { TargetId, type Transform } from "@schoolbridge/core"
-import { Academic, Auth } from "@schoolbridge/schema"
+import { Academic, Auth, Islamic } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { LegacySis, StudentNumber } from "../src/index.js"
@@ -938,5 +938,194 @@ describe("LegacySis.attendance", () => {
     expect(runBatch(entity, attendanceRows, attendanceKeys)).toEqual(
       runBatch(entity, attendanceRows, attendanceKeys),
     )
+  })
+})
+
+const progress = (over: Partial<LegacySis.QuranProgressRow>): LegacySis.QuranProgressRow => ({
+  progress_id: 60,
+  enrollment_id: 70,
+  surah_no: null,
+  juz_no: null,
+  status: null,
+  verses_done: null,
+  quality_pct: null,
+  start_date: null,
+  complete_date: null,
+  last_review_date: null,
+  review_count: null,
+  notes: null,
+  created_date: "2024-02-01 08:00:00",
+  modified_date: null,
+  ...over,
+})
+
+// Al-Baqarah 2:150 lies in juz 2 (which begins at 2:142), not the seed formula's answer.
+const progressRows: ReadonlyArray<LegacySis.QuranProgressRow> = [
+  progress({
+    progress_id: 60,
+    surah_no: "2",
+    juz_no: 1,
+    status: "ongoing",
+    verses_done: "150",
+    quality_pct: "87.456",
+    start_date: "2024-02-01",
+    review_count: 3,
+    last_review_date: "2025-01-10",
+  }),
+  progress({
+    progress_id: 61,
+    enrollment_id: "71",
+    surah_no: 114,
+    juz_no: 30,
+    status: "V",
+    verses_done: 6,
+    quality_pct: 100,
+    start_date: "2024-03-01",
+    complete_date: "2024-03-08",
+    notes: "Mumtaz",
+  }),
+  progress({ progress_id: 62, surah_no: 115, status: "P", verses_done: 3, quality_pct: "101" }),
+  progress({ progress_id: 63, enrollment_id: null, surah_no: 1, status: "X", verses_done: 9 }),
+  progress({ progress_id: 64, surah_no: "two", status: "C", verses_done: "-1", quality_pct: "abc" }),
+]
+const progressKeys = progressRows.map((r) => String(r.progress_id))
+
+describe("LegacySis.quranProgress", () => {
+  const entity = LegacySis.quranProgress(base)
+  it("maps, rejects and notes the dirty fixture", () => {
+    const result = runBatch(entity, progressRows, progressKeys)
+    expect(decodes(Islamic.HafizProgress, result.ok)).toEqual(["Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "ec45aded-2bb9-8000-8000-00000000003c",
+          "SA01",
+          "b4e9aded-2bb9-8000-8000-000000000046",
+          2,
+          2,
+          "in_progress",
+          150,
+          286,
+          "87.46",
+          "2024-02-01",
+          null,
+          "2025-01-10",
+          3,
+          null,
+          "legacy-sis.quran_progress",
+          "60",
+          "2024-02-01T00:00:00.000Z",
+          "2024-02-01T00:00:00.000Z",
+          null,
+        ],
+        [
+          "ec45aded-2bb9-8000-8000-00000000003d",
+          "SA01",
+          "b4e9aded-2bb9-8000-8000-000000000047",
+          114,
+          30,
+          "certified",
+          6,
+          6,
+          "100",
+          "2024-03-01",
+          "2024-03-08",
+          null,
+          0,
+          "Mumtaz",
+          "legacy-sis.quran_progress",
+          "61",
+          "2024-02-01T00:00:00.000Z",
+          "2024-02-01T00:00:00.000Z",
+          null,
+        ],
+      ]
+    `)
+    expect(result.rejected.map((r) => [r.key, r.reasons])).toMatchInlineSnapshot(`
+      [
+        [
+          "62",
+          [
+            {
+              "column": "quality_pct",
+              "message": "quality 101 is not 0–100",
+              "rule": "quality_range",
+            },
+            {
+              "column": "surah_no",
+              "message": "surah 115 is not 1–114",
+              "rule": "surah_range",
+            },
+          ],
+        ],
+        [
+          "63",
+          [
+            {
+              "column": "enrollment_id",
+              "message": "no enrollment_id: the row points at nothing",
+              "rule": "reference",
+            },
+            {
+              "column": "status",
+              "message": "unknown memorization status "X"",
+              "rule": "memorization_status",
+            },
+            {
+              "column": "verses_done",
+              "message": "9 verses is not 0–7, the verses of surah 1",
+              "rule": "verse_range",
+            },
+          ],
+        ],
+        [
+          "64",
+          [
+            {
+              "column": "surah_no",
+              "message": "two is not a whole number",
+              "rule": "integer",
+            },
+            {
+              "column": "quality_pct",
+              "message": "quality abc is not a number",
+              "rule": "quality_range",
+            },
+          ],
+        ],
+      ]
+    `)
+    expect(
+      result.notes.filter((n) => n.key === "60").map((n) => [n.column, n.message]),
+    ).toMatchInlineSnapshot(`
+      [
+        [
+          "quality_pct",
+          "87.456 rounded to 87.46",
+        ],
+        [
+          "status",
+          "mapped "ongoing" to "in_progress"",
+        ],
+        [
+          "created_date",
+          "converted from Asia/Kuala_Lumpur to UTC",
+        ],
+        [
+          "juz_no",
+          "legacy juz 1 replaced by 2, from the verses memorised",
+        ],
+      ]
+    `)
+  })
+  it("points at the Quran enrolment ids by ctx.id", () => {
+    const result = runBatch(entity, progressRows, progressKeys)
+    const at = Islamic.HafizProgress.columns.indexOf("enrollment_id")
+    const ctxId = (k: number) =>
+      TargetId.ordered(TargetId.prefix(LegacySis.quranEnrollmentsEntity, "SA01"), k)
+    expect(result.ok.map((r) => r[at])).toEqual([ctxId(70), ctxId(71)])
+  })
+  it("is idempotent", () => {
+    expect(runBatch(entity, progressRows, progressKeys)).toEqual(runBatch(entity, progressRows, progressKeys))
   })
 })
