@@ -23,8 +23,10 @@ import * as Password from "./Password.js"
 import * as Quran from "./Quran.js"
 import type * as StudentNumber from "./StudentNumber.js"
 
-const Scalar = Schema.NullOr(Schema.Union(Schema.String, Schema.Number))
-const Key = Schema.Union(Schema.Number, Schema.String)
+/** A nullable MySQL scalar as the driver returns it: text or number. */
+export const Scalar = Schema.NullOr(Schema.Union(Schema.String, Schema.Number))
+/** A legacy key: an integer or its text. */
+export const Key = Schema.Union(Schema.Number, Schema.String)
 
 /** A raw row of the legacy `users` table (seed 001 §5.1.1, §6.2.2). */
 export const UserRow = Schema.Struct({
@@ -92,12 +94,13 @@ export interface UserOptions extends Options {
   readonly passwords: Password.Policy
 }
 
-type Step<A> =
+/** A cleaned value, or the reason it cannot be used. */
+export type Step<A> =
   | { readonly ok: true; readonly value: A }
   | { readonly ok: false; readonly reason: Transform.Reason }
 
-// Runs a cleanser: Invalid becomes a rejection reason, Corrected a note on the row.
-const cleanWith = <A>(
+/** Runs a cleanser: Invalid becomes a rejection reason, Corrected a note on the row. */
+export const cleanWith = <A>(
   ctx: Transform.RowContext,
   column: string,
   rule: string,
@@ -108,8 +111,8 @@ const cleanWith = <A>(
   return { ok: true, value: cleaned.value }
 }
 
-// Optional attributes: an Invalid value is dropped with a note instead of costing the whole row.
-const cleanOrNull = <A>(
+/** Optional attributes: an Invalid value is dropped with a note instead of costing the whole row. */
+export const cleanOrNull = <A>(
   ctx: Transform.RowContext,
   column: string,
   rule: string,
@@ -123,7 +126,8 @@ const cleanOrNull = <A>(
   return cleaned.value
 }
 
-const timestamps = (
+/** `created_at`/`updated_at` from the legacy `created_date`/`modified_date`; bad values join `reasons`. */
+export const timestamps = (
   ctx: Transform.RowContext,
   row: { readonly created_date: unknown; readonly modified_date: unknown },
   options: Options,
@@ -394,9 +398,11 @@ export const students = (options: StudentOptions): Entity.Entity<StudentRow> => 
   dependsOn: [usersEntity],
 })
 
-// A reference to another legacy entity: its id by `ctx.id`, never a look-up, so the target row's
-// foreign key equals the id that entity gives the referenced row.
-const reference = (
+/**
+ * A reference to another legacy entity: its id by `ctx.id`, never a look-up, so the target row's
+ * foreign key equals the id that entity gives the referenced row.
+ */
+export const reference = (
   ctx: Transform.RowContext,
   column: string,
   input: unknown,
@@ -436,7 +442,8 @@ const integer = (
   return { ok: true, value: n }
 }
 
-const collect = (reasons: Array<Transform.Reason>, steps: ReadonlyArray<Step<unknown>>): void => {
+/** Adds the reason of every failed step. */
+export const collect = (reasons: Array<Transform.Reason>, steps: ReadonlyArray<Step<unknown>>): void => {
   for (const s of steps) if (!s.ok) reasons.push(s.reason)
 }
 
