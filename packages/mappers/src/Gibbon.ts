@@ -3,8 +3,22 @@
  * conventions as small pure functions; the entity mappers build on them. Nothing reads the clock.
  */
 
-import { Cleaned, CodeMap, Phone } from "@schoolbridge/cleansers"
+import {
+  Cleaned,
+  CodeMap,
+  DateInput,
+  Email,
+  Gender,
+  MalaysianAddress,
+  PersonName,
+  Phone,
+} from "@schoolbridge/cleansers"
+import { type Entity, Transform } from "@schoolbridge/core"
+import { Academic, Auth, Table } from "@schoolbridge/schema"
+import { Schema } from "effect"
 import type * as CodeTables from "./CodeTables.js"
+import * as Password from "./Password.js"
+import type * as StudentNumber from "./StudentNumber.js"
 
 /**
  * A Gibbon id as the legacy key: `INT UNSIGNED ZEROFILL` columns come back as `0000000123` from some
@@ -151,3 +165,447 @@ export const phone = (countryCode: unknown, number: unknown): Cleaned.Cleaned<Ph
     countryCode: blank(countryCode),
     number: blank(number),
   })
+
+const Scalar = Schema.NullOr(Schema.Union(Schema.String, Schema.Number))
+const Key = Schema.Union(Schema.Number, Schema.String)
+
+/** A raw `gibbonRole` row: the role catalog that says which roles are students, staff or parents. */
+export const RoleRow = Schema.Struct({
+  gibbonRoleID: Key,
+  /** `enum('Staff','Student','Parent','Other')`. */
+  category: Scalar,
+  name: Scalar,
+})
+/** A raw Gibbon role. */
+export type RoleRow = typeof RoleRow.Type
+
+/** A `gibbonRole.category`. */
+export type RoleCategory = "Staff" | "Student" | "Parent" | "Other"
+
+/** Role categories by normalized `gibbonRoleID`. */
+export type RoleIndex = ReadonlyMap<string, RoleCategory>
+
+const roleCategories: ReadonlyArray<RoleCategory> = ["Staff", "Student", "Parent", "Other"]
+
+/** Indexes `gibbonRole` rows by id; rows with no id or an unknown category are left out. */
+export const indexRoles = (rows: ReadonlyArray<RoleRow>): RoleIndex => {
+  const index = new Map<string, RoleCategory>()
+  for (const row of rows) {
+    const id = normalizeId(row.gibbonRoleID)
+    const category = roleCategories.find((c) => c === blank(row.category))
+    if (id !== undefined && category !== undefined) index.set(id, category)
+  }
+  return index
+}
+
+/** A raw `gibbonPerson` row: the columns the person mappers read. */
+export const PersonRow = Schema.Struct({
+  gibbonPersonID: Key,
+  surname: Scalar,
+  firstName: Scalar,
+  preferredName: Scalar,
+  /** `enum('M','F','Other','Unspecified')`. */
+  gender: Scalar,
+  username: Scalar,
+  /** The old unsalted md5 column; recognised only to be refused. */
+  password: Scalar,
+  /** sha256 hex of salt + password. */
+  passwordStrong: Scalar,
+  passwordStrongSalt: Scalar,
+  passwordForceReset: Scalar,
+  /** `enum('Full','Expected','Left','Pending Approval')`. */
+  status: Scalar,
+  canLogin: Scalar,
+  gibbonRoleIDPrimary: Scalar,
+  /** Comma-separated `gibbonRoleID`s. */
+  gibbonRoleIDAll: Scalar,
+  dob: Scalar,
+  email: Scalar,
+  lastTimestamp: Scalar,
+  address1: Scalar,
+  address1District: Scalar,
+  address1Country: Scalar,
+  phone1CountryCode: Scalar,
+  phone1: Scalar,
+  studentID: Scalar,
+  dateStart: Scalar,
+})
+/** A raw Gibbon person. */
+export type PersonRow = typeof PersonRow.Type
+
+/** Entity name of the users flow; also each row's `legacy_source`. */
+export const usersEntity = "gibbon.users"
+/** Entity name of the students flow. */
+export const studentsEntity = "gibbon.students"
+/** Entity name of the teachers flow. */
+export const teachersEntity = "gibbon.teachers"
+
+/** What every Gibbon mapper needs. */
+export interface Options {
+  /** The tenant's code, written to `tenant_id`. */
+  readonly tenant: string
+  /** The business date, `YYYY-MM-DD`: the "today" of date checks. */
+  readonly asOf: string
+  /** The instant written to `created_at`/`updated_at`: `gibbonPerson` keeps no such times. */
+  readonly loadedAt: string
+  /** IANA zone of Gibbon's local date-times. Default "Asia/Kuala_Lumpur". */
+  readonly timeZone?: string | undefined
+}
+
+/** Options of the person mappers: the role catalog decides who is a student or staff. */
+export interface PersonOptions extends Options {
+  readonly roles: RoleIndex
+}
+
+/** Options of the users mapper. */
+export interface UserOptions extends PersonOptions {
+  readonly passwords: Password.Policy
+}
+
+/** Options of the students mapper. */
+export interface StudentOptions extends PersonOptions {
+  /** Numbers for every student, planned over the whole table with `StudentNumber.plan`. */
+  readonly numbers: StudentNumber.Plan
+}
+
+type Step<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly reason: Transform.Reason }
+
+// Invalid becomes a rejection reason, Corrected a note on the row.
+const cleanWith = <A>(
+  ctx: Transform.RowContext,
+  column: string,
+  rule: string,
+  cleaned: Cleaned.Cleaned<A>,
+): Step<A> => {
+  if (cleaned._tag === "Invalid") return { ok: false, reason: Transform.reason(column, rule, cleaned.reason) }
+  if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
+  return { ok: true, value: cleaned.value }
+}
+
+// Optional attributes: an Invalid value is dropped with a note instead of costing the whole row.
+const cleanOrNull = <A>(
+  ctx: Transform.RowContext,
+  column: string,
+  rule: string,
+  cleaned: Cleaned.Cleaned<A | null>,
+): A | null => {
+  if (cleaned._tag === "Invalid") {
+    ctx.note(column, rule, `${cleaned.reason}; stored as empty`)
+    return null
+  }
+  if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
+  return cleaned.value
+}
+
+const personKey = (row: PersonRow): Step<string> => {
+  const key = normalizeId(row.gibbonPersonID)
+  return key === undefined
+    ? {
+        ok: false,
+        reason: Transform.reason("gibbonPersonID", "gibbon_id", `${String(row.gibbonPersonID)} is not an id`),
+      }
+    : { ok: true, value: key }
+}
+
+/**
+ * The role categories of a person: the primary role and every role of `gibbonRoleIDAll`. Ids the
+ * catalog does not know are noted and ignored.
+ */
+export const categoriesOf = (
+  row: PersonRow,
+  roles: RoleIndex,
+  ctx?: Transform.RowContext,
+): ReadonlySet<RoleCategory> => {
+  const all = idList(row.gibbonRoleIDAll)
+  if (all._tag === "Invalid") ctx?.note("gibbonRoleIDAll", "gibbon_id_list", `${all.reason}; ignored`)
+  const primary = normalizeId(row.gibbonRoleIDPrimary)
+  const ids = [...(primary === undefined ? [] : [primary]), ...(all._tag === "Invalid" ? [] : all.value)]
+  const found = new Set<RoleCategory>()
+  for (const id of new Set(ids)) {
+    const category = roles.get(id)
+    if (category === undefined) ctx?.note("gibbonRoleIDAll", "gibbon_role", `role ${id} is not in gibbonRole`)
+    else found.add(category)
+  }
+  return found
+}
+
+/** The algorithm tag of a carried-over Gibbon hash: sha256 hex of salt + password, kept as `salt$hex`. */
+export const passwordAlgorithm = "gibbon_sha256"
+
+/** Why a Gibbon password was not carried over (for a note; never contains the value). */
+export type PasswordFallback = Password.Fallback | "gibbon_reset"
+
+/**
+ * The password columns of a Gibbon person. Carry-over keeps `passwordStrong` with its salt, as
+ * `salt$hex` tagged `gibbon_sha256` (`auth.users` has no salt column, so the salt travels in the hash
+ * text the way modular-crypt formats carry theirs). Without a strong hash the old md5 `password`
+ * column goes through the shared policy, which refuses it; `passwordForceReset = Y` forces a reset.
+ */
+export const passwordColumns = (
+  policy: Password.Policy,
+  row: Pick<PersonRow, "password" | "passwordStrong" | "passwordStrongSalt" | "passwordForceReset">,
+): { readonly columns: Password.Columns; readonly fallback?: PasswordFallback } => {
+  const reset = Password.apply("force-reset", null).columns
+  if (policy === "force-reset") return { columns: reset }
+  if (blank(row.passwordForceReset) === "Y") return { columns: reset, fallback: "gibbon_reset" }
+  const strong = blank(row.passwordStrong)
+  if (strong === null) return Password.apply(policy, blank(row.password))
+  const salt = blank(row.passwordStrongSalt)
+  if (!/^[0-9a-f]{64}$/i.test(strong) || salt === null || salt.includes("$"))
+    return { columns: reset, fallback: "unrecognised" }
+  return {
+    columns: {
+      password_hash: `${salt}$${strong.toLowerCase()}`,
+      password_algorithm: passwordAlgorithm,
+      must_reset_password: false,
+    },
+  }
+}
+
+const fallbackMessages: Record<PasswordFallback, string> = {
+  missing: "no legacy password hash: the user must set a password",
+  unrecognised: "passwordStrong is not a salted sha256 hash the portal verifies: not kept, reset required",
+  weak: "only the old unsalted md5 password is set: not kept, reset required",
+  gibbon_reset: "Gibbon required a password reset (passwordForceReset Y): reset required",
+}
+
+const usersValues = Table.values(Auth.Users)
+
+/** Maps one `gibbonPerson` with a username to an `auth.users` row array, or rejects it with every reason. */
+export const mapUser =
+  (options: UserOptions) =>
+  (row: PersonRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const username = blank(row.username)
+    if (username === null) return Transform.skip("no username: the person has no login")
+    const key = personKey(row)
+    const email = cleanWith(ctx, "email", "email", Email.clean(blank(row.email)))
+    const first = cleanWith(
+      ctx,
+      "firstName",
+      "person_name",
+      PersonName.clean(blank(row.firstName) ?? blank(row.preferredName), { required: true }),
+    )
+    const last = cleanWith(ctx, "surname", "person_name", PersonName.clean(blank(row.surname)))
+    const tel = cleanWith(ctx, "phone1", "phone", phone(row.phone1CountryCode, row.phone1))
+    const status = cleanWith(ctx, "status", "user_status", userStatus.clean(row.status, { required: true }))
+    const canLogin = cleanWith(ctx, "canLogin", "yes_no", yesNo(row.canLogin))
+    const steps = [key, email, first, last, tel, status, canLogin]
+    if (!key.ok || !email.ok || !first.ok || !last.ok || !tel.ok || !status.ok || !canLogin.ok)
+      return Transform.reject(...steps.flatMap((s) => (s.ok ? [] : [s.reason])))
+    let userStatusValue = status.value ?? "pending"
+    if (canLogin.value === false && userStatusValue !== "inactive") {
+      ctx.note("canLogin", "user_status", `login disabled in Gibbon: ${userStatusValue} → inactive`)
+      userStatusValue = "inactive"
+    }
+    const password = passwordColumns(options.passwords, row)
+    if (password.fallback !== undefined)
+      ctx.note("passwordStrong", "password_policy", fallbackMessages[password.fallback])
+    const lastLogin = cleanOrNull(
+      ctx,
+      "lastTimestamp",
+      "timestamp",
+      DateInput.clean(blank(row.lastTimestamp), {
+        kind: "dateTime",
+        timeZone: options.timeZone,
+        today: options.asOf,
+        notFuture: true,
+      }),
+    )
+    return usersValues({
+      id: ctx.id(ctx.tenant, key.value),
+      tenant_id: options.tenant,
+      email: email.value,
+      username,
+      ...password.columns,
+      first_name: first.value ?? "",
+      last_name: last.value,
+      phone: tel.value === null ? null : Phone.format(tel.value),
+      avatar_url: null,
+      status: userStatusValue,
+      email_verified: false,
+      last_login_at: lastLogin,
+      legacy_source: ctx.entity,
+      legacy_id: key.value,
+      created_at: options.loadedAt,
+      updated_at: options.loadedAt,
+      deleted_at: null,
+    })
+  }
+
+/** The Gibbon users entity: every `gibbonPerson` with a username. */
+export const users = (options: UserOptions): Entity.Entity<PersonRow> => ({
+  name: usersEntity,
+  target: Auth.Users.target,
+  transform: Transform.fromRow(mapUser(options)),
+  ids: "ordered",
+})
+
+// A student or teacher row points at the person's user row, which exists only with a username.
+const linkUser = (row: PersonRow, ctx: Transform.RowContext, key: string): Step<string> =>
+  blank(row.username) === null
+    ? {
+        ok: false,
+        reason: Transform.reason(
+          "username",
+          "user_link",
+          "no username: the person has no user row to link to",
+        ),
+      }
+    : { ok: true, value: ctx.id(ctx.tenant, key, usersEntity) }
+
+/** The planner's input for a `gibbonPerson` table: `studentID` and the year of `dateStart`. */
+export const numberInputs = (
+  rows: ReadonlyArray<PersonRow>,
+  options: PersonOptions,
+): Array<StudentNumber.Input> =>
+  rows.flatMap((r) => {
+    const key = normalizeId(r.gibbonPersonID)
+    if (key === undefined || !categoriesOf(r, options.roles).has("Student")) return []
+    const start = DateInput.clean(blank(r.dateStart), { today: options.asOf, timeZone: options.timeZone })
+    const year = start._tag !== "Invalid" && start.value !== null ? Number(start.value.slice(0, 4)) : null
+    return [{ key, number: blank(r.studentID), year }]
+  })
+
+// The portal's gender has male and female only; Gibbon's Other has no label there.
+const genderOf = (row: PersonRow, ctx: Transform.RowContext): CodeTables.Gender | null => {
+  const gender = cleanOrNull(ctx, "gender", "gender", Gender.clean(row.gender))
+  if (gender === "other") {
+    ctx.note("gender", "gender", "Gibbon gender Other has no portal label: stored as empty")
+    return null
+  }
+  return gender
+}
+
+const studentsValues = Table.values(Academic.Students)
+
+/** Maps one `gibbonPerson` with a Student role to an `academic.students` row array; others are skipped. */
+export const mapStudent =
+  (options: StudentOptions) =>
+  (row: PersonRow, ctx: Transform.RowContext): Transform.Outcome => {
+    if (!categoriesOf(row, options.roles, ctx).has("Student")) return Transform.skip("not a student")
+    const key = personKey(row)
+    if (!key.ok) return Transform.reject(key.reason)
+    const reasons: Array<Transform.Reason> = []
+    const user = linkUser(row, ctx, key.value)
+    if (!user.ok) reasons.push(user.reason)
+    const number = options.numbers.numbers.get(key.value)
+    if (options.numbers.duplicates.has(key.value))
+      reasons.push(
+        Transform.reason(
+          "studentID",
+          "student_number_unique",
+          `student id ${blank(row.studentID)} is already held by another student`,
+        ),
+      )
+    else if (number === undefined)
+      reasons.push(
+        Transform.reason("studentID", "student_number", "no studentID and no dateStart year to generate one"),
+      )
+    else if (blank(row.studentID) === null) ctx.note("studentID", "student_number", `generated ${number}`)
+    const day = { today: options.asOf, timeZone: options.timeZone } as const
+    const dob = cleanWith(ctx, "dob", "date", DateInput.clean(blank(row.dob), { ...day, notFuture: true }))
+    const start = cleanWith(ctx, "dateStart", "date", DateInput.clean(blank(row.dateStart), day))
+    const status = cleanWith(
+      ctx,
+      "status",
+      "student_status",
+      studentStatus.clean(row.status, { required: true }),
+    )
+    for (const s of [dob, start, status]) if (!s.ok) reasons.push(s.reason)
+    if (!user.ok || !dob.ok || !start.ok || !status.ok || number === undefined || reasons.length > 0)
+      return Transform.reject(...reasons)
+    const address = cleanOrNull(
+      ctx,
+      "address1",
+      "address",
+      MalaysianAddress.clean({
+        line1: blank(row.address1),
+        line2: null,
+        city: blank(row.address1District),
+        state: null,
+        postcode: null,
+        country: blank(row.address1Country),
+      }),
+    )
+    return studentsValues({
+      id: ctx.id(ctx.tenant, key.value),
+      tenant_id: options.tenant,
+      user_id: user.value,
+      student_number: number,
+      date_of_birth: dob.value,
+      gender: genderOf(row, ctx),
+      nationality: null,
+      national_id: null,
+      blood_type: null,
+      medical_notes: null,
+      admission_date: start.value,
+      status: status.value ?? "active",
+      address,
+      legacy_source: ctx.entity,
+      legacy_id: key.value,
+      created_at: options.loadedAt,
+      updated_at: options.loadedAt,
+      deleted_at: null,
+    })
+  }
+
+/** The Gibbon students entity; loads after the users it points at. */
+export const students = (options: StudentOptions): Entity.Entity<PersonRow> => ({
+  name: studentsEntity,
+  target: Academic.Students.target,
+  transform: Transform.fromRow(mapStudent(options)),
+  ids: "ordered",
+  dependsOn: [usersEntity],
+})
+
+const teachersValues = Table.values(Academic.Teachers)
+
+/** Maps one `gibbonPerson` with a Staff role to an `academic.teachers` row array; others are skipped. */
+export const mapTeacher =
+  (options: PersonOptions) =>
+  (row: PersonRow, ctx: Transform.RowContext): Transform.Outcome => {
+    if (!categoriesOf(row, options.roles, ctx).has("Staff")) return Transform.skip("not staff")
+    const key = personKey(row)
+    if (!key.ok) return Transform.reject(key.reason)
+    const user = linkUser(row, ctx, key.value)
+    const hired = cleanWith(
+      ctx,
+      "dateStart",
+      "date",
+      DateInput.clean(blank(row.dateStart), { today: options.asOf, timeZone: options.timeZone }),
+    )
+    const status = cleanWith(
+      ctx,
+      "status",
+      "employment_status",
+      employmentStatus.clean(row.status, { required: true }),
+    )
+    if (!user.ok || !hired.ok || !status.ok)
+      return Transform.reject(...[user, hired, status].flatMap((s) => (s.ok ? [] : [s.reason])))
+    return teachersValues({
+      id: ctx.id(ctx.tenant, key.value),
+      tenant_id: options.tenant,
+      user_id: user.value,
+      staff_number: null,
+      specialization: null,
+      qualification: null,
+      hire_date: hired.value,
+      employment_status: status.value ?? "active",
+      legacy_source: ctx.entity,
+      legacy_id: key.value,
+      created_at: options.loadedAt,
+      updated_at: options.loadedAt,
+      deleted_at: null,
+    })
+  }
+
+/** The Gibbon teachers entity (Staff role category); loads after the users it points at. */
+export const teachers = (options: PersonOptions): Entity.Entity<PersonRow> => ({
+  name: teachersEntity,
+  target: Academic.Teachers.target,
+  transform: Transform.fromRow(mapTeacher(options)),
+  ids: "ordered",
+  dependsOn: [usersEntity],
+})
