@@ -201,3 +201,29 @@ export const deriveInvoiceStatus = (facts: InvoiceFacts): InvoiceStatus => {
   if (facts.dueDate !== null && facts.dueDate < facts.asOf) return "overdue"
   return facts.paidCents > 0 ? "partially_paid" : "sent"
 }
+
+/** A portal `financial.payments.method`. */
+export type PaymentMethod = Schema.Schema.Type<typeof Financial.Payments.fields.method.schema>
+
+/** Payment methods as Malaysian school systems write them (English and Malay). */
+export const paymentMethodTable: CodeMap.Table<PaymentMethod> = {
+  cash: ["cash", "tunai", "counter"],
+  bank_transfer: [
+    "bank_transfer",
+    "bank transfer",
+    "transfer",
+    "bank",
+    "ibg",
+    "giro",
+    "duitnow",
+    "online transfer",
+  ],
+  card: ["card", "credit card", "debit card", "credit", "debit", "visa", "mastercard"],
+  cheque: ["cheque", "check", "cek"],
+  fpx: ["fpx", "online banking"],
+  ewallet: ["ewallet", "e-wallet", "tng", "touch n go", "grabpay", "boost"],
+  other: ["other", "others", "lain-lain"],
+}
+
+/** Cleanser for legacy payment methods. */
+export const paymentMethod = CodeMap.make(paymentMethodTable, { name: "payment method" })

@@ -1,8 +1,9 @@
 /**
- * The legacy SIS's money (seed 001 §5.4): `invoices` and `invoice_items` into `financial.invoices` and
- * `financial.invoice_items`. Amounts are exact decimal strings worked in integer sen (bigint), never
- * floats. Invoice numbers and totals are planned once over the whole source tables by pure functions
- * and handed to the mappers as options, so every batch sees the same numbers and totals.
+ * The legacy SIS's money (seed 001 §5.4): `invoices`, `invoice_items` and `payments` into
+ * `financial.invoices`, `financial.invoice_items`, `financial.payments` and
+ * `financial.payment_allocations`. Amounts are exact decimal strings worked in integer sen (bigint),
+ * never floats. Invoice numbers and totals are planned once over the whole source tables by pure
+ * functions and handed to the mappers as options, so every batch sees the same numbers and totals.
  */
 
 import { DateInput, Money, Text } from "@schoolbridge/cleansers"
@@ -532,4 +533,199 @@ export const invoiceItems = (options: InvoiceItemOptions): Entity.Entity<Invoice
   transform: Transform.fromRow(mapInvoiceItem(options)),
   ids: "ordered",
   dependsOn: [invoicesEntity],
+})
+
+/** A raw row of the legacy `payments` table (seed 001 §4.1 `financial.payments`). */
+export const PaymentRow = Schema.Struct({
+  payment_id: Key,
+  /** The invoice the payment settles, when the legacy system recorded one. */
+  invoice_id: Schema.NullOr(Key),
+  /** The paying student; when empty, the invoice's student. */
+  student_id: Schema.NullOr(Key),
+  amount: Scalar,
+  payment_date: Scalar,
+  method: Scalar,
+  reference: Scalar,
+  receipt_no: Scalar,
+  status: Scalar,
+  notes: Scalar,
+  created_date: Scalar,
+  modified_date: Scalar,
+})
+/** A raw legacy payment. */
+export type PaymentRow = typeof PaymentRow.Type
+
+/** Entity name of the payments flow. */
+export const paymentsEntity = "legacy-sis.payments"
+/** Entity name of the payment allocations flow (read from the same `payments` table). */
+export const paymentAllocationsEntity = "legacy-sis.payment_allocations"
+
+/** Legacy student keys by legacy invoice key, for payments that name only their invoice. Pure. */
+export const invoiceStudents = (rows: ReadonlyArray<InvoiceRow>): ReadonlyMap<string, string> => {
+  const students = new Map<string, string>()
+  for (const r of rows) {
+    const student = r.student_id === null ? "" : String(r.student_id).trim()
+    if (student !== "") students.set(String(r.invoice_id).trim(), student)
+  }
+  return students
+}
+
+/** Options of the payments and payment allocations mappers. */
+export interface PaymentOptions extends Options {
+  /** The invoices' students (`invoiceStudents` over the whole invoices table). */
+  readonly invoiceStudents: ReadonlyMap<string, string>
+  readonly currency?: string | undefined
+}
+
+interface Payment {
+  readonly student: string
+  readonly invoice: string | null
+  readonly amount: string
+  readonly paidAt: string
+  readonly status: CodeTables.PaymentStatus
+}
+
+// Everything both payment entities need, so an allocation is rejected exactly when its payment is.
+const readPayment = (
+  row: PaymentRow,
+  ctx: Transform.RowContext,
+  options: PaymentOptions,
+  reasons: Array<Transform.Reason>,
+): Payment | null => {
+  const currency = options.currency ?? "MYR"
+  const invoiceKey = row.invoice_id === null ? "" : String(row.invoice_id).trim()
+  const invoice = reference(ctx, "invoice_id", row.invoice_id, invoicesEntity, false)
+  let studentKey = row.student_id === null ? "" : String(row.student_id).trim()
+  const billed = options.invoiceStudents.get(invoiceKey)
+  if (studentKey === "" && billed !== undefined) {
+    ctx.note("student_id", "payment_student", `no student: the student ${billed} of invoice ${invoiceKey}`)
+    studentKey = billed
+  } else if (studentKey !== "" && billed !== undefined && billed !== studentKey)
+    reasons.push(
+      Transform.reason(
+        "student_id",
+        "payment_student",
+        `student ${studentKey} paid invoice ${invoiceKey}, which bills student ${billed}`,
+      ),
+    )
+  const student = reference(ctx, "student_id", studentKey === "" ? null : studentKey, studentsEntity, true)
+  const amount = cleanWith(ctx, "amount", "money", Money.clean(row.amount, { currency, required: true }))
+  if (amount.ok && amount.value !== null && toCents(amount.value) <= 0n)
+    reasons.push(Transform.reason("amount", "payment_amount", `amount ${amount.value} is not positive`))
+  const paidAt = cleanWith(
+    ctx,
+    "payment_date",
+    "timestamp",
+    DateInput.clean(row.payment_date, {
+      kind: "dateTime",
+      timeZone: options.timeZone,
+      today: options.asOf,
+      notFuture: true,
+      required: true,
+    }),
+  )
+  const status = cleanWith(ctx, "status", "payment_status", CodeTables.paymentStatus.clean(row.status))
+  collect(reasons, [invoice, student, amount, paidAt, status])
+  if (
+    !invoice.ok ||
+    !student.ok ||
+    !amount.ok ||
+    !paidAt.ok ||
+    !status.ok ||
+    student.value === null ||
+    amount.value === null ||
+    paidAt.value === null ||
+    reasons.length > 0
+  )
+    return null
+  if (status.value === null) ctx.note("status", "payment_status", "no status: read as completed")
+  return {
+    student: student.value,
+    invoice: invoice.value,
+    amount: amount.value,
+    paidAt: paidAt.value,
+    status: status.value ?? "completed",
+  }
+}
+
+const paymentsValues = Table.values(Financial.Payments)
+
+/** Maps one legacy payment to a `financial.payments` row array, or rejects it with every reason. */
+export const mapPayment =
+  (options: PaymentOptions) =>
+  (row: PaymentRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const payment = readPayment(row, ctx, options, reasons)
+    const times = timestamps(ctx, row, options, reasons)
+    if (payment === null || reasons.length > 0) return Transform.reject(...reasons)
+    let method = cleanOrNull(ctx, "method", "payment_method", CodeTables.paymentMethod.clean(row.method))
+    if (method === null) {
+      ctx.note("method", "payment_method", "no known method: stored as other")
+      method = "other"
+    }
+    return paymentsValues({
+      id: ctx.id(ctx.tenant, ctx.key),
+      tenant_id: options.tenant,
+      student_id: payment.student,
+      receipt_number: cleanOrNull(ctx, "receipt_no", "text", Text.clean(row.receipt_no)),
+      amount: payment.amount,
+      currency: options.currency ?? "MYR",
+      paid_at: payment.paidAt,
+      method,
+      reference: cleanOrNull(ctx, "reference", "text", Text.clean(row.reference)),
+      status: payment.status,
+      notes: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
+      legacy_source: ctx.entity,
+      legacy_id: ctx.key,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The legacy payments entity; loads after the students who paid. */
+export const payments = (options: PaymentOptions): Entity.Entity<PaymentRow> => ({
+  name: paymentsEntity,
+  target: Financial.Payments.target,
+  transform: Transform.fromRow(mapPayment(options)),
+  ids: "ordered",
+  dependsOn: [studentsEntity],
+})
+
+const allocationsValues = Table.values(Financial.PaymentAllocations)
+
+/**
+ * Maps one legacy payment that names an invoice to its `financial.payment_allocations` row (the whole
+ * amount to that invoice); payments without an invoice, or not completed, are skipped.
+ */
+export const mapPaymentAllocation =
+  (options: PaymentOptions) =>
+  (row: PaymentRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    // The payments entity already noted this row; its notes are not repeated here.
+    const quiet: Transform.RowContext = { ...ctx, note: () => {} }
+    const payment = readPayment(row, quiet, options, reasons)
+    const times = timestamps(quiet, row, options, reasons)
+    if (payment === null || reasons.length > 0) return Transform.reject(...reasons)
+    if (payment.invoice === null) return Transform.skip("the payment names no invoice: nothing to allocate")
+    if (payment.status !== "completed")
+      return Transform.skip(`the payment is ${payment.status}: it settles no invoice`)
+    return allocationsValues({
+      id: ctx.id(ctx.tenant, ctx.key),
+      tenant_id: options.tenant,
+      payment_id: ctx.id(ctx.tenant, ctx.key, paymentsEntity),
+      invoice_id: payment.invoice,
+      amount: payment.amount,
+      legacy_source: ctx.entity,
+      legacy_id: ctx.key,
+      ...times,
+    })
+  }
+
+/** The legacy payment allocations entity, read from `payments`; loads after the payments and invoices it joins. */
+export const paymentAllocations = (options: PaymentOptions): Entity.Entity<PaymentRow> => ({
+  name: paymentAllocationsEntity,
+  target: Financial.PaymentAllocations.target,
+  transform: Transform.fromRow(mapPaymentAllocation(options)),
+  ids: "ordered",
+  dependsOn: [paymentsEntity, invoicesEntity],
 })

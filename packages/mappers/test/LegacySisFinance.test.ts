@@ -31,7 +31,7 @@ const runBatch = <Row>(
 }
 
 const decodes = (
-  table: typeof Financial.Invoices | typeof Financial.InvoiceItems,
+  table: { readonly schema: unknown; readonly columns: ReadonlyArray<string> },
   rows: ReadonlyArray<Transform.Row>,
 ) =>
   rows.map(
@@ -671,5 +671,436 @@ describe("LegacySisFinance.invoiceItems", () => {
   it("is idempotent", () => {
     const entity = Finance.invoiceItems({ ...base, totals })
     expect(runBatch(entity, items, itemKeys)).toEqual(runBatch(entity, items, itemKeys))
+  })
+})
+
+const payment = (over: Partial<Finance.PaymentRow>): Finance.PaymentRow => ({
+  payment_id: 1,
+  invoice_id: null,
+  student_id: null,
+  amount: null,
+  payment_date: "2024-01-10 10:30:00",
+  method: null,
+  reference: null,
+  receipt_no: null,
+  status: null,
+  notes: null,
+  created_date: "2024-01-10 10:30:00",
+  modified_date: null,
+  ...over,
+})
+
+// Dirty: RM marks, Malay method names, a student only through the invoice, a wrong student, a zero
+// amount, a future date, an unknown status, a failed payment, one with no invoice.
+const paymentRows: ReadonlyArray<Finance.PaymentRow> = [
+  payment({
+    payment_id: 1,
+    invoice_id: 1,
+    student_id: 1,
+    amount: "RM 500.00",
+    method: "Tunai",
+    receipt_no: " R-001 ",
+    status: "Complete",
+  }),
+  payment({ payment_id: 2, invoice_id: 2, amount: 120, method: "DuitNow", reference: "TX9", status: null }),
+  payment({
+    payment_id: 3,
+    invoice_id: null,
+    student_id: 1,
+    amount: "50",
+    method: "crypto",
+    status: "success",
+  }),
+  payment({ payment_id: 4, invoice_id: 1, student_id: 1, amount: "80", method: "FPX", status: "Failure" }),
+  payment({
+    payment_id: 5,
+    invoice_id: 1,
+    student_id: 2,
+    amount: "0",
+    payment_date: "2026-01-01",
+    status: "bounced",
+  }),
+  payment({ payment_id: 6, invoice_id: 99, student_id: null, amount: "10.005" }),
+]
+const paymentKeys = paymentRows.map((r) => String(r.payment_id))
+const paymentOptions = { ...base, invoiceStudents: Finance.invoiceStudents(invoiceRows) }
+
+describe("LegacySisFinance.payments", () => {
+  it("maps, rejects and notes the dirty fixture", () => {
+    const result = runBatch(Finance.payments(paymentOptions), paymentRows, paymentKeys)
+    expect(decodes(Financial.Payments, result.ok)).toEqual(["Right", "Right", "Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "d888aded-2bb9-8000-8000-000000000001",
+          "SA01",
+          "e5b5aded-2bb9-8000-8000-000000000001",
+          "R-001",
+          "500.00",
+          "MYR",
+          "2024-01-10T02:30:00.000Z",
+          "cash",
+          null,
+          "completed",
+          null,
+          "legacy-sis.payments",
+          "1",
+          "2024-01-10T02:30:00.000Z",
+          "2024-01-10T02:30:00.000Z",
+          null,
+        ],
+        [
+          "d888aded-2bb9-8000-8000-000000000002",
+          "SA01",
+          "e5b5aded-2bb9-8000-8000-000000000001",
+          null,
+          "120.00",
+          "MYR",
+          "2024-01-10T02:30:00.000Z",
+          "bank_transfer",
+          "TX9",
+          "completed",
+          null,
+          "legacy-sis.payments",
+          "2",
+          "2024-01-10T02:30:00.000Z",
+          "2024-01-10T02:30:00.000Z",
+          null,
+        ],
+        [
+          "d888aded-2bb9-8000-8000-000000000003",
+          "SA01",
+          "e5b5aded-2bb9-8000-8000-000000000001",
+          null,
+          "50.00",
+          "MYR",
+          "2024-01-10T02:30:00.000Z",
+          "other",
+          null,
+          "completed",
+          null,
+          "legacy-sis.payments",
+          "3",
+          "2024-01-10T02:30:00.000Z",
+          "2024-01-10T02:30:00.000Z",
+          null,
+        ],
+        [
+          "d888aded-2bb9-8000-8000-000000000004",
+          "SA01",
+          "e5b5aded-2bb9-8000-8000-000000000001",
+          null,
+          "80.00",
+          "MYR",
+          "2024-01-10T02:30:00.000Z",
+          "fpx",
+          null,
+          "failed",
+          null,
+          "legacy-sis.payments",
+          "4",
+          "2024-01-10T02:30:00.000Z",
+          "2024-01-10T02:30:00.000Z",
+          null,
+        ],
+      ]
+    `)
+    expect(result.rejected.map((r) => ({ key: r.key, reasons: r.reasons }))).toMatchInlineSnapshot(`
+      [
+        {
+          "key": "5",
+          "reasons": [
+            {
+              "column": "student_id",
+              "message": "student 2 paid invoice 1, which bills student 1",
+              "rule": "payment_student",
+            },
+            {
+              "column": "amount",
+              "message": "amount 0.00 is not positive",
+              "rule": "payment_amount",
+            },
+            {
+              "column": "payment_date",
+              "message": "2026-01-01 is in the future",
+              "rule": "timestamp",
+            },
+            {
+              "column": "status",
+              "message": "unknown payment status "bounced"",
+              "rule": "payment_status",
+            },
+          ],
+        },
+        {
+          "key": "6",
+          "reasons": [
+            {
+              "column": "student_id",
+              "message": "no student_id: the row points at nothing",
+              "rule": "reference",
+            },
+            {
+              "column": "amount",
+              "message": "more than 2 decimal places",
+              "rule": "money",
+            },
+          ],
+        },
+      ]
+    `)
+    expect(result.notes).toMatchInlineSnapshot(`
+      [
+        {
+          "column": "amount",
+          "key": "1",
+          "message": "removed the currency mark RM",
+          "rule": "money",
+        },
+        {
+          "column": "payment_date",
+          "key": "1",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "status",
+          "key": "1",
+          "message": "mapped "complete" to "completed"",
+          "rule": "payment_status",
+        },
+        {
+          "column": "created_date",
+          "key": "1",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "method",
+          "key": "1",
+          "message": "mapped "tunai" to "cash"",
+          "rule": "payment_method",
+        },
+        {
+          "column": "receipt_no",
+          "key": "1",
+          "message": "trimmed surrounding whitespace",
+          "rule": "text",
+        },
+        {
+          "column": "student_id",
+          "key": "2",
+          "message": "no student: the student 1 of invoice 2",
+          "rule": "payment_student",
+        },
+        {
+          "column": "amount",
+          "key": "2",
+          "message": "wrote as a decimal with 2 places",
+          "rule": "money",
+        },
+        {
+          "column": "payment_date",
+          "key": "2",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "status",
+          "key": "2",
+          "message": "no status: read as completed",
+          "rule": "payment_status",
+        },
+        {
+          "column": "created_date",
+          "key": "2",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "method",
+          "key": "2",
+          "message": "mapped "duitnow" to "bank_transfer"",
+          "rule": "payment_method",
+        },
+        {
+          "column": "amount",
+          "key": "3",
+          "message": "wrote as a decimal with 2 places",
+          "rule": "money",
+        },
+        {
+          "column": "payment_date",
+          "key": "3",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "status",
+          "key": "3",
+          "message": "mapped "success" to "completed"",
+          "rule": "payment_status",
+        },
+        {
+          "column": "created_date",
+          "key": "3",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "method",
+          "key": "3",
+          "message": "unknown payment method "crypto"; stored as empty",
+          "rule": "payment_method",
+        },
+        {
+          "column": "method",
+          "key": "3",
+          "message": "no known method: stored as other",
+          "rule": "payment_method",
+        },
+        {
+          "column": "amount",
+          "key": "4",
+          "message": "wrote as a decimal with 2 places",
+          "rule": "money",
+        },
+        {
+          "column": "payment_date",
+          "key": "4",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "status",
+          "key": "4",
+          "message": "mapped "failure" to "failed"",
+          "rule": "payment_status",
+        },
+        {
+          "column": "created_date",
+          "key": "4",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "method",
+          "key": "4",
+          "message": "mapped "fpx" to "fpx"",
+          "rule": "payment_method",
+        },
+        {
+          "column": "amount",
+          "key": "5",
+          "message": "wrote as a decimal with 2 places",
+          "rule": "money",
+        },
+        {
+          "column": "created_date",
+          "key": "5",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "payment_date",
+          "key": "6",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+        {
+          "column": "created_date",
+          "key": "6",
+          "message": "converted from Asia/Kuala_Lumpur to UTC",
+          "rule": "timestamp",
+        },
+      ]
+    `)
+  })
+
+  it("points at the student ids the students entity gives", () => {
+    const result = runBatch(Finance.payments(paymentOptions), paymentRows, paymentKeys)
+    const studentId = TargetId.ordered(TargetId.prefix(LegacySis.studentsEntity, "SA01"), 1)
+    expect(result.ok.map((r) => r[Financial.Payments.columns.indexOf("student_id")])).toEqual([
+      studentId,
+      studentId,
+      studentId,
+      studentId,
+    ])
+  })
+
+  it("is idempotent", () => {
+    const entity = Finance.payments(paymentOptions)
+    expect(runBatch(entity, paymentRows, paymentKeys)).toEqual(runBatch(entity, paymentRows, paymentKeys))
+  })
+})
+
+describe("LegacySisFinance.paymentAllocations", () => {
+  it("allocates completed payments to their invoice; skips the rest; rejects as payments does", () => {
+    const result = runBatch(Finance.paymentAllocations(paymentOptions), paymentRows, paymentKeys)
+    expect(decodes(Financial.PaymentAllocations, result.ok)).toEqual(["Right", "Right"])
+    expect(result.ok).toMatchInlineSnapshot(`
+      [
+        [
+          "67abaded-2bb9-8000-8000-000000000001",
+          "SA01",
+          "d888aded-2bb9-8000-8000-000000000001",
+          "b8a4aded-2bb9-8000-8000-000000000001",
+          "500.00",
+          "legacy-sis.payment_allocations",
+          "1",
+          "2024-01-10T02:30:00.000Z",
+          "2024-01-10T02:30:00.000Z",
+        ],
+        [
+          "67abaded-2bb9-8000-8000-000000000002",
+          "SA01",
+          "d888aded-2bb9-8000-8000-000000000002",
+          "b8a4aded-2bb9-8000-8000-000000000002",
+          "120.00",
+          "legacy-sis.payment_allocations",
+          "2",
+          "2024-01-10T02:30:00.000Z",
+          "2024-01-10T02:30:00.000Z",
+        ],
+      ]
+    `)
+    expect(result.skipped).toMatchInlineSnapshot(`
+      [
+        {
+          "key": "3",
+          "reason": "the payment names no invoice: nothing to allocate",
+        },
+        {
+          "key": "4",
+          "reason": "the payment is failed: it settles no invoice",
+        },
+      ]
+    `)
+    expect(result.rejected.map((r) => r.key)).toEqual(["5", "6"])
+    expect(result.notes).toEqual([])
+  })
+
+  it("points at the payment and invoice ids their entities give", () => {
+    const allocations = runBatch(Finance.paymentAllocations(paymentOptions), paymentRows, paymentKeys)
+    const pays = runBatch(Finance.payments(paymentOptions), paymentRows, paymentKeys)
+    const bills = runBatch(
+      Finance.invoices({ ...base, numbers, totals, overpaid: "flag" }),
+      invoiceRows,
+      keys,
+    )
+    const payIds = new Map(pays.okKeys.map((k, i) => [k, pays.ok[i]![0]]))
+    const billIds = new Map(bills.okKeys.map((k, i) => [k, bills.ok[i]![0]]))
+    const cols = Financial.PaymentAllocations.columns
+    expect(allocations.ok.map((r) => [r[cols.indexOf("payment_id")], r[cols.indexOf("invoice_id")]])).toEqual(
+      [
+        [payIds.get("1"), billIds.get("1")],
+        [payIds.get("2"), billIds.get("2")],
+      ],
+    )
+  })
+
+  it("is idempotent", () => {
+    const entity = Finance.paymentAllocations(paymentOptions)
+    expect(runBatch(entity, paymentRows, paymentKeys)).toEqual(runBatch(entity, paymentRows, paymentKeys))
   })
 })
