@@ -1,5 +1,8 @@
 export * as CodeTables from "./CodeTables.js"
+export * as Gibbon from "./Gibbon.js"
 export * as LegacySis from "./LegacySis.js"
+export * as LegacySisFinance from "./LegacySisFinance.js"
+export * as LegacySisGuardians from "./LegacySisGuardians.js"
 export * as Password from "./Password.js"
 export * as Quran from "./Quran.js"
 export * as StudentNumber from "./StudentNumber.js"
