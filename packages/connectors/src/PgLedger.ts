@@ -212,7 +212,7 @@ export const idMap = (db: PgClientShape): IdMap.IdMapShape => ({
     db
       .query<{ legacy_id: string; target_id: string }>(
         `select legacy_id, target_id from migration.legacy_id_map
-         where entity = $1 and tenant is not distinct from $2 and legacy_id = any($3::text[])`,
+         where entity = $1 and coalesce(tenant, '') = coalesce($2::text, '') and legacy_id = any($3::text[])`,
         [entity, tenant, legacyIds],
       )
       .pipe(

@@ -13,7 +13,7 @@ import {
   type SourceShape,
 } from "./Source.js"
 import * as TargetId from "./TargetId.js"
-import type { Note, Rejected, Result, RowContext } from "./Transform.js"
+import type { Mapped, Note, Rejected, Result, RowContext } from "./Transform.js"
 
 /** A run that could not go on. Everything committed before it stays committed and resumable. */
 export class PipelineError extends Data.TaggedError("PipelineError")<{
@@ -104,12 +104,14 @@ const transformBatch = (
   makeId: RowContext["id"],
 ) => {
   const notes: Array<Note> = [...batch.notes]
+  const mapped: Array<Mapped> = []
   const ctx: RowContext & { key: string } = {
     entity: entity.name,
     tenant: partition.tenant,
     id: makeId,
     key: "",
     note: (column, rule, message) => notes.push({ key: ctx.key, column, rule, message }),
+    map: (tenant, legacyId, targetId) => mapped.push({ tenant, legacyId, targetId }),
   }
   let result: Result
   try {
@@ -128,10 +130,12 @@ const transformBatch = (
       })),
       skipped: [],
       notes: [],
+      mapped: [],
     }
   }
   if (batch.rejected.length > 0) result.rejected.unshift(...batch.rejected)
   if (notes.length > 0) result.notes.push(...notes)
+  if (mapped.length > 0) result.mapped.push(...mapped)
   return { batch, result }
 }
 
@@ -164,12 +168,12 @@ const prepare = (
 /** Joins consecutive chunks into one batch: counts add up, lists concatenate, the last cursor wins. */
 const merge = (chunks: ReadonlyArray<Prepared>): Prepared => {
   if (chunks.length === 1) return chunks[0]!
-  const result: Result = { ok: [], okKeys: [], okRaw: [], rejected: [], skipped: [], notes: [] }
+  const result: Result = { ok: [], okKeys: [], okRaw: [], rejected: [], skipped: [], notes: [], mapped: [] }
   const encoded: Array<unknown> = []
   let read = 0
   for (const c of chunks) {
     read += c.read
-    for (const k of ["ok", "okKeys", "okRaw", "rejected", "skipped", "notes"] as const) {
+    for (const k of ["ok", "okKeys", "okRaw", "rejected", "skipped", "notes", "mapped"] as const) {
       const from = c.result[k] as Array<unknown>
       if (from.length > 0) (result[k] as Array<unknown>).push(...from)
     }
@@ -297,6 +301,7 @@ export const runEntity = (
                   rejected: result.rejected,
                   skipped: result.skipped,
                   notes: result.notes,
+                  mapped: result.mapped,
                   encoded,
                   commitAfter: Deferred.await(after),
                 }),

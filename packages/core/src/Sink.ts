@@ -1,7 +1,7 @@
 import { Context, Data, type Effect } from "effect"
 import type { Target } from "./Entity.js"
 import type { Cursor } from "./Source.js"
-import type { Note, Rejected, Row, Skipped } from "./Transform.js"
+import type { Mapped, Note, Rejected, Row, Skipped } from "./Transform.js"
 
 /**
  * `copy`: the batch's key range is new (fresh run, resume), so rows go straight in with COPY.
@@ -30,6 +30,8 @@ export interface LoadBatch {
   readonly rejected: ReadonlyArray<Rejected>
   readonly skipped: ReadonlyArray<Skipped>
   readonly notes: ReadonlyArray<Note>
+  /** Identities to record in the id map with this batch (those that cannot be derived). */
+  readonly mapped?: ReadonlyArray<Mapped>
   /** The rows already in the sink's wire format, one `SinkShape.encode` result per chunk, in order. */
   readonly encoded?: ReadonlyArray<unknown> | undefined
   /**

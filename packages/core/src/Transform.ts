@@ -31,6 +31,16 @@ export interface Note {
   readonly message: string
 }
 
+/**
+ * An identity that cannot be derived from (tenant, entity, legacy id), such as a legacy user matched
+ * to an existing portal user by email: kept in the ledger's id map, committed with the batch.
+ */
+export interface Mapped {
+  readonly tenant: string | null
+  readonly legacyId: string
+  readonly targetId: string
+}
+
 /** A target row: its values in the order of the target's columns. */
 export type Row = ReadonlyArray<unknown>
 
@@ -42,6 +52,7 @@ export interface Result {
   readonly rejected: Array<Rejected>
   readonly skipped: Array<Skipped>
   readonly notes: Array<Note>
+  readonly mapped: Array<Mapped>
 }
 
 /** What a row function knows besides the row. */
@@ -53,6 +64,8 @@ export interface RowContext {
   readonly id: (tenant: string | number | null, legacyId: string | number, entity?: string) => string
   /** Records a note against the current row. */
   readonly note: (column: string | null, rule: string, message: string) => void
+  /** Records that a legacy id of this entity maps to a target id that is not derived (see `Mapped`). */
+  readonly map: (tenant: string | null, legacyId: string, targetId: string) => void
   /** The current row's source key (as the source reports it: a primary key, a line number). */
   readonly key: string
 }
@@ -99,7 +112,7 @@ export type Outcome = Row | Rejection | Skip
 export const fromRow =
   <In>(fn: (row: In, ctx: RowContext) => Outcome): Transform<In> =>
   (rows, keys, ctx) => {
-    const result: Result = { ok: [], okKeys: [], okRaw: [], rejected: [], skipped: [], notes: [] }
+    const result: Result = { ok: [], okKeys: [], okRaw: [], rejected: [], skipped: [], notes: [], mapped: [] }
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!
       const key = keys[i]!

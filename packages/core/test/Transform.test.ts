@@ -9,6 +9,7 @@ const ctx = (): Transform.RowContext & { key: string } => ({
   key: "",
   id: (tenant, legacyId) => TargetId.of("students", tenant, legacyId),
   note: () => {},
+  map: () => {},
 })
 
 describe("Transform.fromRow", () => {

@@ -151,6 +151,7 @@ const runBatch = <Row>(
       TargetId.ordered(TargetId.prefix(other ?? entity.name, tenant), Number(legacyId)),
     note: (column: string | null, rule: string, message: string) =>
       notes.push({ key: ctx.key, column, rule, message }),
+    map: () => {},
     key: "",
   }
   return { ...entity.transform(rows, keys, ctx), notes }

@@ -24,6 +24,7 @@ const runBatch = <Row>(
       TargetId.ordered(TargetId.prefix(other ?? entity.name, tenant), Number(legacyId)),
     note: (column: string | null, rule: string, message: string) =>
       notes.push({ key: ctx.key, column, rule, message }),
+    map: () => {},
     key: "",
   }
   const notes: Array<Transform.Note> = []

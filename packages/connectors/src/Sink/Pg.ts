@@ -338,6 +338,24 @@ const loadBatch = async (
     )
   ).rows
   const batchId = Number(b!.batch_id)
+  if (batch.mapped && batch.mapped.length > 0) {
+    // The last word on a legacy id wins within a batch; the table keys on it (no tenant: '').
+    const byKey = new Map(batch.mapped.map((m) => [`${m.tenant ?? ""}\u0000${m.legacyId}`, m]))
+    const mapped = [...byKey.values()]
+    await conn.query(
+      `insert into migration.id_map (tenant, entity, legacy_id, target_id, batch_id)
+       select m.tenant, $1, m.legacy_id, m.target_id, $2
+       from unnest($3::text[], $4::text[], $5::uuid[]) as m(tenant, legacy_id, target_id)
+       on conflict (tenant, entity, legacy_id) do update set target_id = excluded.target_id, batch_id = excluded.batch_id`,
+      [
+        batch.entity,
+        batchId,
+        mapped.map((m) => m.tenant ?? ""),
+        mapped.map((m) => m.legacyId),
+        mapped.map((m) => m.targetId),
+      ],
+    )
+  }
   // The source row when the engine kept it; else the target row as it was sent, which is what the
   // database judged.
   const rawOf = (index: number): unknown => {
