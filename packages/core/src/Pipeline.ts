@@ -13,7 +13,8 @@ import {
   type SourceShape,
 } from "./Source.js"
 import * as TargetId from "./TargetId.js"
-import type { Mapped, Note, Rejected, Result, RowContext } from "./Transform.js"
+import type { Rejected, Result, RowContext } from "./Transform.js"
+import * as Transform from "./Transform.js"
 
 /** A run that could not go on. Everything committed before it stays committed and resumable. */
 export class PipelineError extends Data.TaggedError("PipelineError")<{
@@ -96,46 +97,20 @@ const fromSource = (entity: string, partition: string) => (e: SourceError) =>
   failure("source", { entity, partition }, e.message, e)
 const fromLedger = (entity: string) => (e: LedgerError) => failure("ledger", { entity }, e.message, e)
 
-/** Runs one entity's transform over a batch; source rejections and notes are carried along. */
+/** Runs one entity's transform over a chunk; the source's own rejections and notes come first. */
 const transformBatch = (
   entity: Entity,
   partition: Partition,
   batch: SourceBatch,
   makeId: RowContext["id"],
 ) => {
-  const notes: Array<Note> = [...batch.notes]
-  const mapped: Array<Mapped> = []
-  const ctx: RowContext & { key: string } = {
+  const result = Transform.run(entity.transform, batch.rows, batch.keys, {
     entity: entity.name,
     tenant: partition.tenant,
     id: makeId,
-    key: "",
-    note: (column, rule, message) => notes.push({ key: ctx.key, column, rule, message }),
-    map: (tenant, legacyId, targetId) => mapped.push({ tenant, legacyId, targetId }),
-  }
-  let result: Result
-  try {
-    result = entity.transform(batch.rows, batch.keys, ctx)
-  } catch (e) {
-    // A transform must not throw; if one does, the batch's rows are rejected, not lost.
-    const message = `the transform threw: ${e instanceof Error ? e.message : String(e)}`
-    result = {
-      ok: [],
-      okKeys: [],
-      okRaw: [],
-      rejected: batch.rows.map((raw, i) => ({
-        key: batch.keys[i]!,
-        reasons: [{ column: null, rule: "transform_exception", message }],
-        raw,
-      })),
-      skipped: [],
-      notes: [],
-      mapped: [],
-    }
-  }
+  })
   if (batch.rejected.length > 0) result.rejected.unshift(...batch.rejected)
-  if (notes.length > 0) result.notes.push(...notes)
-  if (mapped.length > 0) result.mapped.push(...mapped)
+  if (batch.notes.length > 0) result.notes.unshift(...batch.notes)
   return { batch, result }
 }
 
@@ -231,19 +206,7 @@ export const runEntity = (
     const trace = entity.ids === "ordered" ? "ranges" : "ids"
     const tracker = new Progress.Tracker(options.runId, entity.name)
     const sample: Array<Rejected> = []
-    const makeId = (() => {
-      const own = TargetId.maker(entity.name)
-      const others = new Map<string, ReturnType<typeof TargetId.maker>>()
-      return (tenant: string | number | null, legacyId: string | number, other?: string) => {
-        if (other === undefined || other === entity.name) return own(tenant, legacyId)
-        let m = others.get(other)
-        if (m === undefined) {
-          m = TargetId.maker(other)
-          others.set(other, m)
-        }
-        return m(tenant, legacyId)
-      }
-    })()
+    const makeId = TargetId.forEntity(entity.name)
 
     const runPartition = (partition: Partition) =>
       Effect.gen(function* () {

@@ -165,3 +165,21 @@ export const tenantPart = (tenant: string | number | null): string => {
   const t = tenantCode(tenant)
   return `${hex4(t >>> 16)}-${hex4(t & 0xffff)}`
 }
+
+/**
+ * Ids for the rows of one entity and for the legacy rows they reference: `(tenant, legacyId, entity?)`,
+ * with a cached prefix per entity and tenant. What a transform gets as `ctx.id`.
+ */
+export const forEntity = (entity: string) => {
+  const makers = new Map<string, ReturnType<typeof maker>>()
+  const own = maker(entity)
+  return (tenant: string | number | null, legacyId: string | number, other?: string): string => {
+    if (other === undefined || other === entity) return own(tenant, legacyId)
+    let m = makers.get(other)
+    if (m === undefined) {
+      m = maker(other)
+      makers.set(other, m)
+    }
+    return m(tenant, legacyId)
+  }
+}

@@ -1,3 +1,5 @@
+import * as TargetId from "./TargetId.js"
+
 /**
  * Transforms: a batch of source rows in, `{ ok, rejected, skipped, notes }` out. The per-row work is a
  * plain synchronous function; Effect only ever sees whole batches.
@@ -139,3 +141,49 @@ export const fromRow =
     }
     return result
   }
+
+/**
+ * Runs a transform over rows the way the engine does: ids from `TargetId.forEntity` unless given,
+ * notes and id-map entries collected into the result, and a transform that throws rejects the rows
+ * it was given instead of losing them. The engine uses it for every chunk; tests and tools use it to
+ * run a transform outside a pipeline.
+ */
+export const run = <In>(
+  transform: Transform<In>,
+  rows: ReadonlyArray<In>,
+  keys: ReadonlyArray<string>,
+  options: { readonly entity: string; readonly tenant: string | null; readonly id?: RowContext["id"] },
+): Result => {
+  const notes: Array<Note> = []
+  const mapped: Array<Mapped> = []
+  const ctx: RowContext & Cursor = {
+    entity: options.entity,
+    tenant: options.tenant,
+    id: options.id ?? TargetId.forEntity(options.entity),
+    key: "",
+    note: (column, rule, message) => notes.push({ key: ctx.key, column, rule, message }),
+    map: (tenant, legacyId, targetId) => mapped.push({ tenant, legacyId, targetId }),
+  }
+  let result: Result
+  try {
+    result = transform(rows, keys, ctx)
+  } catch (e) {
+    const message = `the transform threw: ${e instanceof Error ? e.message : String(e)}`
+    result = {
+      ok: [],
+      okKeys: [],
+      okRaw: [],
+      rejected: rows.map((raw, i) => ({
+        key: keys[i]!,
+        reasons: [{ column: null, rule: "transform_exception", message }],
+        raw,
+      })),
+      skipped: [],
+      notes: [],
+      mapped: [],
+    }
+  }
+  if (notes.length > 0) result.notes.push(...notes)
+  if (mapped.length > 0) result.mapped.push(...mapped)
+  return result
+}

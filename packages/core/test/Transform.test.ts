@@ -3,15 +3,6 @@ import * as Entity from "../src/Entity.js"
 import * as TargetId from "../src/TargetId.js"
 import * as Transform from "../src/Transform.js"
 
-const ctx = (): Transform.RowContext & { key: string } => ({
-  entity: "students",
-  tenant: "1",
-  key: "",
-  id: (tenant, legacyId) => TargetId.of("students", tenant, legacyId),
-  note: () => {},
-  map: () => {},
-})
-
 describe("Transform.fromRow", () => {
   const t = Transform.fromRow<{ id: number; name: string | null; status: string }>((row, c) => {
     if (row.status === "boom") throw new Error("unexpected shape")
@@ -27,7 +18,7 @@ describe("Transform.fromRow", () => {
       { id: 3, name: "Test", status: "test" },
       { id: 4, name: "Boom", status: "boom" },
     ]
-    const r = t(rows, ["1", "2", "3", "4"], ctx())
+    const r = Transform.run(t, rows, ["1", "2", "3", "4"], { entity: "students", tenant: "1" })
     expect(r.ok).toEqual([[TargetId.of("students", "1", 1), "Aisyah"]])
     expect(r.okKeys).toEqual(["1"])
     expect(r.okRaw).toEqual([rows[0]])
@@ -43,6 +34,38 @@ describe("Transform.fromRow", () => {
     ])
     expect(r.skipped).toEqual([{ key: "3", reason: "test account" }])
     expect(r.ok.length + r.rejected.length + r.skipped.length).toBe(rows.length)
+  })
+})
+
+describe("Transform.run", () => {
+  it("collects notes and id-map entries with the row's key, ids per entity as the engine makes them", () => {
+    const t = Transform.fromRow<{ id: number; email: string; guardian: number }>((row, c) => {
+      const id = c.id(c.tenant, row.id)
+      if (row.email !== row.email.toLowerCase()) c.note("email", "lowercased", "email lowercased")
+      c.map(c.tenant, `email:${row.email.toLowerCase()}`, id)
+      return [id, c.id(c.tenant, row.guardian, "guardians")]
+    })
+    const r = Transform.run(t, [{ id: 7, email: "A@X.MY", guardian: 3 }], ["7"], {
+      entity: "students",
+      tenant: "t1",
+    })
+    expect(r.ok).toEqual([[TargetId.of("students", "t1", 7), TargetId.of("guardians", "t1", 3)]])
+    expect(r.notes).toEqual([{ key: "7", column: "email", rule: "lowercased", message: "email lowercased" }])
+    expect(r.mapped).toEqual([
+      { tenant: "t1", legacyId: "email:a@x.my", targetId: TargetId.of("students", "t1", 7) },
+    ])
+  })
+
+  it("rejects every row of a batch whose transform throws, instead of losing them", () => {
+    const boom: Transform.Transform<number> = () => {
+      throw new Error("bad shape")
+    }
+    const r = Transform.run(boom, [1, 2], ["a", "b"], { entity: "x", tenant: null })
+    expect(r.ok).toEqual([])
+    expect(r.rejected.map((x) => [x.key, x.reasons[0]?.rule, x.reasons[0]?.message])).toEqual([
+      ["a", "transform_exception", "the transform threw: bad shape"],
+      ["b", "transform_exception", "the transform threw: bad shape"],
+    ])
   })
 })
 

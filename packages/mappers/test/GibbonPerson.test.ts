@@ -1,4 +1,4 @@
-import { TargetId, type Transform } from "@schoolbridge/core"
+import { Transform } from "@schoolbridge/core"
 import { Academic, Auth } from "@schoolbridge/schema"
 import { describe, expect, it } from "vitest"
 import * as Gibbon from "../src/Gibbon.js"
@@ -138,24 +138,11 @@ const persons: ReadonlyArray<Gibbon.PersonRow> = [
 ]
 const keys = persons.map((p) => String(p.gibbonPersonID))
 
-// A context as the engine builds it: ordered ids per (entity, tenant).
+// The transform run as the engine runs it (Transform.run), for tenant SA01.
 const runBatch = <Row>(
   entity: { name: string; transform: Transform.Transform<Row> },
   rows: ReadonlyArray<Row>,
-) => {
-  const notes: Array<Transform.Note> = []
-  const ctx = {
-    entity: entity.name,
-    tenant: "SA01",
-    id: (tenant: string | number | null, legacyId: string | number, other?: string) =>
-      TargetId.ordered(TargetId.prefix(other ?? entity.name, tenant), Number(legacyId)),
-    note: (column: string | null, rule: string, message: string) =>
-      notes.push({ key: ctx.key, column, rule, message }),
-    map: () => {},
-    key: "",
-  }
-  return { ...entity.transform(rows, keys, ctx), notes }
-}
+) => Transform.run(entity.transform, rows, keys, { entity: entity.name, tenant: "SA01" })
 
 const numbers = StudentNumber.plan(Gibbon.numberInputs(persons, base), "SA01")
 const usersEntity = Gibbon.users({ ...base, passwords: "carry-over" })

@@ -1,4 +1,4 @@
-import { TargetId, type Transform } from "@schoolbridge/core"
+import { TargetId, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Islamic } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
@@ -10,25 +10,12 @@ const base = {
   loadedAt: "2025-01-15T00:00:00.000Z",
 } as const
 
-// A context as the engine builds it: ordered ids per (entity, tenant).
+// The transform run as the engine runs it (Transform.run), for tenant SA01.
 const runBatch = <Row>(
   entity: { name: string; transform: Transform.Transform<Row> },
   rows: ReadonlyArray<Row>,
   keys: ReadonlyArray<string>,
-) => {
-  const ctx = {
-    entity: entity.name,
-    tenant: "SA01",
-    id: (tenant: string | number | null, legacyId: string | number, other?: string) =>
-      TargetId.ordered(TargetId.prefix(other ?? entity.name, tenant), Number(legacyId)),
-    note: (column: string | null, rule: string, message: string) =>
-      notes.push({ key: ctx.key, column, rule, message }),
-    map: () => {},
-    key: "",
-  }
-  const notes: Array<Transform.Note> = []
-  return { ...entity.transform(rows, keys, ctx), notes }
-}
+) => Transform.run(entity.transform, rows, keys, { entity: entity.name, tenant: "SA01" })
 
 const user = (over: Partial<LegacySis.UserRow>): LegacySis.UserRow => ({
   user_id: 1,
