@@ -1,5 +1,5 @@
 import { type Config, Context, Effect, Layer, Redacted } from "effect"
-import type { Pool, PoolConnection } from "mysql2"
+import type { Pool } from "mysql2"
 import mysql from "mysql2"
 import * as ConnectionUrl from "./ConnectionUrl.js"
 
@@ -11,8 +11,6 @@ export interface MysqlClientShape {
     sql: string,
     params?: ReadonlyArray<unknown>,
   ) => Effect.Effect<Array<R>, MysqlError>
-  /** A dedicated connection for a streaming query; destroyed (not reused) when released after a failure. */
-  readonly connection: Effect.Effect<PoolConnection, MysqlError, import("effect").Scope.Scope>
 }
 
 /** A MySQL failure, classified: `transient` faults are retried by the engine. */
@@ -98,18 +96,12 @@ export const make = (options: Options) =>
           resume(err ? Effect.fail(classify(err)) : Effect.succeed(rows as Array<R>)),
         )
       })
-    const connection = Effect.acquireRelease(
-      Effect.async<PoolConnection, MysqlError>((resume) => {
-        pool.getConnection((err, conn) => resume(err ? Effect.fail(classify(err)) : Effect.succeed(conn)))
-      }),
-      (conn, exit) => Effect.sync(() => (exit._tag === "Failure" ? conn.destroy() : conn.release())),
-    )
     yield* query("select 1").pipe(
       Effect.mapError(
         (e) => new MysqlError("connection", `cannot connect to MySQL at ${describe}: ${e.message}`, e.code),
       ),
     )
-    return { describe, pool, query, connection } satisfies MysqlClientShape
+    return { describe, pool, query } satisfies MysqlClientShape
   })
 
 /** The client as a layer. */

@@ -7,6 +7,7 @@ import { type LoadBatch, type LoadMode, Sink, type SinkError, type SinkShape } f
 import {
   type Cursor,
   type Partition,
+  batchSize as recordsIn,
   Source,
   type SourceBatch,
   type SourceError,
@@ -131,7 +132,7 @@ const prepare = (
   trace: LoadBatch["trace"],
 ): Prepared => {
   const { result } = transformBatch(entity, partition, chunk, makeId)
-  const read = chunk.rows.length + chunk.rejected.length
+  const read = recordsIn(chunk)
   if (!sink.encode) return { read, cursor: chunk.cursor, result, encoded: undefined }
   const encoded = [sink.encode(entity.target, result.ok, trace)]
   // The encoded form carries the rows now: let the tuples and the source rows go before they age.
