@@ -259,7 +259,9 @@ describe.each(laws)("$name laws", (law) => {
       }),
       { numRuns: 600 },
     )
-    // Guards the generators: laws checked only on rejected inputs would prove nothing.
-    expect(ok).toBeGreaterThan(40)
+    // Guards the generators: laws checked only on rejected inputs would prove nothing. The floor
+    // sits far below what the draws give (Phone, the sparsest, averages about 40 valid values in 600
+    // runs), so that it catches a broken generator, not an unlucky seed.
+    expect(ok).toBeGreaterThan(20)
   })
 })
