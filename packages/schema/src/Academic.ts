@@ -218,3 +218,26 @@ export const AssessmentResults = Table.make("academic.assessment_results", {
 })
 /** A row of `academic.assessment_results`. */
 export type AssessmentResult = Table.Row<typeof AssessmentResults>
+
+/** `academic.person_documents`: passports, ID cards, visas and other documents of a person. */
+export const PersonDocuments = Table.make("academic.person_documents", {
+  ...Table.id,
+  ...Table.tenant,
+  user_id: C.nullable(C.uuid),
+  student_id: C.nullable(C.uuid),
+  guardian_id: C.nullable(C.uuid),
+  document_type: C.oneOf(["passport", "id_card", "visa", "document"]),
+  title: C.nullable(C.text),
+  subtype: C.nullable(C.text),
+  holder_name: C.nullable(C.text),
+  document_number: C.nullable(C.text),
+  country: C.nullable(C.text),
+  issued_on: C.nullable(C.date),
+  expires_on: C.nullable(C.date),
+  file_path: C.nullable(C.text),
+  ...Table.legacy,
+  ...Table.timestamps,
+  ...Table.softDelete,
+})
+/** A row of `academic.person_documents`. */
+export type PersonDocument = Table.Row<typeof PersonDocuments>
