@@ -92,6 +92,8 @@ export interface Options {
 /** Options of the users mapper. */
 export interface UserOptions extends Options {
   readonly passwords: Password.Policy
+  /** The run's force-reset hash (`Password.resetHash()`, made once per run); without it a reset leaves the hash empty. */
+  readonly resetHash?: Password.ResetHash | undefined
 }
 
 /** A cleaned value, or the reason it cannot be used. */
@@ -180,7 +182,11 @@ export const mapUser =
     const times = timestamps(ctx, row, options, reasons)
     if (!email.ok || !first.ok || !last.ok || !phone.ok || !status.ok || reasons.length > 0)
       return Transform.reject(...reasons)
-    const password = Password.apply(options.passwords, row.password === null ? null : String(row.password))
+    const password = Password.apply(
+      options.passwords,
+      row.password === null ? null : String(row.password),
+      options.resetHash,
+    )
     if (password.fallback !== undefined)
       ctx.note("password", "password_policy", fallbackMessages[password.fallback])
     return usersValues({

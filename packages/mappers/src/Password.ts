@@ -1,9 +1,17 @@
 /**
  * Password policy for migrated accounts. A plaintext password is never written, logged or put in a
- * note. `force-reset`: no hash, and the user must set a password. `carry-over`: a hash in a format the
- * portal can verify is kept with its algorithm tag (verified once, then rehashed); anything else is
- * treated as `force-reset`, since an unrecognised value may be a plaintext password.
+ * note. `force-reset`: the argon2id hash of a random secret nobody knows, and the user must set a
+ * password. `carry-over`: a hash in a format the portal can verify is kept with its algorithm tag
+ * (verified once, then rehashed); anything else is treated as `force-reset`, since an unrecognised
+ * value may be a plaintext password. See docs/reference/mappings/passwords.md for the trade-offs and
+ * the measured costs.
  */
+
+import { randomBytes } from "node:crypto"
+import { type Algorithm, hashSync } from "@node-rs/argon2"
+
+// The library's const enum cannot be read under verbatimModuleSyntax; 2 is its Argon2id member.
+const argon2id = 2 as Algorithm.Argon2id
 
 /** The manifest's choice. */
 export type Policy = "force-reset" | "carry-over"
@@ -18,29 +26,92 @@ export interface Columns {
 /** Why a carry-over fell back to a reset (for a note; never contains the value). */
 export type Fallback = "missing" | "unrecognised" | "weak"
 
+/** argon2id cost parameters (memory in KiB, passes, lanes). */
+export interface Params {
+  readonly memoryCost: number
+  readonly timeCost: number
+  readonly parallelism: number
+}
+
+/**
+ * The library's own defaults, the OWASP minimum for argon2id (19 MiB, 2 passes, 1 lane): about 11–16 ms
+ * a hash on the migration host, so fine once per run or per PIN, too slow once per user.
+ */
+export const defaultParams: Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 }
+
+/**
+ * The force-reset hash of a run: argon2id of a 256-bit random secret that is dropped at once. Shared
+ * by every force-reset user of the run: nobody can present the secret, so it is "no usable password"
+ * in a form the portal's verify path handles like any other hash. Made only by `resetHash`.
+ */
+export interface ResetHash {
+  readonly _tag: "ResetHash"
+  readonly hash: string
+}
+
+/**
+ * Makes a run's force-reset hash. Impure (randomness, ~15 ms of hashing): call it once when a run is
+ * wired and pass it to the mappers in their options; row functions stay pure.
+ */
+export const resetHash = (params: Params = defaultParams): ResetHash => ({
+  _tag: "ResetHash",
+  hash: hashSync(randomBytes(32), { algorithm: argon2id, ...params }),
+})
+
 // Formats the portal verifies. Unsalted md5/sha1 are recognised only to be refused: too weak to keep.
+// Gibbon's salted sha256 has no self-describing format; Gibbon.passwordColumns tags it from its columns.
 const formats: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, "bcrypt"],
   [/^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/, "argon2id"],
-  [/^pbkdf2_sha256\$\d+\$[^$]+\$[A-Za-z0-9+/=]+$/, "django_pbkdf2_sha256"],
+  [/^pbkdf2_sha256\$[1-9]\d*\$[^$]+\$[A-Za-z0-9+/]+={0,2}$/, "django_pbkdf2_sha256"],
 ]
 const weak = /^(?:[0-9a-f]{32}|[0-9a-f]{40})$/i
 
 /** The algorithm tag of a hash the portal can verify, or undefined. */
 export const recognise = (hash: string): string | undefined => formats.find(([re]) => re.test(hash))?.[1]
 
-const reset: Columns = { password_hash: null, password_algorithm: null, must_reset_password: true }
+/**
+ * The columns of a user who must reset. With the run's `ResetHash` they hold it (tag `argon2id`);
+ * without one (callers that predate it) the hash is null, which the portal also treats as unusable.
+ */
+export const resetColumns = (reset?: ResetHash | undefined): Columns =>
+  reset === undefined
+    ? { password_hash: null, password_algorithm: null, must_reset_password: true }
+    : { password_hash: reset.hash, password_algorithm: "argon2id", must_reset_password: true }
 
 /** The password columns for a legacy password value under a policy, and why a carry-over fell back. */
 export const apply = (
   policy: Policy,
   legacy: string | null | undefined,
+  reset?: ResetHash | undefined,
 ): { readonly columns: Columns; readonly fallback?: Fallback } => {
-  if (policy === "force-reset") return { columns: reset }
+  if (policy === "force-reset") return { columns: resetColumns(reset) }
   const value = legacy?.trim() ?? ""
-  if (value === "") return { columns: reset, fallback: "missing" }
+  if (value === "") return { columns: resetColumns(reset), fallback: "missing" }
   const algorithm = recognise(value)
   if (algorithm !== undefined)
     return { columns: { password_hash: value, password_algorithm: algorithm, must_reset_password: false } }
-  return { columns: reset, fallback: weak.test(value) ? "weak" : "unrecognised" }
+  return { columns: resetColumns(reset), fallback: weak.test(value) ? "weak" : "unrecognised" }
+}
+
+/** Why a PIN was not hashed (for a note; never contains the value). */
+export type PinProblem = "pin_format"
+
+/**
+ * The argon2id hash of a student PIN (4–8 digits, spaces ignored), or null for an empty one. Impure
+ * (a random salt per call) and ~15 ms each at the default params: fine for the few PINs of a school,
+ * and PINs are so guessable that lowering the cost would make them trivial to recover from a dump.
+ * The PIN itself is never returned, logged or put in a note.
+ */
+export const hashPin = (
+  pin: unknown,
+  params: Params = defaultParams,
+):
+  | { readonly ok: true; readonly hash: string | null }
+  | { readonly ok: false; readonly problem: PinProblem } => {
+  if (pin === null || pin === undefined) return { ok: true, hash: null }
+  const text = String(pin).replace(/\s+/g, "")
+  if (text === "") return { ok: true, hash: null }
+  if (!/^\d{4,8}$/.test(text)) return { ok: false, problem: "pin_format" }
+  return { ok: true, hash: hashSync(text, { algorithm: argon2id, ...params }) }
 }
