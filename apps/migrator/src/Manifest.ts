@@ -1,0 +1,329 @@
+/**
+ * The migration manifest: one YAML file that says what to read, where to write and how. It is decoded
+ * with an effect Schema and cross-checked before anything connects; every problem is reported with the
+ * file, line, column and key it is about, so an operator can fix it without reading our code.
+ */
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
+import { Entity } from "@schoolbridge/core"
+import { Data, Either, ParseResult, Redacted, Schema } from "effect"
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type YAMLMap } from "yaml"
+
+const EnvName = Schema.String.pipe(
+  Schema.pattern(/^[A-Z_][A-Z0-9_]*$/, { message: () => "an environment variable name in upper case" }),
+)
+
+/** Where a secret (a connection URL) comes from: an environment variable, or a file that holds it. */
+export const SecretRef = Schema.Union(
+  Schema.Struct({ env: EnvName }),
+  Schema.Struct({ file: Schema.NonEmptyTrimmedString }),
+)
+/** A secret reference. */
+export type SecretRef = typeof SecretRef.Type
+
+/** A path given literally or through an environment variable (file sources). */
+export const PathRef = Schema.Union(Schema.NonEmptyTrimmedString, Schema.Struct({ env: EnvName }))
+/** A path reference. */
+export type PathRef = typeof PathRef.Type
+
+const PoolSize = Schema.Int.pipe(Schema.between(1, 64))
+
+/** A database source. */
+export const DatabaseSource = Schema.Struct({
+  kind: Schema.Literal("mysql", "postgres"),
+  url: SecretRef,
+  pool: Schema.optional(PoolSize),
+})
+
+/** A file source: one file, or a directory holding one file per entity. */
+export const FileSource = Schema.Struct({
+  kind: Schema.Literal("csv", "xlsx", "ndjson", "json", "sqlite"),
+  path: PathRef,
+})
+
+/** Any source. */
+export const Source = Schema.Union(DatabaseSource, FileSource)
+/** A declared source. */
+export type Source = typeof Source.Type
+
+const Name = Schema.String.pipe(
+  Schema.pattern(/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/, {
+    message: () => "a lower-case name such as gibbon.users",
+  }),
+)
+
+const TenantCode = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, { message: () => "a tenant code such as SA01" }),
+)
+
+const BatchSize = Schema.Int.pipe(Schema.between(1, 1_000_000))
+
+/** One entity to migrate: which mapper, reading what. */
+export const EntityDecl = Schema.Struct({
+  /** The mapper's entity name, e.g. `gibbon.users`; also the rows' `legacy_source`. */
+  name: Name,
+  /** The declared source it reads. */
+  source: Schema.NonEmptyTrimmedString,
+  /** Table (database sources), or file name / JSON path (file sources). */
+  table: Schema.optional(Schema.NonEmptyTrimmedString),
+  /** Key column: rows stream in its order and resume after it. */
+  key: Schema.optional(Schema.NonEmptyTrimmedString),
+  /** An extra SQL condition on a database source. */
+  where: Schema.optional(Schema.NonEmptyTrimmedString),
+  /** Read one partition per value of this column, in parallel. */
+  tenantColumn: Schema.optional(Schema.NonEmptyTrimmedString),
+  batchSize: Schema.optional(BatchSize),
+  /** Entities that must load before this one (in addition to the mapper's own). */
+  dependsOn: Schema.optional(Schema.Array(Name)),
+})
+/** A declared entity. */
+export type EntityDecl = typeof EntityDecl.Type
+
+/** The source systems the migrator has mappers for. */
+export const System = Schema.Literal("gibbon", "legacy-sis", "browser-export", "moodle")
+/** A source system. */
+export type System = typeof System.Type
+
+const Fraction = Schema.Number.pipe(Schema.between(0, 1))
+
+/** The whole manifest. */
+export const Manifest = Schema.Struct({
+  version: Schema.Literal(1),
+  name: Schema.NonEmptyTrimmedString,
+  system: System,
+  target: Schema.Struct({ url: SecretRef, pool: Schema.optional(PoolSize) }),
+  sources: Schema.Record({ key: Name, value: Source }),
+  tenants: Schema.optionalWith(Schema.Array(TenantCode), { default: () => [] }),
+  /** The business date of the run's date checks (`YYYY-MM-DD`); default: the day the run starts. */
+  asOf: Schema.optional(
+    Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/, { message: () => "a date YYYY-MM-DD" })),
+  ),
+  timeZone: Schema.optionalWith(Schema.NonEmptyTrimmedString, { default: () => "Asia/Kuala_Lumpur" }),
+  passwords: Schema.optionalWith(Schema.Literal("force-reset", "carry-over"), {
+    default: () => "force-reset" as const,
+  }),
+  defaults: Schema.optionalWith(
+    Schema.Struct({
+      batchSize: Schema.optionalWith(BatchSize, { default: () => 20_000 }),
+      parallel: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 16)), { default: () => 2 }),
+    }),
+    { default: () => ({ batchSize: 20_000, parallel: 2 }) },
+  ),
+  tolerances: Schema.optionalWith(
+    Schema.Struct({
+      /** Allowed relative difference of row counts per entity and tenant. */
+      countParity: Schema.optionalWith(Fraction, { default: () => 0.001 }),
+      /** Share of warnings that must pass for a go. */
+      warningsPass: Schema.optionalWith(Fraction, { default: () => 0.95 }),
+      /** Share of failing rows above which a rollback is recommended. */
+      rollbackAbove: Schema.optionalWith(Fraction, { default: () => 0.05 }),
+    }),
+    { default: () => ({ countParity: 0.001, warningsPass: 0.95, rollbackAbove: 0.05 }) },
+  ),
+  /** Options of the source system's mappers (e.g. Gibbon's custom field that names the school). */
+  options: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), {
+    default: () => ({}),
+  }),
+  entities: Schema.NonEmptyArray(EntityDecl),
+})
+/** A decoded manifest. */
+export type Manifest = typeof Manifest.Type
+
+/** One thing wrong with a manifest, located in its file. */
+export interface Problem {
+  readonly line: number
+  readonly column: number
+  /** The key, e.g. `entities[2].batchSize`. */
+  readonly key: string
+  readonly message: string
+}
+
+/** A manifest that cannot be used; `message` has one line per problem, `file:line:column key: what`. */
+export class ManifestError extends Data.TaggedError("ManifestError")<{
+  readonly file: string
+  readonly problems: ReadonlyArray<Problem>
+}> {
+  override get message(): string {
+    const name = path.basename(this.file)
+    return this.problems
+      .map((p) => `${name}:${p.line}:${p.column} ${p.key === "" ? "" : `${p.key}: `}${p.message}`)
+      .join("\n")
+  }
+}
+
+/** A decoded manifest with the file it came from. */
+export interface Loaded {
+  readonly file: string
+  readonly manifest: Manifest
+  /** Where each key path is in the file, for errors found later (a missing environment variable). */
+  readonly locate: (keyPath: ReadonlyArray<PropertyKey>) => Problem
+}
+
+const keyOf = (keyPath: ReadonlyArray<PropertyKey>): string =>
+  keyPath.reduce<string>(
+    (s, k) => (typeof k === "number" ? `${s}[${k}]` : s === "" ? String(k) : `${s}.${String(k)}`),
+    "",
+  )
+
+const messageOf = (issue: ParseResult.ArrayFormatterIssue): string => {
+  if (issue._tag === "Missing") return "is required"
+  if (issue._tag === "Unexpected") return "is not a known key (check its spelling)"
+  return issue.message
+}
+
+/** Decodes a manifest's text; `file` is only used in messages. */
+export const parse = (file: string, text: string): Either.Either<Loaded, ManifestError> => {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset)
+    return { line: pos.line, column: pos.col }
+  }
+  if (doc.errors.length > 0)
+    return Either.left(
+      new ManifestError({
+        file,
+        problems: doc.errors.map((e) => ({ ...at(e.pos[0]), key: "", message: e.message.split("\n")[0]! })),
+      }),
+    )
+  const locate = (keyPath: ReadonlyArray<PropertyKey>): Problem => {
+    // The key itself where the path ends at a map key; else the deepest node that exists on the path
+    // (a missing key points at the map that lacks it).
+    for (let n = keyPath.length; n >= 0; n--) {
+      const parent = n === 0 ? undefined : doc.getIn(keyPath.slice(0, n - 1) as Array<unknown>, true)
+      if (n > 0 && (n === 1 ? isMap(doc.contents) : isMap(parent))) {
+        const map = (n === 1 ? doc.contents : parent) as YAMLMap
+        const pair = map.items.find((p) => isScalar(p.key) && p.key.value === keyPath[n - 1])
+        if (pair && isNode(pair.key) && pair.key.range)
+          return { ...at(pair.key.range[0]), key: keyOf(keyPath), message: "" }
+      }
+      const node = n === 0 ? doc.contents : doc.getIn(keyPath.slice(0, n) as Array<unknown>, true)
+      if (isNode(node) && node.range) return { ...at(node.range[0]), key: keyOf(keyPath), message: "" }
+    }
+    return { line: 1, column: 1, key: keyOf(keyPath), message: "" }
+  }
+  const fail = (problems: ReadonlyArray<{ keyPath: ReadonlyArray<PropertyKey>; message: string }>) =>
+    Either.left(
+      new ManifestError({
+        file,
+        problems: problems.map((p) => ({ ...locate(p.keyPath), message: p.message })),
+      }),
+    )
+  const decoded = Schema.decodeUnknownEither(Manifest, { errors: "all", onExcessProperty: "error" })(
+    doc.toJS(),
+  )
+  if (Either.isLeft(decoded))
+    return fail(
+      ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((issue) => ({
+        keyPath: issue.path,
+        message: messageOf(issue),
+      })),
+    )
+  const manifest = decoded.right
+  const problems = crossCheck(manifest)
+  if (problems.length > 0) return fail(problems)
+  return Either.right({ file, manifest, locate })
+}
+
+// What the Schema cannot say alone: names that must point at each other, and a dependency graph
+// without cycles.
+const crossCheck = (m: Manifest) => {
+  const problems: Array<{ keyPath: ReadonlyArray<PropertyKey>; message: string }> = []
+  const names = new Map<string, number>()
+  m.entities.forEach((e, i) => {
+    if (names.has(e.name))
+      problems.push({
+        keyPath: ["entities", i, "name"],
+        message: `${e.name} is declared twice (also entities[${names.get(e.name)}])`,
+      })
+    else names.set(e.name, i)
+    if (!(e.source in m.sources))
+      problems.push({
+        keyPath: ["entities", i, "source"],
+        message: `no source named ${e.source}; declared sources: ${Object.keys(m.sources).join(", ") || "none"}`,
+      })
+    const source = m.sources[e.source]
+    if (source !== undefined && (source.kind === "mysql" || source.kind === "postgres")) {
+      if (e.table === undefined)
+        problems.push({ keyPath: ["entities", i], message: `table is required for a ${source.kind} source` })
+      if (e.key === undefined)
+        problems.push({ keyPath: ["entities", i], message: `key is required for a ${source.kind} source` })
+    }
+    ;(e.dependsOn ?? []).forEach((d, j) => {
+      if (!m.entities.some((o) => o.name === d))
+        problems.push({
+          keyPath: ["entities", i, "dependsOn", j],
+          message: `${d} is not an entity of this manifest`,
+        })
+    })
+  })
+  if (problems.length === 0) {
+    try {
+      Entity.dependencyOrder(m.entities.map((e) => ({ name: e.name, dependsOn: e.dependsOn ?? [] })))
+    } catch (e) {
+      problems.push({ keyPath: ["entities"], message: (e as Error).message })
+    }
+  }
+  return problems
+}
+
+/** Reads and decodes a manifest file. */
+export const load = (file: string): Either.Either<Loaded, ManifestError> => {
+  let text: string
+  try {
+    text = readFileSync(file, "utf8")
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message
+    return Either.left(
+      new ManifestError({
+        file,
+        problems: [{ line: 0, column: 0, key: "", message: `cannot read: ${reason}` }],
+      }),
+    )
+  }
+  return parse(file, text)
+}
+
+/**
+ * Resolves a secret reference against the environment or its file, as a `Redacted` value; a missing
+ * variable or file is a problem located at the manifest key that names it.
+ */
+export const secret = (
+  loaded: Loaded,
+  ref: SecretRef,
+  keyPath: ReadonlyArray<PropertyKey>,
+  env: Readonly<Record<string, string | undefined>>,
+): Either.Either<Redacted.Redacted<string>, ManifestError> => {
+  const problem = (message: string) =>
+    Either.left(new ManifestError({ file: loaded.file, problems: [{ ...loaded.locate(keyPath), message }] }))
+  if ("env" in ref) {
+    const value = env[ref.env]?.trim()
+    return value ? Either.right(Redacted.make(value)) : problem(`environment variable ${ref.env} is not set`)
+  }
+  const file = path.resolve(path.dirname(loaded.file), ref.file)
+  try {
+    const value = readFileSync(file, "utf8").trim()
+    return value ? Either.right(Redacted.make(value)) : problem(`secret file ${ref.file} is empty`)
+  } catch {
+    return problem(`cannot read secret file ${ref.file}`)
+  }
+}
+
+/** Resolves a file source's path (relative paths are relative to the manifest). */
+export const filePath = (
+  loaded: Loaded,
+  ref: PathRef,
+  keyPath: ReadonlyArray<PropertyKey>,
+  env: Readonly<Record<string, string | undefined>>,
+): Either.Either<string, ManifestError> => {
+  if (typeof ref === "string") return Either.right(path.resolve(path.dirname(loaded.file), ref))
+  const value = env[ref.env]?.trim()
+  return value
+    ? Either.right(path.resolve(value))
+    : Either.left(
+        new ManifestError({
+          file: loaded.file,
+          problems: [{ ...loaded.locate(keyPath), message: `environment variable ${ref.env} is not set` }],
+        }),
+      )
+}
