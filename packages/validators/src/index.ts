@@ -22,8 +22,10 @@ export * as Ledger from "./Ledger.js"
 export * as Orphans from "./Orphans.js"
 /** The domain rules of seed 001 §7.2.2 for the portal tables, as declarations. */
 export * as PortalRules from "./PortalRules.js"
-/** Pre-migration profiling of a MySQL source table, pushed into SQL. */
+/** Pre-migration profiling of a MySQL or PostgreSQL source table, pushed into SQL. */
 export * as Profile from "./Profile.js"
+/** The pre-migration profile report value and its Schema (JSON other tools can read). */
+export * as ProfileReport from "./ProfileReport.js"
 /** Running a check's SQL on each side, and the error when a check cannot run. */
 export * as Query from "./Query.js"
 /** The report as CSV, one row per check. */
