@@ -7,6 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Profile } from "../src/index.js"
 
 let db: TestDatabase
+const layer = () => MysqlClient.layer({ url: Redacted.make(db.url) })
+
+// Seven pupils: a duplicate email in two spellings, two emails the cleanser repairs and two it
+// cannot, guardians that do not exist (99 twice, 98) or are written 0 for "none", one admission
+// date after asOf, and three admissions in the year up to asOf (2025-11-21 itself is outside it).
+const pupils = [
+  [1, "a@school.my", 10, "2026-01-15"],
+  [2, " B@School.MY ", 11, "2025-11-21"],
+  [3, "bad-email", 99, "2025-11-22"],
+  [4, null, 0, "2026-11-21"],
+  [5, "d@@school.my", 99, "2024-05-01"],
+  [6, "x@y", 98, "2026-11-22"],
+  [7, "A@school.my", null, "2020-02-02"],
+]
+const domainReason = 'domain "y" has no top-level part (such as .com or .my)'
 beforeAll(async () => {
   db = await createMysqlDatabase("profile")
   const c = await mysql.createConnection({ uri: db.url })
@@ -24,6 +39,12 @@ beforeAll(async () => {
       [6, "b@school.my", "Ali", null],
     ],
   ])
+  await c.query("create table guardians (id int primary key, name varchar(50) not null)")
+  await c.query("insert into guardians values (10, 'Aminah'), (11, 'Bakar'), (12, 'Chong')")
+  await c.query(
+    "create table pupils (id int primary key, email varchar(100) null, guardian_id int null, admitted date not null)",
+  )
+  await c.query("insert into pupils values ?", [pupils])
   await c.end()
 })
 afterAll(() => db?.drop())
@@ -68,5 +89,164 @@ describe("Profile.table", () => {
       "profile:people:invalid:email",
       "profile:people:dates:dob",
     ])
+  })
+})
+
+const pupilOptions = {
+  table: "pupils",
+  key: "id",
+  entity: "Students",
+  asOf: "2026-11-21",
+  uniqueKeys: [{ name: "normalized email", expr: "lower(trim(email))" }],
+  cleansers: [{ column: "email", clean: (v: unknown) => Email.clean(v) }],
+  relationships: [
+    {
+      name: "guardian",
+      columns: ["guardian_id"],
+      references: { table: "guardians", columns: ["id"] },
+      absent: [0],
+    },
+    {
+      name: "guardian-strict",
+      columns: ["guardian_id"],
+      references: { table: "guardians", columns: ["id"] },
+      severity: "warning" as const,
+    },
+  ],
+  growth: { column: "admitted", per: "year" as const },
+}
+
+describe("Profile.table over pupils", () => {
+  it("counts orphans with an anti-join, with samples, treating declared absent values as null", async () => {
+    const p = await Effect.runPromise(Profile.table(pupilOptions).pipe(Effect.provide(layer())))
+    expect(p.orphans).toEqual([
+      {
+        name: "guardian",
+        columns: ["guardian_id"],
+        references: { table: "guardians", columns: ["id"] },
+        rows: 3,
+        missing: 2,
+        samples: [
+          { key: 3, guardian_id: 99 },
+          { key: 5, guardian_id: 99 },
+          { key: 6, guardian_id: 98 },
+        ],
+      },
+      expect.objectContaining({ name: "guardian-strict", rows: 4, missing: 3 }),
+    ])
+    const checks = p.checks.filter((c) => !c.passed).map((c) => [c.id, c.severity, c.observed])
+    expect(checks).toEqual([
+      ["profile:pupils:duplicates:normalized email", "critical", 1],
+      ["profile:pupils:invalid:email", "warning", 2],
+      ["profile:pupils:dates:admitted", "warning", 1],
+      ["profile:pupils:orphans:guardian", "critical", 3],
+      ["profile:pupils:orphans:guardian-strict", "warning", 4],
+    ])
+  })
+
+  it("runs the cleansers over every row in keyset pages: Valid, Corrected, Invalid, reasons and changes", async () => {
+    const p = await Effect.runPromise(
+      Profile.table({ ...pupilOptions, pageSize: 2 }).pipe(Effect.provide(layer())),
+    )
+    expect(p.invalid).toEqual([
+      {
+        column: "email",
+        mode: "full",
+        checked: 7,
+        valid: 2,
+        corrected: 3,
+        invalid: 2,
+        byReason: { "no @ in the address": 1, [domainReason]: 1 },
+        byChange: { "trimmed spaces": 1, "converted to lower case": 2, "replaced double @ with one": 1 },
+        samples: [
+          { key: 3, value: "bad-email", reason: "no @ in the address" },
+          { key: 6, value: "x@y", reason: domainReason },
+        ],
+      },
+    ])
+    // a page size that divides the table exactly still ends
+    const exact = await Effect.runPromise(
+      Profile.table({ ...pupilOptions, pageSize: 7 }).pipe(Effect.provide(layer())),
+    )
+    expect(exact.invalid).toEqual(p.invalid)
+  })
+
+  it("keeps the bounded sample as the fast mode", async () => {
+    const p = await Effect.runPromise(
+      Profile.table({ ...pupilOptions, cleanserMode: "sample", cleanserSample: 3 }).pipe(
+        Effect.provide(layer()),
+      ),
+    )
+    expect(p.invalid[0]).toMatchObject({ mode: "sample", checked: 3, valid: 1, corrected: 1, invalid: 1 })
+    expect(p.checks.find((c) => c.id === "profile:pupils:invalid:email")!.detail).toBe(
+      "1 of 3 checked value(s) invalid (sample), 1 corrected",
+    )
+  })
+
+  it("fills the data-volume row: rows, sizes from the catalog, growth over the year up to asOf", async () => {
+    const p = await Effect.runPromise(Profile.table(pupilOptions).pipe(Effect.provide(layer())))
+    expect(p.volume).toMatchObject({
+      rows: 7,
+      growth: {
+        column: "admitted",
+        per: "year",
+        from: "2025-11-21",
+        to: "2026-11-21",
+        rowsInWindow: 3,
+        rate: 3,
+      },
+      projection5y: 22,
+    })
+    expect(p.volume.dataBytes).toBeGreaterThan(0)
+    expect(typeof p.volume.indexBytes).toBe("number")
+    expect(p).toMatchObject({
+      source: "mysql",
+      entity: "Students",
+      rows: 7,
+      keyFields: ["id", "normalized email"],
+      dateRange: { column: "admitted", min: "2020-02-02", max: "2026-11-22" },
+    })
+    const perDay = await Effect.runPromise(
+      Profile.table({ ...pupilOptions, growth: { column: "admitted", per: "day" } }).pipe(
+        Effect.provide(layer()),
+      ),
+    )
+    expect(perDay.volume.growth).toMatchObject({ per: "day", rate: 0.01 })
+    const none = await Effect.runPromise(
+      Profile.table({ table: "guardians", key: "id" }).pipe(Effect.provide(layer())),
+    )
+    expect(none.volume.growth).toEqual({
+      notMeasured: "no date column declared to measure growth (option `growth`)",
+    })
+    expect(none.volume.projection5y).toEqual(none.volume.growth)
+    expect(none.dateRange).toBeNull()
+  })
+
+  it("profiles columns exactly, with the MySQL collation's view of equal values", async () => {
+    const p = await Effect.runPromise(Profile.table(pupilOptions).pipe(Effect.provide(layer())))
+    const email = p.columns.find((c) => c.column === "email")!
+    // utf8mb4_general_ci: "a@school.my" and "A@school.my" are one value
+    expect(email).toMatchObject({
+      nulls: 1,
+      empty: 0,
+      nullOrEmptyPercent: 14.29,
+      distinct: 5,
+      distinctAtLeast: false,
+    })
+    const guardian = p.columns.find((c) => c.column === "guardian_id")!
+    expect(guardian).toMatchObject({ nulls: 1, distinct: 5, min: 0, max: 99, dates: null, topComplete: true })
+    expect(guardian.top).toEqual([
+      { value: 99, count: 2 },
+      { value: null, count: 1 },
+      { value: 0, count: 1 },
+      { value: 10, count: 1 },
+      { value: 11, count: 1 },
+    ])
+    const admitted = p.columns.find((c) => c.column === "admitted")!
+    expect(admitted).toMatchObject({
+      min: "2020-02-02",
+      max: "2026-11-22",
+      dates: { zero: 0, future: 1, before1900: 0 },
+    })
   })
 })
