@@ -12,10 +12,10 @@ export * as Declaration from "./Declaration.js"
 export * as Dialect from "./Dialect.js"
 /** Domain rules as SQL predicates over target rows. */
 export * as Domain from "./Domain.js"
-/** Pre-migration profiling of a CSV, NDJSON or JSON source in one streaming pass with bounded memory. */
-export * as FileProfile from "./FileProfile.js"
 /** A seeded random sample compared field by field after mapping. */
 export * as FieldSample from "./FieldSample.js"
+/** Pre-migration profiling of a CSV, NDJSON or JSON source in one streaming pass with bounded memory. */
+export * as FileProfile from "./FileProfile.js"
 /** The go/no-go gate, the rollback triggers and the exit code. */
 export * as Gate from "./Gate.js"
 /** The ledger checks: read = loaded + rejected + skipped, and read = source rows. */
