@@ -266,14 +266,35 @@ export interface UserOptions extends PersonOptions {
 export interface StudentOptions extends PersonOptions {
   /** Numbers for every student, planned over the whole table with `StudentNumber.plan`. */
   readonly numbers: StudentNumber.Plan
+  /** National ids from the ID Card documents (`GibbonDocuments.nationalIds`); without it `national_id` is null. */
+  readonly nationalIds?: NationalIds | undefined
 }
 
-type Step<A> =
+/** National ids (MyKad numbers) by person key, planned over `gibbonPersonalDocument` by `GibbonDocuments.nationalIds`. */
+export interface NationalIds {
+  readonly ids: ReadonlyMap<string, string>
+  /** Why a person has no id or another one was not used (a card that is not a MyKad, two different cards). */
+  readonly notes: ReadonlyMap<string, string>
+}
+
+/** A person's national id from the index, noting on the row why a card was not used. */
+export const nationalIdOf = (
+  index: NationalIds | undefined,
+  key: string,
+  ctx: Transform.RowContext,
+): string | null => {
+  const note = index?.notes.get(key)
+  if (note !== undefined) ctx.note("documentNumber", "national_id", note)
+  return index?.ids.get(key) ?? null
+}
+
+/** A cleaned value, or the reason it cannot be used. */
+export type Step<A> =
   | { readonly ok: true; readonly value: A }
   | { readonly ok: false; readonly reason: Transform.Reason }
 
-// Invalid becomes a rejection reason, Corrected a note on the row.
-const cleanWith = <A>(
+/** A cleanser result as a step: Invalid becomes a rejection reason, Corrected a note on the row. */
+export const cleanWith = <A>(
   ctx: Transform.RowContext,
   column: string,
   rule: string,
@@ -284,8 +305,8 @@ const cleanWith = <A>(
   return { ok: true, value: cleaned.value }
 }
 
-// Optional attributes: an Invalid value is dropped with a note instead of costing the whole row.
-const cleanOrNull = <A>(
+/** For optional attributes: an Invalid value is dropped with a note instead of costing the whole row. */
+export const cleanOrNull = <A>(
   ctx: Transform.RowContext,
   column: string,
   rule: string,
@@ -299,7 +320,8 @@ const cleanOrNull = <A>(
   return cleaned.value
 }
 
-const personKey = (row: PersonRow): Step<string> => {
+/** The normalized `gibbonPersonID` of a row, or a `gibbon_id` reason. */
+export const personKey = (row: Pick<PersonRow, "gibbonPersonID">): Step<string> => {
   const key = normalizeId(row.gibbonPersonID)
   return key === undefined
     ? {
@@ -537,7 +559,7 @@ export const mapStudent =
       date_of_birth: dob.value,
       gender: genderOf(row, ctx),
       nationality: null,
-      national_id: null,
+      national_id: nationalIdOf(options.nationalIds, key.value, ctx),
       blood_type: null,
       medical_notes: null,
       admission_date: start.value,
