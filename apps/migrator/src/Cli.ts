@@ -2,12 +2,14 @@
  * The command tree of `schoolbridge-migrate`. Each command loads and checks its manifest before it
  * connects to anything, so a configuration error (exit 2) never leaves a write behind.
  */
-import { Command, Options } from "@effect/cli"
-import { Console, Effect, Either } from "effect"
+import { Args, Command, Options } from "@effect/cli"
+import { Console, Effect, Either, Option } from "effect"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Plan from "./Plan.js"
 import * as Sources from "./Sources.js"
+import * as Status from "./Status.js"
+import * as Target from "./Target.js"
 
 const manifestOption = Options.file("manifest", { exists: "either" }).pipe(
   Options.withAlias("m"),
@@ -37,10 +39,42 @@ const plan = Command.make("plan", { manifest: manifestOption, json: jsonOption }
   ),
 )
 
+const optionalManifest = Options.file("manifest", { exists: "either" }).pipe(
+  Options.withAlias("m"),
+  Options.withDescription(`The manifest whose target to use; default: ${Target.envVariable}`),
+  Options.optional,
+)
+
+const loadOptional = (file: Option.Option<string>) =>
+  Option.match(file, { onNone: () => Effect.succeed(null), onSome: loadManifest })
+
+const status = Command.make(
+  "status",
+  {
+    run: Args.integer({ name: "RUN_ID" }).pipe(
+      Args.withDescription("The run to show; default: the latest"),
+      Args.optional,
+    ),
+    manifest: optionalManifest,
+    json: jsonOption,
+  },
+  ({ run, manifest, json }) =>
+    Effect.gen(function* () {
+      const loaded = yield* loadOptional(manifest)
+      const target = yield* Target.url(loaded, process.env)
+      const result = yield* Target.use(target, Status.read(Option.getOrNull(run)))
+      yield* Console.log(json ? JSON.stringify(result, null, 2) : Status.render(result))
+    }),
+).pipe(
+  Command.withDescription(
+    "Show a run per entity: rows read, loaded, rejected and skipped, and rows/s. Works while the run is going.",
+  ),
+)
+
 /** The root command. */
 export const command = Command.make("schoolbridge-migrate").pipe(
   Command.withDescription("Migrate school records into the portal: plan, run, validate, roll back."),
-  Command.withSubcommands([plan]),
+  Command.withSubcommands([plan, status]),
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */

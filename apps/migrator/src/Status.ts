@@ -1,0 +1,148 @@
+/**
+ * `status`: how a run is going or went, per entity, read from the ledger in the target database, so
+ * it works from another terminal while the run is loading.
+ */
+import { PgClient } from "@schoolbridge/connectors"
+import { Effect } from "effect"
+import * as Exit from "./Exit.js"
+
+/** One entity of a run. */
+export interface EntityStatus {
+  readonly entity: string
+  readonly batches: number
+  readonly read: number
+  readonly loaded: number
+  readonly rejected: number
+  readonly skipped: number
+  readonly rolledBackBatches: number
+  /** Rows read per second between the run's start and the entity's last commit. */
+  readonly rowsPerSecond: number | null
+  readonly lastCommitAt: string | null
+}
+
+/** A run and its entities. */
+export interface RunStatus {
+  readonly runId: number
+  readonly label: string | null
+  readonly status: string
+  readonly dryRun: boolean
+  readonly startedAt: string
+  readonly finishedAt: string | null
+  readonly message: string | null
+  readonly entities: ReadonlyArray<EntityStatus>
+}
+
+interface RunRow extends Record<string, unknown> {
+  readonly run_id: string
+  readonly label: string | null
+  readonly status: string
+  readonly dry_run: boolean
+  readonly started_at: Date
+  readonly finished_at: Date | null
+  readonly message: string | null
+}
+
+interface EntityRow extends Record<string, unknown> {
+  readonly entity: string
+  readonly batches: string
+  readonly read: string
+  readonly loaded: string
+  readonly rejected: string
+  readonly skipped: string
+  readonly rolled_back: string
+  readonly last_commit: Date | null
+  readonly seconds: number | null
+}
+
+const pgFailure = (e: { readonly message: string }) => Exit.failure(e.message)
+
+/** The status of a run, or of the latest run when `runId` is null. */
+export const read = (runId: number | null): Effect.Effect<RunStatus, Exit.CliError, PgClient.PgClient> =>
+  Effect.gen(function* () {
+    const db = yield* PgClient.PgClient
+    const hasLedger = yield* db
+      .query<{ ok: boolean }>("select to_regclass('migration.runs') is not null as ok")
+      .pipe(Effect.mapError(pgFailure))
+    if (!hasLedger[0]?.ok)
+      return yield* Effect.fail(
+        Exit.config(`${db.describe} has no migration ledger: no run has been made against this database`),
+      )
+    const runs = yield* db
+      .query<RunRow>(
+        runId === null
+          ? "select * from migration.runs order by run_id desc limit 1"
+          : "select * from migration.runs where run_id = $1",
+        runId === null ? [] : [runId],
+      )
+      .pipe(Effect.mapError(pgFailure))
+    const run = runs[0]
+    if (!run)
+      return yield* Effect.fail(
+        Exit.config(
+          runId === null ? "no run has been made against this database yet" : `there is no run ${runId}`,
+        ),
+      )
+    const entities = yield* db
+      .query<EntityRow>(
+        `select entity,
+                count(*) filter (where rolled_back_at is null) as batches,
+                coalesce(sum(read_count) filter (where rolled_back_at is null), 0) as read,
+                coalesce(sum(loaded_count) filter (where rolled_back_at is null), 0) as loaded,
+                coalesce(sum(rejected_count) filter (where rolled_back_at is null), 0) as rejected,
+                coalesce(sum(skipped_count) filter (where rolled_back_at is null), 0) as skipped,
+                count(*) filter (where rolled_back_at is not null) as rolled_back,
+                max(committed_at) filter (where rolled_back_at is null) as last_commit,
+                extract(epoch from max(committed_at) filter (where rolled_back_at is null) - $2::timestamptz)::float8
+                  as seconds
+           from migration.batches where run_id = $1
+          group by entity order by min(batch_id)`,
+        [run.run_id, run.started_at],
+      )
+      .pipe(Effect.mapError(pgFailure))
+    return {
+      runId: Number(run.run_id),
+      label: run.label,
+      status: run.status,
+      dryRun: run.dry_run,
+      startedAt: run.started_at.toISOString(),
+      finishedAt: run.finished_at?.toISOString() ?? null,
+      message: run.message,
+      entities: entities.map((e) => ({
+        entity: e.entity,
+        batches: Number(e.batches),
+        read: Number(e.read),
+        loaded: Number(e.loaded),
+        rejected: Number(e.rejected),
+        skipped: Number(e.skipped),
+        rolledBackBatches: Number(e.rolled_back),
+        rowsPerSecond: e.seconds && e.seconds > 0 ? Math.round(Number(e.read) / e.seconds) : null,
+        lastCommitAt: e.last_commit?.toISOString() ?? null,
+      })),
+    }
+  })
+
+const n = (x: number) => x.toLocaleString("en-US")
+
+/** The status as text for a terminal. */
+export const render = (s: RunStatus): string => {
+  const head = [
+    `run ${s.runId}${s.label ? ` (${s.label})` : ""}${s.dryRun ? " [dry run]" : ""}: ${s.status}`,
+    `started ${s.startedAt}${s.finishedAt ? `, finished ${s.finishedAt}` : ""}`,
+    ...(s.message ? [`message: ${s.message}`] : []),
+  ]
+  const header = ["entity", "batches", "read", "loaded", "rejected", "skipped", "rows/s"]
+  const rows = s.entities.map((e) => [
+    e.entity,
+    n(e.batches),
+    n(e.read),
+    n(e.loaded),
+    n(e.rejected),
+    n(e.skipped),
+    e.rowsPerSecond === null ? "-" : n(e.rowsPerSecond),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: ReadonlyArray<string>) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")
+  const body = s.entities.length === 0 ? ["no batch committed yet"] : [line(header), ...rows.map(line)]
+  return [...head, "", ...body].join("\n")
+}
