@@ -36,6 +36,8 @@ export * as CsvReport from "./Report/Csv.js"
 export * as HtmlReport from "./Report/Html.js"
 /** The report as Markdown for a ticket. */
 export * as MarkdownReport from "./Report/Markdown.js"
+/** The pre-migration profile as Markdown and HTML: seed 001's data-profiling template, filled in. */
+export * as ProfileDocument from "./Report/ProfileDocument.js"
 /** The validation report value and its Schema. */
 export * as Report from "./Report.js"
 /** Runs every post-migration check and the gate. */

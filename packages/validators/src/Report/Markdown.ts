@@ -2,12 +2,13 @@ import type * as Check from "../Check.js"
 import type { Report } from "../Report.js"
 import { failuresFirst, percent, sampleColumns, show, status } from "./Text.js"
 
-// Text on one line, with markup shown rather than rendered by the ticket system.
-const text = (s: string) => s.replace(/\r?\n/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+/** Text on one line, with markup shown rather than rendered by the ticket system. */
+export const text = (s: string) => s.replace(/\r?\n/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;")
 // A table cell: pipes would end the cell.
 const cell = (s: string) => text(s).replace(/\\/g, "\\\\").replace(/\|/g, "\\|")
 
-const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) =>
+/** A Markdown table whose cells cannot break it (pipes escaped, markup shown, one line each). */
+export const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) =>
   [
     `| ${head.map(cell).join(" | ")} |`,
     `|${head.map(() => "---").join("|")}|`,
