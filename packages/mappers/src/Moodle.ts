@@ -480,6 +480,8 @@ export const resolveUser = (plan: UserPlan, ctx: Transform.RowContext, moodleId:
 /** Options of the users mapper. */
 export interface UserOptions extends Options {
   readonly passwords: Password.Policy
+  /** The run's force-reset hash (`Password.resetHash()`, made once per run); without it a reset leaves the hash empty. */
+  readonly resetHash?: Password.ResetHash | undefined
   /** The plan over the whole `mdl_user` table (`planUsers`). */
   readonly plan: UserPlan
 }
@@ -547,7 +549,7 @@ export const mapUser =
     // The plan checked these already; a failure here means the plan was made over other rows.
     if (!email.ok || !first.ok || !last.ok)
       return Transform.reject(...[email, first, last].flatMap((s) => (s.ok ? [] : [s.reason])))
-    const password = Password.apply(options.passwords, blank(row.password))
+    const password = Password.apply(options.passwords, blank(row.password), options.resetHash)
     if (password.fallback !== undefined)
       ctx.note("password", "password_policy", fallbackMessages[password.fallback])
     const tel = cleanOrNull(ctx, "phone1", "phone", Phone.clean(blank(row.phone1)))
