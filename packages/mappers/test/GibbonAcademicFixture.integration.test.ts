@@ -679,8 +679,13 @@ describe("Gibbon academic fixture", () => {
       expect(classIds).toContain(e.class_id)
       expect(e.student_id).toBe(id("gibbon.students", studentOf(e)))
     }
-    for (const a of records(Academic.Attendance, run(p.attendance, logs).ok))
+    const userIds = [...staff].map((s) => id("gibbon.users", s))
+    const studentIds = [...students].map((s) => id("gibbon.students", s))
+    for (const a of records(Academic.Attendance, run(p.attendance, logs).ok)) {
       if (a.class_id !== null) expect(classIds).toContain(a.class_id)
+      if (a.recorded_by !== null) expect(userIds).toContain(a.recorded_by)
+      expect(studentIds).toContain(a.student_id)
+    }
   })
 
   it("gives the same rows and ids when run twice, and whatever the batch size", () => {
