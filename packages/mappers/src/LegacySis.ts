@@ -775,7 +775,7 @@ export type QuranProgressRow = typeof QuranProgressRow.Type
 
 /** Entity name of the Quran progress flow. */
 export const quranProgressEntity = "legacy-sis.quran_progress"
-/** Entity name of the legacy Quran enrolments that progress rows point at (not mapped yet). */
+/** Entity name of the legacy Quran enrolments that progress rows point at (mapped in `LegacySisIslamic`). */
 export const quranEnrollmentsEntity = "legacy-sis.quran_enrollments"
 
 // A 0–100 score as numeric(5,2) text; more decimals are rounded with a note.
@@ -880,13 +880,11 @@ export const mapQuranProgress =
     })
   }
 
-/**
- * The legacy Quran progress entity. Its rows point at Quran enrolments by `ctx.id`; until that entity
- * is mapped it declares no dependency, so the loader must not constrain the key before enrolments load.
- */
+/** The legacy Quran progress entity; loads after the Quran enrolments (`LegacySisIslamic`) it points at. */
 export const quranProgress = (options: Options): Entity.Entity<QuranProgressRow> => ({
   name: quranProgressEntity,
   target: Islamic.HafizProgress.target,
   transform: Transform.fromRow(mapQuranProgress(options)),
   ids: "ordered",
+  dependsOn: [quranEnrollmentsEntity],
 })
