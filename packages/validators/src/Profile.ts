@@ -115,7 +115,8 @@ const pgText = new Set(["text", "character varying", "character", "citext", "nam
 const pgDates = new Set(["date", "timestamp without time zone", "timestamp with time zone"])
 const pgUnordered = new Set(["boolean", "json", "jsonb", "bytea", "xml", "array", "user-defined", "point"])
 
-// pg wants $1, $2, ...; the statements here are written once with ? and carry no ? in literals.
+// pg wants $1, $2, ...; statements with parameters are written once with ? and carry no ? elsewhere
+// (declared key expressions, which might, run without parameters and are left alone).
 const numbered = (sql: string) => {
   let n = 0
   return sql.replace(/\?/g, () => `$${++n}`)
@@ -125,7 +126,7 @@ const postgresqlEngine: Engine<PgClient.PgClient> = {
   kind: "postgresql",
   id: pg.id,
   run: <Row>(check: string, sql: string, params: ReadonlyArray<unknown> = []) =>
-    Effect.flatMap(PgClient.PgClient, (c) => c.query(numbered(sql), params)).pipe(
+    Effect.flatMap(PgClient.PgClient, (c) => c.query(params.length === 0 ? sql : numbered(sql), params)).pipe(
       Effect.map((rows) => rows as Array<Row>),
       Effect.mapError(
         (e) =>

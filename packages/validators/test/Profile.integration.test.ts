@@ -1,10 +1,13 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Email } from "@schoolbridge/cleansers"
-import { MysqlClient } from "@schoolbridge/connectors"
+import { CsvSource, MysqlClient } from "@schoolbridge/connectors"
 import { createMysqlDatabase, type TestDatabase } from "@schoolbridge/testing"
 import { Effect, Redacted } from "effect"
 import mysql from "mysql2/promise"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Profile } from "../src/index.js"
+import { FileProfile, Profile, ProfileDocument, ProfileReport } from "../src/index.js"
 
 let db: TestDatabase
 const layer = () => MysqlClient.layer({ url: Redacted.make(db.url) })
@@ -45,6 +48,11 @@ beforeAll(async () => {
     "create table pupils (id int primary key, email varchar(100) null, guardian_id int null, admitted date not null)",
   )
   await c.query("insert into pupils values ?", [pupils])
+  // 25,000 rows, every 1,000th email broken: more than the sample mode reads.
+  await c.query("create table contacts (id int primary key, email varchar(100) not null)")
+  await c.query(
+    "insert into contacts select seq, if(seq % 1000 = 0, concat('broken', seq), concat('user', seq, '@school.my')) from seq_1_to_25000",
+  )
   await c.end()
 })
 afterAll(() => db?.drop())
@@ -248,5 +256,72 @@ describe("Profile.table over pupils", () => {
       max: "2026-11-22",
       dates: { zero: 0, future: 1, before1900: 0 },
     })
+  })
+})
+
+describe("Profile.table over a table larger than the sample", () => {
+  it("checks every row in the full pass, and only the first 10,000 in the sample mode", async () => {
+    const options = {
+      table: "contacts",
+      key: "id",
+      cleansers: [{ column: "email", clean: (v: unknown) => Email.clean(v) }],
+    }
+    const full = await Effect.runPromise(Profile.table(options).pipe(Effect.provide(layer())))
+    expect(full.invalid[0]).toMatchObject({
+      mode: "full",
+      checked: 25_000,
+      valid: 24_975,
+      corrected: 0,
+      invalid: 25,
+    })
+    expect(full.invalid[0]!.samples).toHaveLength(10)
+    expect(full.invalid[0]!.samples[9]).toEqual({
+      key: 10_000,
+      value: "broken10000",
+      reason: "no @ in the address",
+    })
+    const sample = await Effect.runPromise(
+      Profile.table({ ...options, cleanserMode: "sample" }).pipe(Effect.provide(layer())),
+    )
+    expect(sample.invalid[0]).toMatchObject({ mode: "sample", checked: 10_000, invalid: 10 })
+  })
+})
+
+describe("a profile report of a MySQL table and a CSV file", () => {
+  it("round-trips as JSON and renders the seed's template", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "profile-report-"))
+    try {
+      const path = join(dir, "payments.csv")
+      await writeFile(path, "id,paid_on,amount\n1,2026-03-01,10.00\n2,2026-04-01,\n")
+      const pupilsProfile = await Effect.runPromise(Profile.table(pupilOptions).pipe(Effect.provide(layer())))
+      const payments = await Effect.runPromise(
+        Effect.flatMap(CsvSource.make({ path }), (source) =>
+          FileProfile.profile(source, {
+            kind: "csv",
+            path,
+            entity: "Payments",
+            asOf: "2026-11-21",
+            growth: { column: "paid_on", per: "year" },
+          }),
+        ),
+      )
+      const report: ProfileReport.ProfileReport = {
+        version: 1,
+        title: "Legacy SIS",
+        generatedAt: "2026-11-21T08:00:00.000Z",
+        asOf: "2026-11-21",
+        tables: [pupilsProfile, payments],
+      }
+      expect(await Effect.runPromise(ProfileReport.fromJson(ProfileReport.toJson(report)))).toEqual(report)
+      const md = ProfileDocument.markdown(report)
+      expect(md).toContain(
+        "| Payments | 2 | 51 B | n/a (a file has no indexes) | 2 /year (paid_on, 2025-11-21 → 2026-11-21) | 12 |",
+      )
+      expect(md).toContain(
+        "| Students | mysql pupils | 7 | 2020-02-02 → 2026-11-22 (admitted) | id, normalized email |",
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
