@@ -92,7 +92,18 @@ export interface Options {
   /** Everything happens in one transaction on one connection, rolled back when the layer closes. */
   readonly dryRun?: boolean
   readonly applicationName?: string
+  /**
+   * Settings every connection starts with, e.g. `{ "app.audit": "off" }` so that a bulk load is not
+   * audited row by row: a setting of the session, so it ends with the connection, never left behind.
+   */
+  readonly sessionSettings?: Readonly<Record<string, string>>
 }
+
+// The startup `options` parameter: `-c name=value` pairs, with spaces and backslashes escaped.
+const startupOptions = (settings: Readonly<Record<string, string>>): string =>
+  Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v.replace(/[\\ ]/g, (c) => `\\${c}`)}`)
+    .join(" ")
 
 const inTransaction = <A, E, R>(
   conn: Connection,
@@ -122,6 +133,7 @@ export const make = (options: Options): Effect.Effect<PgClientShape, PgError, im
       max: options.dryRun ? 1 : (options.max ?? 4),
       application_name: options.applicationName ?? "schoolbridge",
       connectionTimeoutMillis: 10_000,
+      ...(options.sessionSettings ? { options: startupOptions(options.sessionSettings) } : {}),
     }
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() => new pg.Pool(config)),
