@@ -323,6 +323,7 @@ export const profile = <E>(
     const p: Omit<ProfileReport.TableProfile, "checks"> = {
       source: options.kind,
       table: options.path,
+      asOf,
       entity: options.entity ?? null,
       rows,
       keyFields: [...(options.key === undefined ? [] : [options.key]), ...keys.map((k) => k.name)],

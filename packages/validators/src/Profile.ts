@@ -452,6 +452,7 @@ const profileWith = <R>(
     const profile: Omit<TableProfile, "checks"> = {
       source: e.kind,
       table: options.table,
+      asOf,
       entity: options.entity ?? null,
       rows,
       keyFields: [options.key, ...(options.uniqueKeys ?? []).map((k) => k.name)],
@@ -517,6 +518,12 @@ const cleanse = <R>(e: Engine<R>, options: Options, id: string, limit: number) =
 /** Child rows with no parent, counted with an anti-join (`not exists`), and a few of them. */
 const orphansOf = <R>(e: Engine<R>, options: Options, rel: Relationship, id: string, limit: number) =>
   Effect.gen(function* () {
+    if (rel.columns.length === 0 || rel.columns.length !== rel.references.columns.length)
+      return yield* new Query.ValidationError({
+        reason: "declaration",
+        check: id,
+        message: `relationship ${relationshipName(options.table, rel)} pairs ${rel.columns.length} column(s) with ${rel.references.columns.length}`,
+      })
     const child = e.id(options.table)
     const parent = e.id(rel.references.table)
     const absent = rel.absent ?? []

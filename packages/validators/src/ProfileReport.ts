@@ -130,6 +130,8 @@ export const TableProfile = Schema.Struct({
   source: SourceKind,
   /** The table name, or the file's path. */
   table: Schema.String,
+  /** The ISO date future dates and growth were measured against. */
+  asOf: Schema.String,
   /** The entity it feeds, for the inventory (e.g. `Students`); null when not declared. */
   entity: Schema.NullOr(Schema.String),
   rows: Schema.Number,

@@ -68,6 +68,8 @@ describe("Profile.table", () => {
       }).pipe(Effect.provide(MysqlClient.layer({ url: Redacted.make(db.url) }))),
     )
     expect(p.rows).toBe(6)
+    // no asOf given: the server's date
+    expect(p.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/)
     const name = p.columns.find((c) => c.column === "name")!
     // the collation pads with spaces, so "" and "  " are one value
     expect(name).toMatchObject({ nulls: 0, empty: 2, nullOrEmptyPercent: 33.33, distinct: 4 })
@@ -177,6 +179,24 @@ describe("Profile.table over pupils", () => {
       Profile.table({ ...pupilOptions, pageSize: 7 }).pipe(Effect.provide(layer())),
     )
     expect(exact.invalid).toEqual(p.invalid)
+  })
+
+  it("refuses a relationship whose column lists differ in length", async () => {
+    const e = await Effect.runPromise(
+      Effect.flip(
+        Profile.table({
+          table: "pupils",
+          key: "id",
+          relationships: [
+            { columns: ["guardian_id"], references: { table: "guardians", columns: ["id", "name"] } },
+          ],
+        }).pipe(Effect.provide(layer())),
+      ),
+    )
+    expect(e).toMatchObject({
+      reason: "declaration",
+      message: "relationship pupils.guardian_id pairs 1 column(s) with 2",
+    })
   })
 
   it("keeps the bounded sample as the fast mode", async () => {

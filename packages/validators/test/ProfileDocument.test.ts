@@ -5,6 +5,7 @@ import { Profile, ProfileDocument, ProfileReport } from "../src/index.js"
 const pupils: Omit<ProfileReport.TableProfile, "checks"> = {
   source: "mysql",
   table: "pupils",
+  asOf: "2026-11-21",
   entity: "Students",
   rows: 7,
   keyFields: ["id", "normalized email"],
