@@ -1,3 +1,4 @@
+export * as BrowserExport from "./BrowserExport.js"
 export * as CodeTables from "./CodeTables.js"
 export * as Gibbon from "./Gibbon.js"
 export * as GibbonAcademic from "./GibbonAcademic.js"

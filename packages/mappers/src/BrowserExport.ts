@@ -1,0 +1,1902 @@
+/**
+ * The browser app's export (seed 003): one JSON document whose collections (students, teachers,
+ * classes, classrooms, attendance, grades, private lessons, payment obligations, payments) were kept
+ * in localStorage by its MockDataService. Each collection is read as rows (see `collection`) and
+ * mapped into the portal's tables; the export's string ids are kept as `legacy_id`.
+ *
+ * Facts that need the whole document (which ids exist, which repeat, generated student numbers,
+ * classroom names, what each obligation was paid, how grades group into assessments) are planned once
+ * by the pure `plan` and handed to every mapper, so each batch sees the same answers.
+ */
+
+import {
+  CodeMap,
+  DateInput,
+  Email,
+  MalaysianAddress,
+  Money,
+  PersonName,
+  Phone,
+  Text,
+} from "@schoolbridge/cleansers"
+import { type Entity, Transform } from "@schoolbridge/core"
+import { Academic, Auth, Financial, Table } from "@schoolbridge/schema"
+import { Schema } from "effect"
+import * as CodeTables from "./CodeTables.js"
+import { cleanOrNull, cleanWith, collect, type Step } from "./LegacySis.js"
+import { fromCents } from "./LegacySisFinance.js"
+import { relationship } from "./LegacySisGuardians.js"
+import * as Password from "./Password.js"
+import * as StudentNumber from "./StudentNumber.js"
+
+/** A JSON scalar as the export holds it; absent fields read as undefined. */
+export const Value = Schema.optional(
+  Schema.NullOr(Schema.Union(Schema.String, Schema.Number, Schema.Boolean)),
+)
+/** An export id (the app writes strings) or a reference to one. */
+export const Id = Schema.optional(Schema.NullOr(Schema.String))
+
+/** The student's emergency contact, nested in the student record. */
+export const EmergencyContact = Schema.Struct({ name: Value, relationship: Value, phone: Value })
+
+/** The student's academic info, nested in the student record. */
+export const AcademicInfo = Schema.Struct({ level: Value, gpa: Value, enrollmentDate: Value })
+
+/** A raw student of the export (seed 003, "Student Data Transformation"). */
+export const StudentRecord = Schema.Struct({
+  id: Id,
+  name: Value,
+  email: Value,
+  phone: Value,
+  avatar: Value,
+  gender: Value,
+  studentNumber: Value,
+  classId: Id,
+  status: Value,
+  joinDate: Value,
+  dateOfBirth: Value,
+  placeOfBirth: Value,
+  address: Value,
+  /** A phone, or a name and a phone ("Ahmad bin Ali - 012-345 6789"). */
+  parentContact: Value,
+  parentEmail: Value,
+  emergencyContact: Schema.optional(Schema.NullOr(EmergencyContact)),
+  academicInfo: Schema.optional(Schema.NullOr(AcademicInfo)),
+  hasDiscount: Value,
+  /** `percentage` or `fixed`. */
+  discountType: Value,
+  discountAmount: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw student. */
+export type StudentRecord = typeof StudentRecord.Type
+
+/** A raw teacher of the export. */
+export const TeacherRecord = Schema.Struct({
+  id: Id,
+  name: Value,
+  email: Value,
+  phone: Value,
+  avatar: Value,
+  staffNumber: Value,
+  subject: Value,
+  subjects: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+  qualification: Value,
+  joinDate: Value,
+  status: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw teacher. */
+export type TeacherRecord = typeof TeacherRecord.Type
+
+/** A raw class of the export. */
+export const ClassRecord = Schema.Struct({
+  id: Id,
+  name: Value,
+  code: Value,
+  level: Value,
+  teacherId: Id,
+  classroomId: Id,
+  capacity: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw class. */
+export type ClassRecord = typeof ClassRecord.Type
+
+/** A raw classroom of the export: no portal table; its name becomes the room of the classes held in it. */
+export const ClassroomRecord = Schema.Struct({
+  id: Id,
+  name: Value,
+  building: Value,
+  capacity: Value,
+  type: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw classroom. */
+export type ClassroomRecord = typeof ClassroomRecord.Type
+
+/** A raw attendance mark of the export. */
+export const AttendanceRecord = Schema.Struct({
+  id: Id,
+  studentId: Id,
+  classId: Id,
+  date: Value,
+  status: Value,
+  notes: Value,
+  /** The teacher who took the register. */
+  recordedBy: Id,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw attendance mark. */
+export type AttendanceRecord = typeof AttendanceRecord.Type
+
+/** A raw grade of the export: one student's score in one piece of work. */
+export const GradeRecord = Schema.Struct({
+  id: Id,
+  studentId: Id,
+  classId: Id,
+  subject: Value,
+  title: Value,
+  /** exam, quiz, assignment… */
+  type: Value,
+  term: Value,
+  score: Value,
+  maxScore: Value,
+  grade: Value,
+  date: Value,
+  teacherId: Id,
+  comments: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw grade. */
+export type GradeRecord = typeof GradeRecord.Type
+
+/** A raw private lesson of the export: no portal table fits, so it is not mapped (see the docs). */
+export const PrivateLessonRecord = Schema.Struct({
+  id: Id,
+  studentId: Id,
+  teacherId: Id,
+  subject: Value,
+  date: Value,
+  startTime: Value,
+  duration: Value,
+  price: Value,
+  status: Value,
+  notes: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw private lesson. */
+export type PrivateLessonRecord = typeof PrivateLessonRecord.Type
+
+/** A raw payment obligation of the export: what a student owes, by when. */
+export const PaymentObligationRecord = Schema.Struct({
+  id: Id,
+  studentId: Id,
+  description: Value,
+  type: Value,
+  amount: Value,
+  issueDate: Value,
+  dueDate: Value,
+  status: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw payment obligation. */
+export type PaymentObligationRecord = typeof PaymentObligationRecord.Type
+
+/** A raw payment of the export, against one obligation. */
+export const PaymentRecord = Schema.Struct({
+  id: Id,
+  obligationId: Id,
+  studentId: Id,
+  amount: Value,
+  paymentDate: Value,
+  method: Value,
+  reference: Value,
+  status: Value,
+  notes: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw payment. */
+export type PaymentRecord = typeof PaymentRecord.Type
+
+/** The export's collections, as the document names them. */
+export const collectionNames = [
+  "students",
+  "teachers",
+  "classes",
+  "classrooms",
+  "attendance",
+  "grades",
+  "privateLessons",
+  "paymentObligations",
+  "payments",
+] as const
+/** One collection's name. */
+export type CollectionName = (typeof collectionNames)[number]
+
+/** The raw record type of each collection. */
+export interface Records {
+  readonly students: StudentRecord
+  readonly teachers: TeacherRecord
+  readonly classes: ClassRecord
+  readonly classrooms: ClassroomRecord
+  readonly attendance: AttendanceRecord
+  readonly grades: GradeRecord
+  readonly privateLessons: PrivateLessonRecord
+  readonly paymentObligations: PaymentObligationRecord
+  readonly payments: PaymentRecord
+}
+
+/** The whole export, every collection read. */
+export type Document = { readonly [C in CollectionName]: ReadonlyArray<Records[C]> }
+
+/** A collection's rows and their keys (the record's id, or its index in the array when it has none). */
+export interface Collection<Row> {
+  readonly rows: ReadonlyArray<Row>
+  readonly keys: ReadonlyArray<string>
+}
+
+const isObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * The array of one collection in a parsed export: at the top level or under `data` (the app's backup
+ * wraps it with a version and a date). A missing collection is empty; anything but an array of
+ * objects there is a configuration error, thrown once before any row is mapped. Non-object elements
+ * are dropped from `rows` and listed in `dropped` by index.
+ */
+export const collection = <C extends CollectionName>(
+  document: unknown,
+  name: C,
+): Collection<Records[C]> & { readonly dropped: ReadonlyArray<number> } => {
+  if (!isObject(document)) throw new Error("the browser export is not a JSON object")
+  const holder = isObject(document.data) ? document.data : document
+  const value = holder[name]
+  if (value === undefined || value === null) return { rows: [], keys: [], dropped: [] }
+  if (!Array.isArray(value)) throw new Error(`the export's ${name} is not an array`)
+  const rows: Array<Records[C]> = []
+  const keys: Array<string> = []
+  const dropped: Array<number> = []
+  value.forEach((item: unknown, i) => {
+    if (!isObject(item)) {
+      dropped.push(i)
+      return
+    }
+    rows.push(item as Records[C])
+    keys.push(typeof item.id === "string" && item.id.trim() !== "" ? item.id.trim() : String(i))
+  })
+  return { rows, keys, dropped }
+}
+
+/** Every collection of a parsed export (see `collection`). */
+export const read = (document: unknown): Document =>
+  Object.fromEntries(collectionNames.map((n) => [n, collection(document, n).rows])) as unknown as Document
+
+// ---------------------------------------------------------------------------------------------------
+// The plan
+
+/** Ids of one collection: those held by exactly one record, and those held by more. */
+export interface Ids {
+  readonly unique: ReadonlySet<string>
+  readonly duplicate: ReadonlySet<string>
+}
+
+/** What every mapper needs to know about the whole export. Made by `plan`. */
+export interface Plan {
+  readonly ids: { readonly [C in CollectionName]: Ids }
+  /** Student numbers (export numbers kept, missing ones generated from the join year). */
+  readonly studentNumbers: StudentNumber.Plan
+  /** Emails several students or teachers share: stored on none of them (portal emails are unique). */
+  readonly sharedEmails: ReadonlySet<string>
+  /** Classroom names by classroom id. */
+  readonly rooms: ReadonlyMap<string, string>
+  /** Student id of each obligation. */
+  readonly obligationStudents: ReadonlyMap<string, string>
+  /** Sen paid to each obligation by completed payments that can be read. */
+  readonly paid: ReadonlyMap<string, bigint>
+  /** The assessment key of each grade id (class, subject, title, type, term, date, max score). */
+  readonly assessments: ReadonlyMap<string, string>
+  /** The grade id that writes each assessment: the first of its group. */
+  readonly assessmentLeads: ReadonlySet<string>
+  /** Grade ids that repeat a student already graded in the same assessment. */
+  readonly repeatedGrades: ReadonlySet<string>
+}
+
+const text = (input: unknown): string => (input === null || input === undefined ? "" : String(input).trim())
+
+const idOf = (record: { readonly id?: string | null | undefined }): string => text(record.id)
+
+const idsOf = (records: ReadonlyArray<{ readonly id?: string | null | undefined }>): Ids => {
+  const seen = new Set<string>()
+  const duplicate = new Set<string>()
+  for (const r of records) {
+    const id = idOf(r)
+    if (id === "") continue
+    if (seen.has(id)) duplicate.add(id)
+    seen.add(id)
+  }
+  const unique = new Set([...seen].filter((id) => !duplicate.has(id)))
+  return { unique, duplicate }
+}
+
+/** An exact amount in sen, or undefined when it cannot be read. */
+const cents = (input: unknown): bigint | undefined => {
+  const m = Money.clean(input, {})
+  if (m._tag === "Invalid" || m.value === null) return undefined
+  const negative = m.value.startsWith("-")
+  const [whole = "0", fraction = ""] = (negative ? m.value.slice(1) : m.value).split(".")
+  const c = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0").slice(0, 2))
+  return negative ? -c : c
+}
+
+const yearOf = (input: unknown, asOf: string): number | null => {
+  const d = DateInput.clean(input, { today: asOf })
+  return d._tag !== "Invalid" && d.value !== null ? Number(d.value.slice(0, 4)) : null
+}
+
+/** The grouping of grades into assessments: the same piece of work given to one class. */
+export const assessmentKey = (g: GradeRecord): string =>
+  [g.classId, g.subject, g.title, g.type, g.term, g.date, g.maxScore]
+    .map((v) => text(v).toLowerCase())
+    .join("|")
+
+/** Plans the whole export once; pure. `schoolCode` builds generated student numbers. */
+export const plan = (
+  document: Document,
+  options: { readonly schoolCode: string; readonly asOf: string },
+): Plan => {
+  const ids = Object.fromEntries(
+    collectionNames.map((n) => [n, idsOf(document[n])]),
+  ) as unknown as Plan["ids"]
+  const studentNumbers = StudentNumber.plan(
+    document.students
+      .filter((s) => ids.students.unique.has(idOf(s)))
+      .map((s) => ({
+        key: idOf(s),
+        number: text(s.studentNumber) === "" ? null : text(s.studentNumber),
+        year: yearOf(s.joinDate, options.asOf) ?? yearOf(s.academicInfo?.enrollmentDate, options.asOf),
+      })),
+    options.schoolCode,
+  )
+  const emailCount = new Map<string, number>()
+  for (const p of [...document.students, ...document.teachers]) {
+    const e = Email.clean(p.email)
+    if (e._tag !== "Invalid" && e.value !== null) emailCount.set(e.value, (emailCount.get(e.value) ?? 0) + 1)
+  }
+  const sharedEmails = new Set([...emailCount].filter(([, n]) => n > 1).map(([e]) => e))
+  const rooms = new Map<string, string>()
+  for (const r of document.classrooms) {
+    const id = idOf(r)
+    const name = Text.clean(r.name)
+    if (ids.classrooms.unique.has(id) && name._tag !== "Invalid" && name.value !== null)
+      rooms.set(id, name.value)
+  }
+  const obligationStudents = new Map<string, string>()
+  for (const o of document.paymentObligations)
+    if (ids.paymentObligations.unique.has(idOf(o)) && text(o.studentId) !== "")
+      obligationStudents.set(idOf(o), text(o.studentId))
+  const paid = new Map<string, bigint>()
+  for (const p of document.payments) {
+    if (!ids.payments.unique.has(idOf(p))) continue
+    const status = CodeTables.paymentStatus.clean(p.status)
+    const completed = status._tag !== "Invalid" && (status.value === null || status.value === "completed")
+    const amount = cents(p.amount)
+    const obligation = text(p.obligationId)
+    if (completed && amount !== undefined && amount > 0n && ids.paymentObligations.unique.has(obligation))
+      paid.set(obligation, (paid.get(obligation) ?? 0n) + amount)
+  }
+  const assessments = new Map<string, string>()
+  const assessmentLeads = new Set<string>()
+  const repeatedGrades = new Set<string>()
+  const graded = new Set<string>()
+  const groups = new Set<string>()
+  const sorted = document.grades
+    .filter((g) => ids.grades.unique.has(idOf(g)))
+    .sort((a, b) => StudentNumber.compareKeys(idOf(a), idOf(b)))
+  for (const g of sorted) {
+    const key = assessmentKey(g)
+    if (!groups.has(key)) assessmentLeads.add(idOf(g))
+    groups.add(key)
+    assessments.set(idOf(g), key)
+    const pair = `${key}#${text(g.studentId)}`
+    if (graded.has(pair)) repeatedGrades.add(idOf(g))
+    graded.add(pair)
+  }
+  return {
+    ids,
+    studentNumbers,
+    sharedEmails,
+    rooms,
+    obligationStudents,
+    paid,
+    assessments,
+    assessmentLeads,
+    repeatedGrades,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared steps
+
+/** Entity names; also each row's `legacy_source`. */
+export const studentUsersEntity = "browser.student_users"
+/** Entity name of the students flow. */
+export const studentsEntity = "browser.students"
+/** Entity name of the class enrolments read from students' `classId`. */
+export const enrollmentsEntity = "browser.enrollments"
+/** Entity name of the parents read from students' `parentContact`/`parentEmail`. */
+export const parentsEntity = "browser.parents"
+/** Entity name of the parent–student links. */
+export const parentLinksEntity = "browser.parent_links"
+/** Entity name of the emergency contacts read from students' `emergencyContact`. */
+export const emergencyContactsEntity = "browser.emergency_contacts"
+/** Entity name of the emergency contact–student links. */
+export const emergencyLinksEntity = "browser.emergency_links"
+/** Entity name of each student's discount, as a scholarship. */
+export const discountsEntity = "browser.discounts"
+/** Entity name of the student–discount links. */
+export const studentDiscountsEntity = "browser.student_discounts"
+/** Entity name of the teachers' users. */
+export const teacherUsersEntity = "browser.teacher_users"
+/** Entity name of the teachers flow. */
+export const teachersEntity = "browser.teachers"
+/** Entity name of the classes flow. */
+export const classesEntity = "browser.classes"
+/** Entity name of the attendance flow. */
+export const attendanceEntity = "browser.attendance"
+/** Entity name of the assessments read from grades. */
+export const assessmentsEntity = "browser.assessments"
+/** Entity name of the assessment results read from grades. */
+export const assessmentResultsEntity = "browser.assessment_results"
+/** Entity name of the invoices read from payment obligations. */
+export const invoicesEntity = "browser.invoices"
+/** Entity name of the invoice lines read from payment obligations. */
+export const invoiceItemsEntity = "browser.invoice_items"
+/** Entity name of the payments flow. */
+export const paymentsEntity = "browser.payments"
+/** Entity name of the payment allocations read from payments. */
+export const paymentAllocationsEntity = "browser.payment_allocations"
+
+/** What every browser-export mapper needs. */
+export interface Options {
+  /** The tenant's code, written to `tenant_id`. */
+  readonly tenant: string
+  /** The business date, `YYYY-MM-DD`: the "today" of date checks. */
+  readonly asOf: string
+  /** The instant written when a record has no creation time, e.g. the run's start. */
+  readonly loadedAt: string
+  /** IANA zone of the export's local date-times. Default "Asia/Kuala_Lumpur". */
+  readonly timeZone?: string | undefined
+  /** `plan` over the whole export. */
+  readonly plan: Plan
+  /** The run's force-reset hash for the users' password columns (the export has no passwords). */
+  readonly resetHash?: Password.ResetHash | undefined
+  readonly currency?: string | undefined
+}
+
+// The record's own id, or why it cannot be used: a record without one cannot be traced, and
+// records sharing one cannot be told apart, so every one of them is rejected.
+const ownId = (
+  record: { readonly id?: string | null | undefined },
+  ids: Ids,
+  reasons: Array<Transform.Reason>,
+): string => {
+  const id = idOf(record)
+  if (id === "") reasons.push(Transform.reason("id", "id", "the record has no id"))
+  else if (ids.duplicate.has(id))
+    reasons.push(Transform.reason("id", "duplicate_id", `id ${id} is held by more than one record`))
+  return id
+}
+
+/** A reference to another collection's record: its target id, checked against the export's ids. */
+const reference = (
+  ctx: Transform.RowContext,
+  column: string,
+  input: unknown,
+  ids: Ids,
+  entity: string,
+  required: boolean,
+): Step<string | null> => {
+  const key = text(input)
+  if (key === "")
+    return required
+      ? {
+          ok: false,
+          reason: Transform.reason(column, "reference", `no ${column}: the record points at nothing`),
+        }
+      : { ok: true, value: null }
+  if (ids.duplicate.has(key))
+    return {
+      ok: false,
+      reason: Transform.reason(
+        column,
+        "reference",
+        `${key} is held by more than one record: which one is meant is unknown`,
+      ),
+    }
+  if (!ids.unique.has(key))
+    return { ok: false, reason: Transform.reason(column, "reference_missing", `${key} is not in the export`) }
+  return { ok: true, value: ctx.id(ctx.tenant, key, entity) }
+}
+
+// An optional link: a missing target is dropped with a note rather than costing the row.
+const optionalReference = (
+  ctx: Transform.RowContext,
+  column: string,
+  input: unknown,
+  ids: Ids,
+  entity: string,
+): string | null => {
+  const ref = reference(ctx, column, input, ids, entity, false)
+  if (ref.ok) return ref.value
+  ctx.note(column, ref.reason.rule, `${ref.reason.message}; stored as empty`)
+  return null
+}
+
+const quiet = (ctx: Transform.RowContext): Transform.RowContext => ({ ...ctx, note: () => {} })
+
+/** `created_at`/`updated_at` from `createdAt`/`updatedAt`; unreadable values join `reasons`. */
+const timestamps = (
+  ctx: Transform.RowContext,
+  row: { readonly createdAt?: unknown; readonly updatedAt?: unknown },
+  options: Options,
+  reasons: Array<Transform.Reason>,
+): { created_at: string; updated_at: string } => {
+  const dt = { kind: "dateTime", timeZone: options.timeZone, today: options.asOf, notFuture: true } as const
+  const created = cleanWith(ctx, "createdAt", "timestamp", DateInput.clean(row.createdAt, dt))
+  const updated = cleanWith(ctx, "updatedAt", "timestamp", DateInput.clean(row.updatedAt, dt))
+  collect(reasons, [created, updated])
+  let createdAt = created.ok ? created.value : null
+  if (createdAt === null) {
+    ctx.note("createdAt", "timestamp", "no creation time: used the load time")
+    createdAt = options.loadedAt
+  }
+  return { created_at: createdAt, updated_at: (updated.ok ? updated.value : null) ?? createdAt }
+}
+
+// A JSON number is already exact text for Money; rewriting 150 as 150.00 is not worth a note per row.
+const amount = (
+  ctx: Transform.RowContext,
+  column: string,
+  rule: string,
+  input: unknown,
+  options: Money.Options,
+) => cleanWith(typeof input === "number" ? quiet(ctx) : ctx, column, rule, Money.clean(input, options))
+
+const day = (options: Options, extra: DateInput.Options = {}): DateInput.Options => ({
+  today: options.asOf,
+  timeZone: options.timeZone,
+  ...extra,
+})
+
+const particleWords: ReadonlySet<string> = new Set([
+  "bin",
+  "binti",
+  "binte",
+  "bte",
+  "bt",
+  "bt.",
+  "b.",
+  "a/l",
+  "a/p",
+  "s/o",
+  "d/o",
+  "anak",
+  "ak",
+  "ibni",
+  "ibnu",
+])
+
+/**
+ * A whole name split into first and last: at a patronymic particle (`Ahmad bin Ali` → `Ahmad`,
+ * `bin Ali`), else the last word is the last name. One word is a first name only.
+ */
+export const splitName = (name: string): { readonly first: string; readonly last: string | null } => {
+  const words = name.split(" ")
+  const at = words.findIndex((w, i) => i > 0 && particleWords.has(w.toLowerCase()))
+  if (at > 0) return { first: words.slice(0, at).join(" "), last: words.slice(at).join(" ") }
+  if (words.length === 1) return { first: name, last: null }
+  return { first: words.slice(0, -1).join(" "), last: words[words.length - 1]! }
+}
+
+interface Person {
+  readonly first: string
+  readonly last: string | null
+  readonly email: string | null
+  readonly phone: string | null
+}
+
+// Name (required), email and phone of a student or teacher; a bad email or phone is dropped with a
+// note, since the person still exists without it.
+const readPerson = (
+  ctx: Transform.RowContext,
+  row: { readonly name?: unknown; readonly email?: unknown; readonly phone?: unknown },
+  options: Options,
+  reasons: Array<Transform.Reason>,
+): Person | null => {
+  const name = cleanWith(ctx, "name", "person_name", PersonName.clean(row.name, { required: true }))
+  if (!name.ok) reasons.push(name.reason)
+  let email = cleanOrNull(ctx, "email", "email", Email.clean(row.email))
+  if (email !== null && options.plan.sharedEmails.has(email)) {
+    ctx.note("email", "email_unique", `${email} is shared with another person in the export; stored as empty`)
+    email = null
+  }
+  const phone = cleanOrNull(ctx, "phone", "phone", Phone.clean(row.phone))
+  if (!name.ok || name.value === null) return null
+  return { ...splitName(name.value), email, phone: phone === null ? null : Phone.format(phone) }
+}
+
+const usersValues = Table.values(Auth.Users)
+
+const userRow = (
+  ctx: Transform.RowContext,
+  options: Options,
+  id: string,
+  person: Person,
+  avatar: unknown,
+  status: "active" | "inactive",
+  times: { created_at: string; updated_at: string },
+) =>
+  usersValues({
+    id: ctx.id(ctx.tenant, id),
+    tenant_id: options.tenant,
+    email: person.email,
+    username: null,
+    ...Password.resetColumns(options.resetHash),
+    first_name: person.first,
+    last_name: person.last,
+    phone: person.phone,
+    avatar_url: text(avatar) === "" || text(avatar).startsWith("data:") ? null : text(avatar),
+    status,
+    email_verified: false,
+    last_login_at: null,
+    legacy_source: ctx.entity,
+    legacy_id: id,
+    ...times,
+    deleted_at: null,
+  })
+
+// ---------------------------------------------------------------------------------------------------
+// Students
+
+/**
+ * Student statuses of the app. It knows `inactive`, which the portal does not: a student no longer
+ * attending is read as withdrawn.
+ */
+export const studentStatusTable: CodeMap.Table<CodeTables.StudentStatus> = {
+  active: ["active", "enrolled"],
+  graduated: ["graduated", "alumni"],
+  withdrawn: ["inactive", "withdrawn", "left", "dropped"],
+  expelled: ["expelled"],
+  transferred: ["transferred"],
+  on_leave: ["suspended", "on leave", "on_leave", "leave"],
+}
+
+/** Cleanser for the app's student statuses. */
+export const studentStatus = CodeMap.make(studentStatusTable, { name: "student status" })
+
+// The student's own columns, shared by every entity read from students so that a dependant is
+// rejected exactly when its student is.
+interface Student {
+  readonly id: string
+  readonly person: Person
+  readonly status: CodeTables.StudentStatus
+  readonly times: { created_at: string; updated_at: string }
+}
+
+const readStudent = (
+  row: StudentRecord,
+  ctx: Transform.RowContext,
+  options: Options,
+  reasons: Array<Transform.Reason>,
+): Student | null => {
+  const id = ownId(row, options.plan.ids.students, reasons)
+  const person = readPerson(ctx, row, options, reasons)
+  const status = cleanWith(ctx, "status", "student_status", studentStatus.clean(row.status))
+  collect(reasons, [status])
+  const times = timestamps(ctx, row, options, reasons)
+  if (person === null || !status.ok || reasons.length > 0) return null
+  return { id, person, status: status.value ?? "active", times }
+}
+
+/** Maps one student to the `auth.users` row they log in with. */
+export const mapStudentUser =
+  (options: Options) =>
+  (row: StudentRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const s = readStudent(row, ctx, options, reasons)
+    if (s === null) return Transform.reject(...reasons)
+    return userRow(
+      ctx,
+      options,
+      s.id,
+      s.person,
+      row.avatar,
+      s.status === "active" ? "active" : "inactive",
+      s.times,
+    )
+  }
+
+/** The students' users entity. */
+export const studentUsers = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: studentUsersEntity,
+  target: Auth.Users.target,
+  transform: Transform.fromRow(mapStudentUser(options)),
+  ids: "hashed",
+})
+
+const studentsValues = Table.values(Academic.Students)
+
+/** Maps one student to an `academic.students` row, or rejects it with every reason. */
+export const mapStudent =
+  (options: Options) =>
+  (row: StudentRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    // The users entity notes the person's columns; only the student's own are noted here.
+    const s = readStudent(row, quiet(ctx), options, reasons)
+    const dob = cleanWith(
+      ctx,
+      "dateOfBirth",
+      "date",
+      DateInput.clean(row.dateOfBirth, day(options, { notFuture: true })),
+    )
+    const joined = cleanWith(ctx, "joinDate", "date", DateInput.clean(row.joinDate, day(options)))
+    const gender = cleanOrNull(ctx, "gender", "gender", CodeTables.gender.clean(row.gender))
+    collect(reasons, [dob, joined])
+    const number = s === null ? undefined : options.plan.studentNumbers.numbers.get(s.id)
+    if (s !== null && options.plan.studentNumbers.duplicates.has(s.id))
+      reasons.push(
+        Transform.reason(
+          "studentNumber",
+          "student_number_unique",
+          `student number ${text(row.studentNumber)} is already held by another student`,
+        ),
+      )
+    else if (s !== null && number === undefined)
+      reasons.push(
+        Transform.reason(
+          "studentNumber",
+          "student_number",
+          "no student number and no join year to generate one",
+        ),
+      )
+    if (s === null || !dob.ok || !joined.ok || number === undefined || reasons.length > 0)
+      return Transform.reject(...reasons)
+    if (text(row.studentNumber) === "") ctx.note("studentNumber", "student_number", `generated ${number}`)
+    if (text(row.placeOfBirth) !== "")
+      ctx.note("placeOfBirth", "unmapped", "the portal has no place of birth: not migrated")
+    const address = cleanOrNull(
+      ctx,
+      "address",
+      "address",
+      MalaysianAddress.clean(text(row.address) === "" ? null : { line1: row.address }),
+    )
+    return studentsValues({
+      id: ctx.id(ctx.tenant, s.id),
+      tenant_id: options.tenant,
+      user_id: ctx.id(ctx.tenant, s.id, studentUsersEntity),
+      student_number: number,
+      date_of_birth: dob.value,
+      gender,
+      nationality: null,
+      national_id: null,
+      blood_type: null,
+      medical_notes: null,
+      admission_date: joined.value,
+      status: s.status,
+      address,
+      legacy_source: ctx.entity,
+      legacy_id: s.id,
+      ...s.times,
+      deleted_at: null,
+    })
+  }
+
+/** The students entity; loads after their users. */
+export const students = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: studentsEntity,
+  target: Academic.Students.target,
+  transform: Transform.fromRow(mapStudent(options)),
+  ids: "hashed",
+  dependsOn: [studentUsersEntity],
+})
+
+const enrollmentsValues = Table.values(Academic.Enrollments)
+
+/** Maps a student's `classId` to an `academic.enrollments` row; a student in no class is skipped. */
+export const mapEnrollment =
+  (options: Options) =>
+  (row: StudentRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const s = readStudent(row, quiet(ctx), options, reasons)
+    if (s === null) return Transform.reject(...reasons)
+    if (text(row.classId) === "") return Transform.skip("the student is in no class")
+    const klass = reference(ctx, "classId", row.classId, options.plan.ids.classes, classesEntity, true)
+    const start = cleanWith(
+      ctx,
+      "academicInfo.enrollmentDate",
+      "date",
+      DateInput.clean(
+        text(row.academicInfo?.enrollmentDate) === "" ? row.joinDate : row.academicInfo?.enrollmentDate,
+        day(options),
+      ),
+    )
+    collect(reasons, [klass, start])
+    if (!klass.ok || !start.ok || klass.value === null || reasons.length > 0)
+      return Transform.reject(...reasons)
+    let date = start.value
+    if (date === null) {
+      date = s.times.created_at.slice(0, 10)
+      ctx.note(
+        "academicInfo.enrollmentDate",
+        "date",
+        `no enrolment or join date: used the creation date ${date}`,
+      )
+    }
+    return enrollmentsValues({
+      id: ctx.id(ctx.tenant, s.id),
+      tenant_id: options.tenant,
+      student_id: ctx.id(ctx.tenant, s.id, studentsEntity),
+      class_id: klass.value,
+      enrollment_date: date,
+      end_date: null,
+      status:
+        s.status === "active" || s.status === "on_leave"
+          ? "active"
+          : s.status === "graduated"
+            ? "completed"
+            : s.status === "transferred"
+              ? "transferred"
+              : "withdrawn",
+      legacy_source: ctx.entity,
+      legacy_id: s.id,
+      ...s.times,
+      deleted_at: null,
+    })
+  }
+
+/** The enrolments entity, read from students; loads after the students and classes it links. */
+export const enrollments = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: enrollmentsEntity,
+  target: Academic.Enrollments.target,
+  transform: Transform.fromRow(mapEnrollment(options)),
+  ids: "hashed",
+  dependsOn: [studentsEntity, classesEntity],
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Guardians: the parent and the emergency contact of each student
+
+/**
+ * `parentContact` is a phone, or a name with a phone: `Ahmad bin Ali - 012-345 6789`,
+ * `Ahmad bin Ali (0123456789)`, `Ahmad bin Ali, +60 12 345 6789`. The phone is the trailing run of
+ * digits, spaces, `+`, `-` and brackets holding at least seven digits.
+ */
+export const parseContact = (
+  input: unknown,
+): { readonly name: string | null; readonly phone: string | null } => {
+  const t = text(input)
+  if (t === "") return { name: null, phone: null }
+  const m = /^(.*?)[\s,:;/-]*\(?(\+?[\d][\d\s\-()]{5,}\d)\)?\s*$/u.exec(t)
+  if (m === null || (m[2]!.match(/\d/gu)?.length ?? 0) < 7) return { name: t, phone: null }
+  const name = m[1]!.replace(/[\s,:;/(-]+$/u, "").trim()
+  return { name: name === "" ? null : name, phone: m[2]! }
+}
+
+interface Guardian {
+  readonly first: string
+  readonly last: string | null
+  readonly email: string | null
+  readonly phone: string | null
+}
+
+type Contact = "parent" | "emergency"
+
+const phoneOf = (input: string | null): string | null => {
+  if (input === null) return null
+  const p = Phone.clean(input)
+  return p._tag === "Invalid" || p.value === null ? null : Phone.format(p.value)
+}
+
+// The parent: name and phone from `parentContact`, email from `parentEmail`; a name missing there is
+// taken from the emergency contact when that contact has the same phone (the same person).
+const readParent = (
+  row: StudentRecord,
+  ctx: Transform.RowContext,
+  reasons: Array<Transform.Reason>,
+): Guardian | "none" | null => {
+  const contact = parseContact(row.parentContact)
+  const email = cleanOrNull(ctx, "parentEmail", "email", Email.clean(row.parentEmail))
+  const phone = cleanOrNull(ctx, "parentContact", "phone", Phone.clean(contact.phone))
+  if (contact.name === null && contact.phone === null && email === null) return "none"
+  const formatted = phone === null ? null : Phone.format(phone)
+  let name = contact.name
+  const ec = row.emergencyContact
+  if (name === null && ec != null && formatted !== null && phoneOf(text(ec.phone)) === formatted)
+    name = text(ec.name)
+  const cleaned = cleanWith(ctx, "parentContact", "person_name", PersonName.clean(name, { required: true }))
+  if (!cleaned.ok) {
+    reasons.push(
+      Transform.reason("parentContact", "guardian_name", `the parent has no name: ${cleaned.reason.message}`),
+    )
+    return null
+  }
+  return { ...splitName(cleaned.value!), email, phone: formatted }
+}
+
+const readEmergency = (
+  row: StudentRecord,
+  ctx: Transform.RowContext,
+  reasons: Array<Transform.Reason>,
+): Guardian | "none" | "parent" | null => {
+  const ec = row.emergencyContact
+  if (ec == null || (text(ec.name) === "" && text(ec.phone) === "")) return "none"
+  const phone = cleanWith(ctx, "emergencyContact.phone", "phone", Phone.clean(ec.phone, { required: true }))
+  const name = cleanWith(
+    ctx,
+    "emergencyContact.name",
+    "person_name",
+    PersonName.clean(ec.name, { required: true }),
+  )
+  collect(reasons, [phone, name])
+  if (!phone.ok || !name.ok || phone.value === null || name.value === null) return null
+  const formatted = Phone.format(phone.value)
+  // The same phone as the parent's: one person, one guardian, flagged as the emergency contact.
+  if (phoneOf(parseContact(row.parentContact).phone) === formatted) return "parent"
+  return { ...splitName(name.value), email: null, phone: formatted }
+}
+
+const guardiansValues = Table.values(Academic.Guardians)
+
+const guardianOf = (
+  row: StudentRecord,
+  ctx: Transform.RowContext,
+  kind: Contact,
+  reasons: Array<Transform.Reason>,
+) => (kind === "parent" ? readParent(row, ctx, reasons) : readEmergency(row, ctx, reasons))
+
+/** Maps a student's parent or emergency contact to an `academic.guardians` row; none given → skipped. */
+export const mapGuardian =
+  (options: Options, kind: Contact) =>
+  (row: StudentRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const s = readStudent(row, quiet(ctx), options, reasons)
+    const g = guardianOf(row, ctx, kind, reasons)
+    if (s === null || g === null || reasons.length > 0) return Transform.reject(...reasons)
+    if (g === "none")
+      return Transform.skip(
+        `the student has no ${kind === "parent" ? "parent contact" : "emergency contact"}`,
+      )
+    if (g === "parent")
+      return Transform.skip("the emergency contact is the parent: linked once, as the parent")
+    return guardiansValues({
+      id: ctx.id(ctx.tenant, s.id),
+      tenant_id: options.tenant,
+      user_id: null,
+      first_name: g.first,
+      last_name: g.last,
+      email: g.email,
+      phone: g.phone,
+      national_id: null,
+      occupation: null,
+      address: null,
+      legacy_source: ctx.entity,
+      legacy_id: s.id,
+      ...s.times,
+      deleted_at: null,
+    })
+  }
+
+const linksValues = Table.values(Academic.StudentGuardians)
+
+/** Maps a student's parent or emergency contact to its `academic.student_guardians` link. */
+export const mapGuardianLink =
+  (options: Options, kind: Contact) =>
+  (row: StudentRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const s = readStudent(row, quiet(ctx), options, reasons)
+    const g = guardianOf(row, quiet(ctx), kind, reasons)
+    if (s === null || g === null || reasons.length > 0) return Transform.reject(...reasons)
+    if (g === "none")
+      return Transform.skip(
+        `the student has no ${kind === "parent" ? "parent contact" : "emergency contact"}`,
+      )
+    if (g === "parent")
+      return Transform.skip("the emergency contact is the parent: linked once, as the parent")
+    const parentIsEmergency = kind === "parent" && readEmergency(row, quiet(ctx), []) === "parent"
+    let relation = "guardian"
+    if (kind === "emergency" || parentIsEmergency) {
+      const r = cleanOrNull(
+        ctx,
+        "emergencyContact.relationship",
+        "relationship",
+        relationship.clean(row.emergencyContact?.relationship),
+      )
+      if (r === null)
+        ctx.note("emergencyContact.relationship", "relationship", "no known relationship: stored as guardian")
+      relation = r ?? "guardian"
+    }
+    return linksValues({
+      id: ctx.id(ctx.tenant, s.id),
+      tenant_id: options.tenant,
+      student_id: ctx.id(ctx.tenant, s.id, studentsEntity),
+      guardian_id: ctx.id(ctx.tenant, s.id, kind === "parent" ? parentsEntity : emergencyContactsEntity),
+      relationship: relation,
+      is_primary: kind === "parent",
+      contact_priority: kind === "parent" ? 1 : 2,
+      is_emergency_contact: kind === "emergency" || parentIsEmergency,
+      legacy_source: ctx.entity,
+      legacy_id: s.id,
+      ...s.times,
+      deleted_at: null,
+    })
+  }
+
+/** The parents entity, read from students. */
+export const parents = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: parentsEntity,
+  target: Academic.Guardians.target,
+  transform: Transform.fromRow(mapGuardian(options, "parent")),
+  ids: "hashed",
+})
+
+/** The parent links entity, read from students; loads after the students and parents it joins. */
+export const parentLinks = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: parentLinksEntity,
+  target: Academic.StudentGuardians.target,
+  transform: Transform.fromRow(mapGuardianLink(options, "parent")),
+  ids: "hashed",
+  dependsOn: [studentsEntity, parentsEntity],
+})
+
+/** The emergency contacts entity, read from students. */
+export const emergencyContacts = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: emergencyContactsEntity,
+  target: Academic.Guardians.target,
+  transform: Transform.fromRow(mapGuardian(options, "emergency")),
+  ids: "hashed",
+})
+
+/** The emergency contact links entity, read from students; loads after the students and contacts it joins. */
+export const emergencyLinks = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: emergencyLinksEntity,
+  target: Academic.StudentGuardians.target,
+  transform: Transform.fromRow(mapGuardianLink(options, "emergency")),
+  ids: "hashed",
+  dependsOn: [studentsEntity, emergencyContactsEntity],
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Discounts: each student's discount becomes a scholarship of their own and its link
+
+/** Discount kinds of the app. */
+export const discountKind = CodeMap.make<"percentage" | "fixed">(
+  { percentage: ["percentage", "percent", "%", "pct"], fixed: ["fixed", "amount", "flat", "rm"] },
+  { name: "discount type" },
+)
+
+const yes: ReadonlySet<string> = new Set(["true", "1", "yes", "y"])
+
+interface Discount {
+  readonly kind: "percentage" | "fixed"
+  readonly value: string
+}
+
+// Null when the student has no discount; reasons when the discount cannot be read.
+const readDiscount = (
+  row: StudentRecord,
+  ctx: Transform.RowContext,
+  reasons: Array<Transform.Reason>,
+): Discount | null => {
+  if (!yes.has(text(row.hasDiscount).toLowerCase())) return null
+  const kind = cleanWith(
+    ctx,
+    "discountType",
+    "discount_type",
+    discountKind.clean(row.discountType, { required: true }),
+  )
+  const value = amount(ctx, "discountAmount", "money", row.discountAmount, { required: true })
+  collect(reasons, [kind, value])
+  if (!kind.ok || !value.ok || kind.value === null || value.value === null) return null
+  const c = cents(value.value) ?? 0n
+  if (c <= 0n || (kind.value === "percentage" && c > 10000n)) {
+    reasons.push(
+      Transform.reason(
+        "discountAmount",
+        "discount_range",
+        `a ${kind.value} discount of ${value.value} is out of range`,
+      ),
+    )
+    return null
+  }
+  return { kind: kind.value, value: value.value }
+}
+
+const scholarshipsValues = Table.values(Financial.Scholarships)
+const studentScholarshipsValues = Table.values(Financial.StudentScholarships)
+
+/** Maps a student's discount to a `financial.scholarships` row (one per student); no discount → skipped. */
+export const mapDiscount =
+  (options: Options, link: boolean) =>
+  (row: StudentRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const s = readStudent(row, quiet(ctx), options, reasons)
+    const d = readDiscount(row, link ? quiet(ctx) : ctx, reasons)
+    if (s === null || reasons.length > 0) return Transform.reject(...reasons)
+    if (d === null) return Transform.skip("the student has no discount")
+    if (link)
+      return studentScholarshipsValues({
+        id: ctx.id(ctx.tenant, s.id),
+        tenant_id: options.tenant,
+        student_id: ctx.id(ctx.tenant, s.id, studentsEntity),
+        scholarship_id: ctx.id(ctx.tenant, s.id, discountsEntity),
+        academic_year_id: null,
+        start_date: null,
+        end_date: null,
+        status: s.status === "active" ? "active" : "ended",
+        legacy_source: ctx.entity,
+        legacy_id: s.id,
+        ...s.times,
+        deleted_at: null,
+      })
+    return scholarshipsValues({
+      id: ctx.id(ctx.tenant, s.id),
+      tenant_id: options.tenant,
+      code: null,
+      name:
+        d.kind === "percentage"
+          ? `Discount ${d.value.replace(/\.00$/u, "")}%`
+          : `Discount ${options.currency ?? "MYR"} ${d.value}`,
+      description: `Discount of student ${s.id} in the browser app`,
+      kind: d.kind,
+      value: d.value,
+      is_active: s.status === "active",
+      legacy_source: ctx.entity,
+      legacy_id: s.id,
+      ...s.times,
+      deleted_at: null,
+    })
+  }
+
+/** The discounts entity, read from students. */
+export const discounts = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: discountsEntity,
+  target: Financial.Scholarships.target,
+  transform: Transform.fromRow(mapDiscount(options, false)),
+  ids: "hashed",
+})
+
+/** The student–discount links entity, read from students. */
+export const studentDiscounts = (options: Options): Entity.Entity<StudentRecord> => ({
+  name: studentDiscountsEntity,
+  target: Financial.StudentScholarships.target,
+  transform: Transform.fromRow(mapDiscount(options, true)),
+  ids: "hashed",
+  dependsOn: [studentsEntity, discountsEntity],
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Teachers and classes
+
+const teacherStatus = CodeMap.make<CodeTables.EmploymentStatus>(
+  {
+    active: ["active"],
+    on_leave: ["on leave", "on_leave", "leave"],
+    resigned: ["inactive", "resigned", "left"],
+    retired: ["retired"],
+    terminated: ["terminated"],
+  },
+  { name: "teacher status" },
+)
+
+interface Teacher {
+  readonly id: string
+  readonly person: Person
+  readonly status: CodeTables.EmploymentStatus
+  readonly times: { created_at: string; updated_at: string }
+}
+
+const readTeacher = (
+  row: TeacherRecord,
+  ctx: Transform.RowContext,
+  options: Options,
+  reasons: Array<Transform.Reason>,
+): Teacher | null => {
+  const id = ownId(row, options.plan.ids.teachers, reasons)
+  const person = readPerson(ctx, row, options, reasons)
+  const status = cleanWith(ctx, "status", "employment_status", teacherStatus.clean(row.status))
+  collect(reasons, [status])
+  const times = timestamps(ctx, row, options, reasons)
+  if (person === null || !status.ok || reasons.length > 0) return null
+  return { id, person, status: status.value ?? "active", times }
+}
+
+/** Maps one teacher to the `auth.users` row they log in with. */
+export const mapTeacherUser =
+  (options: Options) =>
+  (row: TeacherRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const t = readTeacher(row, ctx, options, reasons)
+    if (t === null) return Transform.reject(...reasons)
+    return userRow(
+      ctx,
+      options,
+      t.id,
+      t.person,
+      row.avatar,
+      t.status === "active" ? "active" : "inactive",
+      t.times,
+    )
+  }
+
+/** The teachers' users entity. */
+export const teacherUsers = (options: Options): Entity.Entity<TeacherRecord> => ({
+  name: teacherUsersEntity,
+  target: Auth.Users.target,
+  transform: Transform.fromRow(mapTeacherUser(options)),
+  ids: "hashed",
+})
+
+const teachersValues = Table.values(Academic.Teachers)
+
+/** Maps one teacher to an `academic.teachers` row, or rejects it with every reason. */
+export const mapTeacher =
+  (options: Options) =>
+  (row: TeacherRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const t = readTeacher(row, quiet(ctx), options, reasons)
+    const hired = cleanWith(
+      ctx,
+      "joinDate",
+      "date",
+      DateInput.clean(row.joinDate, day(options, { notFuture: true })),
+    )
+    collect(reasons, [hired])
+    if (t === null || !hired.ok || reasons.length > 0) return Transform.reject(...reasons)
+    const subjects = [...(row.subjects ?? []), text(row.subject)].map((s) => s.trim()).filter((s) => s !== "")
+    return teachersValues({
+      id: ctx.id(ctx.tenant, t.id),
+      tenant_id: options.tenant,
+      user_id: ctx.id(ctx.tenant, t.id, teacherUsersEntity),
+      staff_number: cleanOrNull(ctx, "staffNumber", "text", Text.clean(row.staffNumber)),
+      specialization: subjects.length === 0 ? null : [...new Set(subjects)].join(", "),
+      qualification: cleanOrNull(ctx, "qualification", "text", Text.clean(row.qualification)),
+      hire_date: hired.value,
+      employment_status: t.status,
+      legacy_source: ctx.entity,
+      legacy_id: t.id,
+      ...t.times,
+      deleted_at: null,
+    })
+  }
+
+/** The teachers entity; loads after their users. */
+export const teachers = (options: Options): Entity.Entity<TeacherRecord> => ({
+  name: teachersEntity,
+  target: Academic.Teachers.target,
+  transform: Transform.fromRow(mapTeacher(options)),
+  ids: "hashed",
+  dependsOn: [teacherUsersEntity],
+})
+
+const classesValues = Table.values(Academic.Classes)
+
+/** Maps one class to an `academic.classes` row; its classroom's name becomes the room. */
+export const mapClass =
+  (options: Options) =>
+  (row: ClassRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const id = ownId(row, options.plan.ids.classes, reasons)
+    const name = cleanWith(ctx, "name", "text", Text.clean(row.name, { required: true }))
+    const capacityText = text(row.capacity)
+    const capacity =
+      capacityText === "" ? null : /^\d+$/u.test(capacityText) ? Number(capacityText) : Number.NaN
+    if (capacity !== null && !(capacity > 0 && capacity <= 10_000))
+      reasons.push(Transform.reason("capacity", "integer", `${capacityText} is not a whole number 1–10000`))
+    collect(reasons, [name])
+    const times = timestamps(ctx, row, options, reasons)
+    if (!name.ok || name.value === null || reasons.length > 0) return Transform.reject(...reasons)
+    const teacher = optionalReference(
+      ctx,
+      "teacherId",
+      row.teacherId,
+      options.plan.ids.teachers,
+      teachersEntity,
+    )
+    const classroom = text(row.classroomId)
+    const room = classroom === "" ? null : (options.plan.rooms.get(classroom) ?? null)
+    if (classroom !== "" && room === null)
+      ctx.note("classroomId", "reference_missing", `classroom ${classroom} is not in the export; no room`)
+    return classesValues({
+      id: ctx.id(ctx.tenant, id),
+      tenant_id: options.tenant,
+      academic_year_id: null,
+      code: cleanOrNull(ctx, "code", "text", Text.clean(row.code)),
+      name: name.value,
+      grade_level: cleanOrNull(ctx, "level", "text", Text.clean(row.level)),
+      homeroom_teacher_id: teacher,
+      capacity,
+      room,
+      legacy_source: ctx.entity,
+      legacy_id: id,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The classes entity; loads after the teachers it points at. */
+export const classes = (options: Options): Entity.Entity<ClassRecord> => ({
+  name: classesEntity,
+  target: Academic.Classes.target,
+  transform: Transform.fromRow(mapClass(options)),
+  ids: "hashed",
+  dependsOn: [teachersEntity],
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Attendance and grades
+
+const attendanceValues = Table.values(Academic.Attendance)
+
+/** Maps one attendance mark to an `academic.attendance` row; a mark for a student not in the export is rejected. */
+export const mapAttendance =
+  (options: Options) =>
+  (row: AttendanceRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const { ids } = options.plan
+    const id = ownId(row, ids.attendance, reasons)
+    const student = reference(ctx, "studentId", row.studentId, ids.students, studentsEntity, true)
+    const klass = reference(ctx, "classId", row.classId, ids.classes, classesEntity, false)
+    const date = cleanWith(
+      ctx,
+      "date",
+      "date",
+      DateInput.clean(row.date, day(options, { notFuture: true, required: true })),
+    )
+    const status = cleanWith(
+      ctx,
+      "status",
+      "attendance_status",
+      CodeTables.attendanceStatus.clean(row.status, { required: true }),
+    )
+    collect(reasons, [student, klass, date, status])
+    const times = timestamps(ctx, row, options, reasons)
+    if (
+      !student.ok ||
+      !klass.ok ||
+      !date.ok ||
+      !status.ok ||
+      student.value === null ||
+      date.value === null ||
+      status.value === null ||
+      reasons.length > 0
+    )
+      return Transform.reject(...reasons)
+    return attendanceValues({
+      id: ctx.id(ctx.tenant, id),
+      tenant_id: options.tenant,
+      student_id: student.value,
+      class_id: klass.value,
+      attendance_date: date.value,
+      status: status.value,
+      remarks: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
+      recorded_by: optionalReference(ctx, "recordedBy", row.recordedBy, ids.teachers, teacherUsersEntity),
+      legacy_source: ctx.entity,
+      legacy_id: id,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The attendance entity; loads after the students, classes and teachers' users it points at. */
+export const attendance = (options: Options): Entity.Entity<AttendanceRecord> => ({
+  name: attendanceEntity,
+  target: Academic.Attendance.target,
+  transform: Transform.fromRow(mapAttendance(options)),
+  ids: "hashed",
+  dependsOn: [studentsEntity, classesEntity, teacherUsersEntity],
+})
+
+interface Grade {
+  readonly id: string
+  readonly assessment: string
+  readonly score: bigint | null
+  readonly max: bigint
+  readonly times: { created_at: string; updated_at: string }
+}
+
+// Score and maximum in hundredths; the maximum defaults to 100.
+const readGrade = (
+  row: GradeRecord,
+  ctx: Transform.RowContext,
+  options: Options,
+  reasons: Array<Transform.Reason>,
+): Grade | null => {
+  const id = ownId(row, options.plan.ids.grades, reasons)
+  const score = amount(ctx, "score", "score", row.score, {})
+  const max = amount(ctx, "maxScore", "score", row.maxScore, {})
+  collect(reasons, [score, max])
+  const maxC = max.ok ? (max.value === null ? 10000n : cents(max.value)!) : null
+  const scoreC = score.ok && score.value !== null ? cents(score.value)! : null
+  if (maxC !== null && maxC <= 0n)
+    reasons.push(Transform.reason("maxScore", "score_range", "the maximum score is not positive"))
+  else if (maxC !== null && scoreC !== null && (scoreC < 0n || scoreC > maxC))
+    reasons.push(
+      Transform.reason("score", "score_range", `score ${fromCents(scoreC)} is not 0–${fromCents(maxC)}`),
+    )
+  const times = timestamps(ctx, row, options, reasons)
+  const assessment = options.plan.assessments.get(id)
+  if (maxC === null || reasons.length > 0 || assessment === undefined) return null
+  return { id, assessment, score: scoreC, max: maxC, times }
+}
+
+const assessmentsValues = Table.values(Academic.Assessments)
+
+/**
+ * Maps the first grade of each assessment (see `assessmentKey`) to an `academic.assessments` row; the
+ * other grades of the same assessment are skipped here (they are its results).
+ */
+export const mapAssessment =
+  (options: Options) =>
+  (row: GradeRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const g = readGrade(row, quiet(ctx), options, reasons)
+    if (g === null) return Transform.reject(...reasons)
+    if (!options.plan.assessmentLeads.has(g.id))
+      return Transform.skip("another grade of the same assessment writes it")
+    const title = text(row.title) || text(row.subject) || text(row.type)
+    const name = cleanWith(ctx, "title", "text", Text.clean(title, { required: true }))
+    const on = cleanWith(ctx, "date", "date", DateInput.clean(row.date, day(options)))
+    collect(reasons, [name, on])
+    if (!name.ok || !on.ok || name.value === null || reasons.length > 0) return Transform.reject(...reasons)
+    const subject = text(row.subject)
+    return assessmentsValues({
+      id: ctx.id(ctx.tenant, g.assessment),
+      tenant_id: options.tenant,
+      academic_year_id: null,
+      class_id: optionalReference(ctx, "classId", row.classId, options.plan.ids.classes, classesEntity),
+      name: subject !== "" && name.value !== subject ? `${subject}: ${name.value}` : name.value,
+      category: cleanOrNull(ctx, "type", "text", Text.clean(row.type)),
+      term: cleanOrNull(ctx, "term", "text", Text.clean(row.term)),
+      max_score: fromCents(g.max),
+      weight: null,
+      assessed_on: on.value,
+      legacy_source: ctx.entity,
+      legacy_id: g.assessment,
+      ...g.times,
+      deleted_at: null,
+    })
+  }
+
+/** The assessments entity, read from grades; loads after the classes it points at. */
+export const assessments = (options: Options): Entity.Entity<GradeRecord> => ({
+  name: assessmentsEntity,
+  target: Academic.Assessments.target,
+  transform: Transform.fromRow(mapAssessment(options)),
+  ids: "hashed",
+  dependsOn: [classesEntity],
+})
+
+const resultsValues = Table.values(Academic.AssessmentResults)
+
+/** Maps one grade to an `academic.assessment_results` row with its percentage. */
+export const mapAssessmentResult =
+  (options: Options) =>
+  (row: GradeRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const g = readGrade(row, ctx, options, reasons)
+    const student = reference(
+      ctx,
+      "studentId",
+      row.studentId,
+      options.plan.ids.students,
+      studentsEntity,
+      true,
+    )
+    collect(reasons, [student])
+    if (g !== null && options.plan.repeatedGrades.has(g.id))
+      reasons.push(
+        Transform.reason("studentId", "grade_unique", "the student already has a grade for this assessment"),
+      )
+    if (g === null || !student.ok || student.value === null || reasons.length > 0)
+      return Transform.reject(...reasons)
+    // Hundredths of a percent, rounded half up: exact.
+    const pct = g.score === null ? null : (g.score * 10000n * 2n + g.max) / (2n * g.max)
+    return resultsValues({
+      id: ctx.id(ctx.tenant, g.id),
+      tenant_id: options.tenant,
+      assessment_id: ctx.id(ctx.tenant, g.assessment, assessmentsEntity),
+      student_id: student.value,
+      score: g.score === null ? null : fromCents(g.score),
+      percentage: pct === null ? null : fromCents(pct),
+      grade: cleanOrNull(ctx, "grade", "text", Text.clean(row.grade)),
+      feedback: cleanOrNull(ctx, "comments", "text", Text.clean(row.comments, { multiline: true })),
+      graded_by: optionalReference(
+        ctx,
+        "teacherId",
+        row.teacherId,
+        options.plan.ids.teachers,
+        teacherUsersEntity,
+      ),
+      graded_at: null,
+      legacy_source: ctx.entity,
+      legacy_id: g.id,
+      ...g.times,
+      deleted_at: null,
+    })
+  }
+
+/** The assessment results entity, read from grades; loads after the assessments and students it joins. */
+export const assessmentResults = (options: Options): Entity.Entity<GradeRecord> => ({
+  name: assessmentResultsEntity,
+  target: Academic.AssessmentResults.target,
+  transform: Transform.fromRow(mapAssessmentResult(options)),
+  ids: "hashed",
+  dependsOn: [assessmentsEntity, studentsEntity, teacherUsersEntity],
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Money: obligations become invoices with one line each; payments are allocated to their obligation
+
+interface Obligation {
+  readonly id: string
+  readonly student: string
+  readonly amount: bigint
+  readonly issued: string
+  readonly due: string
+  readonly times: { created_at: string; updated_at: string }
+}
+
+const readObligation = (
+  row: PaymentObligationRecord,
+  ctx: Transform.RowContext,
+  options: Options,
+  reasons: Array<Transform.Reason>,
+): Obligation | null => {
+  const id = ownId(row, options.plan.ids.paymentObligations, reasons)
+  const student = reference(ctx, "studentId", row.studentId, options.plan.ids.students, studentsEntity, true)
+  const owed = amount(ctx, "amount", "money", row.amount, {
+    currency: options.currency ?? "MYR",
+    required: true,
+  })
+  const due = cleanWith(
+    ctx,
+    "dueDate",
+    "date",
+    DateInput.clean(row.dueDate, day(options, { required: true })),
+  )
+  const issued = cleanWith(ctx, "issueDate", "date", DateInput.clean(row.issueDate, day(options)))
+  collect(reasons, [student, owed, due, issued])
+  const c = owed.ok && owed.value !== null ? cents(owed.value)! : null
+  if (c !== null && c <= 0n)
+    reasons.push(Transform.reason("amount", "amount_positive", `amount ${fromCents(c)} is not positive`))
+  const times = timestamps(ctx, row, options, reasons)
+  if (
+    !student.ok ||
+    student.value === null ||
+    c === null ||
+    !due.ok ||
+    due.value === null ||
+    !issued.ok ||
+    reasons.length > 0
+  )
+    return null
+  let issuedOn = issued.value ?? times.created_at.slice(0, 10)
+  if (issuedOn > due.value) issuedOn = due.value
+  return { id, student: student.value, amount: c, issued: issuedOn, due: due.value, times }
+}
+
+const invoicesValues = Table.values(Financial.Invoices)
+
+/** Maps one payment obligation to a `financial.invoices` row; paid amount and status come from its payments. */
+export const mapInvoice =
+  (options: Options) =>
+  (row: PaymentObligationRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const o = readObligation(row, ctx, options, reasons)
+    if (o === null) return Transform.reject(...reasons)
+    const legacy = CodeTables.invoiceStatus.clean(row.status)
+    if (legacy._tag === "Invalid")
+      ctx.note("status", "invoice_status", `${legacy.reason}; the status is derived from the amounts`)
+    const kept = legacy._tag === "Invalid" ? null : legacy.value
+    const paid = options.plan.paid.get(o.id) ?? 0n
+    if (paid > o.amount)
+      ctx.note("amount", "overpaid", `paid ${fromCents(paid)}, more than the ${fromCents(o.amount)} owed`)
+    // The app writes `pending` (read as draft) for any obligation not yet paid: only cancelled and
+    // refunded are kept from its status; the rest is derived from the amounts and the due date.
+    const status = CodeTables.deriveInvoiceStatus({
+      totalCents: Number(o.amount),
+      paidCents: Number(paid),
+      dueDate: o.due,
+      asOf: options.asOf,
+      legacy: kept === "draft" ? null : kept,
+    })
+    return invoicesValues({
+      id: ctx.id(ctx.tenant, o.id),
+      tenant_id: options.tenant,
+      invoice_number: o.id,
+      student_id: o.student,
+      academic_year_id: null,
+      invoice_date: o.issued,
+      due_date: o.due,
+      subtotal: fromCents(o.amount),
+      discount_amount: "0.00",
+      tax_amount: "0.00",
+      total_amount: fromCents(o.amount),
+      paid_amount: fromCents(paid),
+      balance_due: fromCents(o.amount - paid),
+      currency: options.currency ?? "MYR",
+      status,
+      notes: null,
+      legacy_source: ctx.entity,
+      legacy_id: o.id,
+      ...o.times,
+      deleted_at: null,
+    })
+  }
+
+/** The invoices entity, read from payment obligations; loads after the students billed. */
+export const invoices = (options: Options): Entity.Entity<PaymentObligationRecord> => ({
+  name: invoicesEntity,
+  target: Financial.Invoices.target,
+  transform: Transform.fromRow(mapInvoice(options)),
+  ids: "hashed",
+  dependsOn: [studentsEntity],
+})
+
+const itemsValues = Table.values(Financial.InvoiceItems)
+
+/** Maps one payment obligation to its single `financial.invoice_items` line. */
+export const mapInvoiceItem =
+  (options: Options) =>
+  (row: PaymentObligationRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const o = readObligation(row, quiet(ctx), options, reasons)
+    if (o === null) return Transform.reject(...reasons)
+    const description =
+      cleanOrNull(ctx, "description", "text", Text.clean(row.description)) ??
+      cleanOrNull(ctx, "type", "text", Text.clean(row.type)) ??
+      "Payment obligation"
+    return itemsValues({
+      id: ctx.id(ctx.tenant, o.id),
+      tenant_id: options.tenant,
+      invoice_id: ctx.id(ctx.tenant, o.id, invoicesEntity),
+      fee_structure_id: null,
+      description,
+      quantity: "1.00",
+      unit_price: fromCents(o.amount),
+      amount: fromCents(o.amount),
+      sort_order: 1,
+      legacy_source: ctx.entity,
+      legacy_id: o.id,
+      ...o.times,
+      deleted_at: null,
+    })
+  }
+
+/** The invoice lines entity, read from payment obligations; loads after the invoices. */
+export const invoiceItems = (options: Options): Entity.Entity<PaymentObligationRecord> => ({
+  name: invoiceItemsEntity,
+  target: Financial.InvoiceItems.target,
+  transform: Transform.fromRow(mapInvoiceItem(options)),
+  ids: "hashed",
+  dependsOn: [invoicesEntity],
+})
+
+interface Payment {
+  readonly id: string
+  readonly student: string
+  /** The obligation paid, when it is in the export. */
+  readonly obligation: string | null
+  readonly amount: string
+  readonly paidAt: string
+  readonly status: CodeTables.PaymentStatus
+  readonly times: { created_at: string; updated_at: string }
+}
+
+// The student is the payment's own, else its obligation's. A payment for an obligation not in the
+// export is still money received: it loads (noted), and only its allocation is rejected.
+const readPayment = (
+  row: PaymentRecord,
+  ctx: Transform.RowContext,
+  options: Options,
+  reasons: Array<Transform.Reason>,
+): Payment | null => {
+  const { ids } = options.plan
+  const id = ownId(row, ids.payments, reasons)
+  const obligationKey = text(row.obligationId)
+  const known = ids.paymentObligations.unique.has(obligationKey)
+  if (obligationKey !== "" && !known)
+    ctx.note(
+      "obligationId",
+      "reference_missing",
+      `obligation ${obligationKey} is not in the export: the payment is not allocated`,
+    )
+  const billed = known ? options.plan.obligationStudents.get(obligationKey) : undefined
+  let studentKey = text(row.studentId)
+  if (studentKey === "" && billed !== undefined) studentKey = billed
+  else if (studentKey !== "" && billed !== undefined && billed !== studentKey)
+    reasons.push(
+      Transform.reason(
+        "studentId",
+        "payment_student",
+        `student ${studentKey} paid obligation ${obligationKey}, which bills student ${billed}`,
+      ),
+    )
+  const student = reference(ctx, "studentId", studentKey, ids.students, studentsEntity, true)
+  const paid = amount(ctx, "amount", "money", row.amount, {
+    currency: options.currency ?? "MYR",
+    required: true,
+  })
+  if (paid.ok && paid.value !== null && (cents(paid.value) ?? 0n) <= 0n)
+    reasons.push(Transform.reason("amount", "payment_amount", `amount ${paid.value} is not positive`))
+  const paidAt = cleanWith(
+    ctx,
+    "paymentDate",
+    "timestamp",
+    DateInput.clean(row.paymentDate, day(options, { kind: "dateTime", notFuture: true, required: true })),
+  )
+  const status = cleanWith(ctx, "status", "payment_status", CodeTables.paymentStatus.clean(row.status))
+  collect(reasons, [student, paid, paidAt, status])
+  const times = timestamps(ctx, row, options, reasons)
+  if (
+    !student.ok ||
+    !paid.ok ||
+    !paidAt.ok ||
+    !status.ok ||
+    student.value === null ||
+    paid.value === null ||
+    paidAt.value === null ||
+    reasons.length > 0
+  )
+    return null
+  return {
+    id,
+    student: student.value,
+    obligation: known ? obligationKey : null,
+    amount: paid.value,
+    paidAt: paidAt.value,
+    status: status.value ?? "completed",
+    times,
+  }
+}
+
+const paymentsValues = Table.values(Financial.Payments)
+
+/** Maps one payment to a `financial.payments` row, or rejects it with every reason. */
+export const mapPayment =
+  (options: Options) =>
+  (row: PaymentRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const p = readPayment(row, ctx, options, reasons)
+    if (p === null) return Transform.reject(...reasons)
+    let method = cleanOrNull(ctx, "method", "payment_method", CodeTables.paymentMethod.clean(row.method))
+    if (method === null) {
+      ctx.note("method", "payment_method", "no known method: stored as other")
+      method = "other"
+    }
+    return paymentsValues({
+      id: ctx.id(ctx.tenant, p.id),
+      tenant_id: options.tenant,
+      student_id: p.student,
+      receipt_number: null,
+      amount: p.amount,
+      currency: options.currency ?? "MYR",
+      paid_at: p.paidAt,
+      method,
+      reference: cleanOrNull(ctx, "reference", "text", Text.clean(row.reference)),
+      status: p.status,
+      notes: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
+      legacy_source: ctx.entity,
+      legacy_id: p.id,
+      ...p.times,
+      deleted_at: null,
+    })
+  }
+
+/** The payments entity; loads after the students who paid. */
+export const payments = (options: Options): Entity.Entity<PaymentRecord> => ({
+  name: paymentsEntity,
+  target: Financial.Payments.target,
+  transform: Transform.fromRow(mapPayment(options)),
+  ids: "hashed",
+  dependsOn: [studentsEntity],
+})
+
+const allocationsValues = Table.values(Financial.PaymentAllocations)
+
+/**
+ * Maps a completed payment to its `financial.payment_allocations` row (the whole amount to its
+ * obligation). A payment for an obligation not in the export is rejected here so it is seen;
+ * payments not completed are skipped.
+ */
+export const mapPaymentAllocation =
+  (options: Options) =>
+  (row: PaymentRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const p = readPayment(row, quiet(ctx), options, reasons)
+    if (p === null) return Transform.reject(...reasons)
+    if (p.obligation === null) {
+      const key = text(row.obligationId)
+      return key === ""
+        ? Transform.skip("the payment names no obligation: nothing to allocate")
+        : Transform.reject(
+            Transform.reason("obligationId", "reference_missing", `obligation ${key} is not in the export`),
+          )
+    }
+    if (p.status !== "completed") return Transform.skip(`the payment is ${p.status}: it settles nothing`)
+    return allocationsValues({
+      id: ctx.id(ctx.tenant, p.id),
+      tenant_id: options.tenant,
+      payment_id: ctx.id(ctx.tenant, p.id, paymentsEntity),
+      invoice_id: ctx.id(ctx.tenant, p.obligation, invoicesEntity),
+      amount: p.amount,
+      legacy_source: ctx.entity,
+      legacy_id: p.id,
+      ...p.times,
+    })
+  }
+
+/** The payment allocations entity, read from payments; loads after the payments and invoices it joins. */
+export const paymentAllocations = (options: Options): Entity.Entity<PaymentRecord> => ({
+  name: paymentAllocationsEntity,
+  target: Financial.PaymentAllocations.target,
+  transform: Transform.fromRow(mapPaymentAllocation(options)),
+  ids: "hashed",
+  dependsOn: [paymentsEntity, invoicesEntity],
+})
+
+/** Every mapped entity of the export, in an order that loads referenced rows first. */
+export const entities = (options: Options): ReadonlyArray<Entity.Entity> => [
+  studentUsers(options),
+  teacherUsers(options),
+  teachers(options),
+  classes(options),
+  students(options),
+  enrollments(options),
+  parents(options),
+  parentLinks(options),
+  emergencyContacts(options),
+  emergencyLinks(options),
+  discounts(options),
+  studentDiscounts(options),
+  attendance(options),
+  assessments(options),
+  assessmentResults(options),
+  invoices(options),
+  invoiceItems(options),
+  payments(options),
+  paymentAllocations(options),
+]
+
+/** The collection each entity reads. */
+export const sourceOf: Readonly<Record<string, CollectionName>> = {
+  [studentUsersEntity]: "students",
+  [studentsEntity]: "students",
+  [enrollmentsEntity]: "students",
+  [parentsEntity]: "students",
+  [parentLinksEntity]: "students",
+  [emergencyContactsEntity]: "students",
+  [emergencyLinksEntity]: "students",
+  [discountsEntity]: "students",
+  [studentDiscountsEntity]: "students",
+  [teacherUsersEntity]: "teachers",
+  [teachersEntity]: "teachers",
+  [classesEntity]: "classes",
+  [attendanceEntity]: "attendance",
+  [assessmentsEntity]: "grades",
+  [assessmentResultsEntity]: "grades",
+  [invoicesEntity]: "paymentObligations",
+  [invoiceItemsEntity]: "paymentObligations",
+  [paymentsEntity]: "payments",
+  [paymentAllocationsEntity]: "payments",
+}
