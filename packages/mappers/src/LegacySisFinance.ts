@@ -22,6 +22,7 @@ import {
   studentsEntity,
   timestamps,
 } from "./LegacySis.js"
+import { academicYearsEntity, yearReference } from "./LegacySisAcademic.js"
 import { compareKeys } from "./StudentNumber.js"
 
 /** A raw row of the legacy `invoices` table (seed 001 §5.4.1). */
@@ -29,7 +30,7 @@ export const InvoiceRow = Schema.Struct({
   invoice_id: Key,
   invoice_no: Scalar,
   student_id: Schema.NullOr(Key),
-  /** The legacy year name; no legacy academic-years table is mapped yet, so it is not linked. */
+  /** The legacy year name (seed §5.4.1 "FK lookup by year name"), linked by `LegacySisAcademic.yearReference`. */
   academic_year: Scalar,
   invoice_date: Scalar,
   due_date: Scalar,
@@ -437,8 +438,7 @@ export const mapInvoice =
       tenant_id: options.tenant,
       invoice_number: number,
       student_id: student.value,
-      // No legacy academic-years table is mapped yet: left empty rather than guessed.
-      academic_year_id: null,
+      academic_year_id: yearReference(ctx, "academic_year", row.academic_year),
       invoice_date: issued.value,
       due_date: dueDate,
       subtotal: fromCents(subtotal),
@@ -457,13 +457,13 @@ export const mapInvoice =
     })
   }
 
-/** The legacy invoices entity; loads after the students it bills. */
+/** The legacy invoices entity; loads after the students it bills and the years it names. */
 export const invoices = (options: InvoiceOptions): Entity.Entity<InvoiceRow> => ({
   name: invoicesEntity,
   target: Financial.Invoices.target,
   transform: Transform.fromRow(mapInvoice(options)),
   ids: "ordered",
-  dependsOn: [studentsEntity],
+  dependsOn: [studentsEntity, academicYearsEntity],
 })
 
 /** Options of the invoice items mapper. */

@@ -1,8 +1,9 @@
 import { TargetId, Transform } from "@schoolbridge/core"
-import { Financial } from "@schoolbridge/schema"
+import { Academic as AcademicTables, Financial } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import * as LegacySis from "../src/LegacySis.js"
+import * as Academic from "../src/LegacySisAcademic.js"
 import * as Finance from "../src/LegacySisFinance.js"
 
 const base = {
@@ -181,7 +182,7 @@ describe("LegacySisFinance.invoices", () => {
           "SA01",
           "INV-2024-000007",
           "e5b5aded-2bb9-8000-8000-000000000001",
-          null,
+          "5dd2aded-2bb9-8000-8000-0000000007e8",
           "2024-01-05",
           "2024-02-05",
           "1299.99",
@@ -204,7 +205,7 @@ describe("LegacySisFinance.invoices", () => {
           "SA01",
           "INV-2024-000009",
           "e5b5aded-2bb9-8000-8000-000000000001",
-          null,
+          "5dd2aded-2bb9-8000-8000-0000000007e8",
           "2024-01-05",
           "2025-02-01",
           "500.00",
@@ -457,6 +458,25 @@ describe("LegacySisFinance.invoices", () => {
       studentId,
       studentId,
       studentId,
+    ])
+  })
+
+  it("points at the year the academic years entity gives the year's name", () => {
+    const result = runBatch(
+      Finance.invoices({ ...base, numbers, totals, overpaid: "flag" }),
+      invoiceRows,
+      keys,
+    )
+    const years = runBatch(
+      Academic.academicYears(base),
+      Academic.deriveYears(invoiceRows.map((r) => r.academic_year)),
+      ["2024"],
+    )
+    const yearId = years.ok[0]![AcademicTables.AcademicYears.columns.indexOf("id")]
+    expect(result.ok.map((r) => r[Financial.Invoices.columns.indexOf("academic_year_id")])).toEqual([
+      yearId,
+      yearId,
+      yearId,
     ])
   })
 
