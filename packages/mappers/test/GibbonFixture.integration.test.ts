@@ -817,6 +817,70 @@ describe("gibbonPerson over the fixture", () => {
   })
 })
 
+describe("foreign keys across the Gibbon people entities", () => {
+  it("resolve to mapped rows, except links to a student or guardian the mappers rejected", () => {
+    const nationalIds = GibbonDocuments.nationalIds(documents, types, base)
+    const personIndex = GibbonFamily.indexPersons(persons, roles)
+    const people = <Row extends Gibbon.PersonRow>(
+      make: (tenant: string) => {
+        name: string
+        transform: Transform.Transform<Row>
+        target: { columns: ReadonlyArray<string> }
+      },
+    ) => runByTenant(make, persons as ReadonlyArray<Row>, personKey, ownPerson).rows
+    const ids = (rows: ReadonlyArray<Record<string, unknown>>) => new Set(rows.map((r) => r.id))
+    const users = ids(people((tenant) => Gibbon.users({ ...base, tenant, roles, passwords: "carry-over" })))
+    const studentRows = people((tenant) =>
+      Gibbon.students({
+        ...base,
+        tenant,
+        roles,
+        nationalIds,
+        numbers: StudentNumber.plan(
+          Gibbon.numberInputs(
+            persons.filter((p) => tenantOf(ownPerson(p)) === tenant),
+            { ...base, tenant, roles },
+          ),
+          tenant,
+        ),
+      }),
+    )
+    // A student row loads only when its user row does.
+    const students = ids(studentRows.filter((r) => users.has(r.user_id)))
+    expect(studentRows.length - students.size).toBe(1)
+    const guardianRows = people((tenant) => GibbonFamily.guardians({ ...base, tenant, roles }))
+    expect(guardianRows.filter((r) => r.user_id !== null && !users.has(r.user_id))).toEqual([])
+    const guardians = ids(guardianRows)
+    const links = runByTenant(
+      (tenant) => GibbonFamily.studentGuardians({ ...base, tenant, persons: personIndex }),
+      GibbonFamily.familyPairs(adults, children, relationships),
+      (p) => p.key,
+      (p) => Gibbon.normalizeId(p.adult.gibbonPersonID),
+    ).rows
+    // The load refuses these by their foreign key: 103 (duplicate studentID) has no student row and
+    // 105's is refused with its user (bad email); 204 (bad email) and 205 (bad phone) have no guardian row.
+    expect(
+      links
+        .filter((l) => !students.has(l.student_id) || !guardians.has(l.guardian_id))
+        .map((l) => l.legacy_id),
+    ).toEqual(["2:204:102", "3:205:103", "3:2:103", "5:208:105"])
+    const docs = runByTenant(
+      (tenant) => GibbonDocuments.documents({ ...base, tenant, types, persons: personIndex }),
+      documents,
+      (d) => String(d.gibbonPersonalDocumentID),
+      GibbonDocuments.ownerOf,
+    ).rows
+    expect(
+      docs.filter(
+        (d) =>
+          (d.user_id !== null && !users.has(d.user_id)) ||
+          (d.student_id !== null && !students.has(d.student_id)) ||
+          (d.guardian_id !== null && !guardians.has(d.guardian_id)),
+      ),
+    ).toEqual([])
+  })
+})
+
 describe("gibbonFamily → student_guardians", () => {
   const run = () => {
     const pairs = GibbonFamily.familyPairs(adults, children, relationships)
