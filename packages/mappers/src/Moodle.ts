@@ -398,7 +398,40 @@ export const planUsers = (rows: ReadonlyArray<UserRow>, match: UserMatch, option
     const reasons = creationProblems(row, match, email, emailCount)
     plan.set(id, reasons.length > 0 ? { kind: "rejected", reasons } : { kind: "created" })
   }
+  rejectSecondMatches(plan)
   return plan
+}
+
+// Two Moodle accounts of one person would give the portal student two enrolments in a course and
+// two results for one assessment (which its unique key refuses): one account is kept, preferring an
+// idnumber match, then the lowest id, and the others are left for an operator to merge in Moodle.
+const rejectSecondMatches = (plan: Map<string, Resolution>): void => {
+  const byPortal = new Map<string, Array<string>>()
+  for (const [id, r] of plan) {
+    if (r.kind !== "matched") continue
+    const list = byPortal.get(r.userId)
+    if (list === undefined) byPortal.set(r.userId, [id])
+    else list.push(id)
+  }
+  for (const [userId, ids] of byPortal) {
+    if (ids.length < 2) continue
+    const by = (id: string) => (plan.get(id) as Extract<Resolution, { kind: "matched" }>).by
+    const ordered = [...ids].sort(
+      (a, b) => Number(by(a) !== "idnumber") - Number(by(b) !== "idnumber") || Number(a) - Number(b),
+    )
+    const kept = ordered[0]!
+    for (const id of ordered.slice(1))
+      plan.set(id, {
+        kind: "rejected",
+        reasons: [
+          Transform.reason(
+            by(id) === "idnumber" ? "idnumber" : "email",
+            "moodle_user_duplicate",
+            `portal user ${userId} is already matched by Moodle user ${kept}`,
+          ),
+        ],
+      })
+  }
 }
 
 const unmatchedWhy = (
@@ -773,6 +806,42 @@ export const UserEnrolmentRow = Schema.Struct({
 /** A raw Moodle user enrolment. */
 export type UserEnrolmentRow = typeof UserEnrolmentRow.Type
 
+/** Extra enrolments of one user in one course (several enrolment methods): row id → the row kept. */
+export type EnrolmentDuplicates = ReadonlyMap<string, string>
+
+/**
+ * Finds users enrolled in one course through several methods (manual and self, say), which would
+ * give the portal two enrolments of a student in a class. Per user and course the row kept is an
+ * active one (enrolment and method both enabled) if there is one, then the lowest id.
+ */
+export const duplicateEnrolments = (
+  rows: ReadonlyArray<UserEnrolmentRow>,
+  enrols: EnrolIndex,
+): EnrolmentDuplicates => {
+  const groups = new Map<string, Array<{ readonly id: string; readonly active: boolean }>>()
+  for (const row of rows) {
+    const id = normalizeId(row.id)
+    const user = normalizeId(row.userid)
+    const enrolId = normalizeId(row.enrolid)
+    const enrol = enrolId === undefined ? undefined : enrols.get(enrolId)
+    if (id === undefined || user === undefined || enrol === undefined) continue
+    const key = `${user}:${enrol.courseId}`
+    const entry = { id, active: enrol.enabled && !flag(row.status) }
+    const list = groups.get(key)
+    if (list === undefined) groups.set(key, [entry])
+    else list.push(entry)
+  }
+  const duplicates = new Map<string, string>()
+  for (const list of groups.values()) {
+    if (list.length < 2) continue
+    const ordered = [...list].sort(
+      (a, b) => Number(b.active) - Number(a.active) || Number(a.id) - Number(b.id),
+    )
+    for (const extra of ordered.slice(1)) duplicates.set(extra.id, ordered[0]!.id)
+  }
+  return duplicates
+}
+
 /** Options of the enrolments mapper. */
 export interface EnrollmentOptions extends Options {
   /** The business date, `YYYY-MM-DD`: an enrolment that ended before it is completed. */
@@ -782,6 +851,8 @@ export interface EnrollmentOptions extends Options {
   readonly users: UserPlan
   readonly enrols: EnrolIndex
   readonly courses: CourseIndex
+  /** `duplicateEnrolments` over the whole table; without it every row is mapped. */
+  readonly duplicates?: EnrolmentDuplicates | undefined
 }
 
 const enrollmentsValues = Table.values(Academic.Enrollments)
@@ -816,6 +887,11 @@ export const mapEnrolment =
     if (!user.ok) return Transform.skip(user.reason)
     if (user.studentId === null)
       return Transform.skip(`user ${normalizeId(row.userid)} is not a portal student`)
+    const kept = options.duplicates?.get(key.value)
+    if (kept !== undefined)
+      return Transform.skip(
+        `user ${normalizeId(row.userid)} is enrolled in course ${enrol.courseId} again: enrolment ${kept} is kept`,
+      )
     const zone = options.timeZone ?? "Asia/Kuala_Lumpur"
     const start = localDate(row.timestart, zone) ?? localDate(row.timecreated, zone)
     if (start === null)

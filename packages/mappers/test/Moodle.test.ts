@@ -26,8 +26,10 @@ const U_AISYAH = "00000000-0000-4000-8000-00000000000a"
 const U_BEN = "00000000-0000-4000-8000-00000000000b"
 const U_TEACHER = "00000000-0000-4000-8000-00000000000c"
 const U_ZARA = "00000000-0000-4000-8000-00000000000d"
+const U_CHLOE = "00000000-0000-4000-8000-00000000000e"
 const S_AISYAH = "00000000-0000-4000-8000-0000000000aa"
 const S_BEN = "00000000-0000-4000-8000-0000000000bb"
+const S_CHLOE = "00000000-0000-4000-8000-0000000000ee"
 
 const match = Moodle.userMatch({
   users: [
@@ -35,12 +37,17 @@ const match = Moodle.userMatch({
     { id: U_BEN, email: "ben@school.my", username: "ben" },
     { id: U_TEACHER, email: "teacher@school.my", username: "cikgu" },
     { id: U_ZARA, email: null, username: "Zara" },
+    { id: U_CHLOE, email: "chloe@school.my", username: "chloe" },
   ],
   students: [
     { id: S_AISYAH, user_id: U_AISYAH, student_number: "S-0001" },
     { id: S_BEN, user_id: U_BEN, student_number: "S-0002" },
+    { id: S_CHLOE, user_id: U_CHLOE, student_number: "S-0003" },
   ],
-  identifiers: [{ user_id: U_TEACHER, value: "T-77" }],
+  identifiers: [
+    { user_id: U_TEACHER, value: "T-77" },
+    { user_id: U_AISYAH, value: "A-OLD" },
+  ],
 })
 
 const bcrypt = "$2y$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"
@@ -98,9 +105,10 @@ const users: ReadonlyArray<Moodle.UserRow> = [
     timecreated: 0,
     timemodified: 0,
   }),
-  user({ id: 11, username: "mixed", idnumber: "S-0002", firstname: "Mixed", email: "teacher@school.my" }),
+  user({ id: 11, username: "mixed", idnumber: "S-0003", firstname: "Mixed", email: "teacher@school.my" }),
   user({ id: 12, username: "ZARA", firstname: "Zara", email: "zara@x.com" }),
   user({ id: 13, username: "pending", firstname: "", email: "bad@", confirmed: 0 }),
+  user({ id: 14, username: "aisyah.old", idnumber: "A-OLD", firstname: "Aisyah", email: "aisyah.old@x.com" }),
 ]
 const userKeys = users.map((u) => String(u.id))
 
@@ -199,8 +207,8 @@ describe("Moodle user matching", () => {
       "10": { kind: "created" },
       "11": {
         kind: "matched",
-        userId: U_BEN,
-        studentId: S_BEN,
+        userId: U_CHLOE,
+        studentId: S_CHLOE,
         by: "idnumber",
         conflict: `email teacher@school.my belongs to portal user ${U_TEACHER}; matched by idnumber instead`,
       },
@@ -217,6 +225,39 @@ describe("Moodle user matching", () => {
           { column: "firstname", rule: "person_name", message: "missing" },
         ],
       },
+      "14": {
+        kind: "rejected",
+        reasons: [
+          {
+            column: "idnumber",
+            rule: "moodle_user_duplicate",
+            message: `portal user ${U_AISYAH} is already matched by Moodle user 3`,
+          },
+        ],
+      },
+    })
+  })
+  it("keeps one Moodle account per portal user: an idnumber match first, then the lowest id", () => {
+    const m = Moodle.planUsers(
+      [
+        user({ id: 20, username: "ben.a", email: "ben@school.my" }),
+        user({ id: 21, username: "ben.b", idnumber: "S-0002" }),
+      ],
+      match,
+      { unmatched: "create" },
+    )
+    expect(Object.fromEntries(m)).toEqual({
+      "20": {
+        kind: "rejected",
+        reasons: [
+          {
+            column: "email",
+            rule: "moodle_user_duplicate",
+            message: `portal user ${U_BEN} is already matched by Moodle user 21`,
+          },
+        ],
+      },
+      "21": { kind: "matched", userId: U_BEN, studentId: S_BEN, by: "idnumber" },
     })
   })
   it("skips or rejects unmatched users under the other policies", () => {
@@ -308,7 +349,7 @@ describe("Moodle users", () => {
       { tenant, legacyId: "3", targetId: U_AISYAH },
       { tenant, legacyId: "4", targetId: U_BEN },
       { tenant, legacyId: "5", targetId: U_TEACHER },
-      { tenant, legacyId: "11", targetId: U_BEN },
+      { tenant, legacyId: "11", targetId: U_CHLOE },
     ])
     expect(result.skipped.map((s) => s.key)).toEqual(["1", "2", "3", "4", "5", "6", "11"])
     expect(result.skipped[2]!.reason).toBe(`matched portal user ${U_AISYAH} by idnumber`)
@@ -323,6 +364,7 @@ describe("Moodle users", () => {
           ["firstname", "person_name"],
         ],
       ],
+      ["14", [["idnumber", "moodle_user_duplicate"]]],
     ])
   })
   it("notes repairs, fallbacks and conflicts without the password value", () => {
@@ -459,6 +501,16 @@ const ue = (over: Partial<Moodle.UserEnrolmentRow>): Moodle.UserEnrolmentRow => 
 })
 
 describe("Moodle enrolments", () => {
+  it("keeps one enrolment per user and course: an active one first, then the lowest id", () => {
+    const rows = [
+      ue({ id: 30, enrolid: 11 }),
+      ue({ id: 31, enrolid: 10, status: 1 }),
+      ue({ id: 32, enrolid: 10, userid: 4 }),
+      ue({ id: 33, enrolid: 10 }),
+      ue({ id: 34, enrolid: 77 }),
+    ]
+    expect(Object.fromEntries(Moodle.duplicateEnrolments(rows, enrols))).toEqual({ "30": "33", "31": "33" })
+  })
   const rows: ReadonlyArray<Moodle.UserEnrolmentRow> = [
     ue({ id: 1 }),
     ue({ id: 2, userid: 4, status: 1, timeend: 1735660800 }),
@@ -470,10 +522,21 @@ describe("Moodle enrolments", () => {
     ue({ id: 8, userid: 999 }),
     ue({ id: 9, enrolid: 77 }),
     ue({ id: 10, enrolid: 12 }),
-    ue({ id: 11, timestart: 1706745600, timeend: 1704067200 }),
-    ue({ id: 12, timestart: 0, timecreated: 0 }),
+    ue({ id: 11, userid: 4, enrolid: 13, timestart: 1706745600, timeend: 1704067200 }),
+    ue({ id: 12, userid: 11, enrolid: 13, timestart: 0, timecreated: 0 }),
+    ue({ id: 13, enrolid: 11 }),
+    ue({ id: 14, userid: 14 }),
   ]
-  const options = { tenant, loadedAt, asOf: "2025-01-15", users: plan, enrols, courses: courseIndex }
+  const duplicates = Moodle.duplicateEnrolments(rows, enrols)
+  const options = {
+    tenant,
+    loadedAt,
+    asOf: "2025-01-15",
+    users: plan,
+    enrols,
+    courses: courseIndex,
+    duplicates,
+  }
   const result = run(
     Moodle.enrollments(options),
     rows,
@@ -511,7 +574,7 @@ describe("Moodle enrolments", () => {
       {
         ...base,
         id: idOf(Moodle.enrollmentsEntity, 3),
-        student_id: S_BEN,
+        student_id: S_CHLOE,
         class_id: idOf(Moodle.classesEntity, 2),
         enrollment_date: "2024-01-01",
         end_date: null,
@@ -535,6 +598,11 @@ describe("Moodle enrolments", () => {
       { key: "5", reason: "user 5 is not a portal student" },
       { key: "6", reason: "user 7 is not a portal student" },
       { key: "7", reason: "user 6 is not migrated: deleted in Moodle" },
+      { key: "13", reason: "user 3 is enrolled in course 2 again: enrolment 1 is kept" },
+      {
+        key: "14",
+        reason: `user 14 was rejected: portal user ${U_AISYAH} is already matched by Moodle user 3`,
+      },
     ])
     expect(reasonsOf(result)).toEqual([
       ["8", [["userid", "moodle_user"]]],
@@ -707,6 +775,7 @@ describe("Moodle grades", () => {
       excluded: 1,
       usermodified: 0,
     }),
+    grade({ id: 11, userid: 14, finalgrade: "10.00000" }),
   ]
   const result = run(
     Moodle.assessmentResults({ tenant, loadedAt, users: plan, items: itemIndex }),
@@ -751,7 +820,7 @@ describe("Moodle grades", () => {
         ...base,
         id: idOf(Moodle.resultsEntity, 3),
         assessment_id: idOf(Moodle.assessmentsEntity, 2),
-        student_id: S_BEN,
+        student_id: S_CHLOE,
         score: null,
         percentage: null,
         feedback: "Please resubmit",
@@ -777,6 +846,10 @@ describe("Moodle grades", () => {
     expect(result.skipped).toEqual([
       { key: "4", reason: "not graded" },
       { key: "8", reason: "user 5 is not a portal student" },
+      {
+        key: "11",
+        reason: `user 14 was rejected: portal user ${U_AISYAH} is already matched by Moodle user 3`,
+      },
     ])
     expect(reasonsOf(result)).toEqual([
       ["5", [["finalgrade", "grade_range"]]],

@@ -14,20 +14,27 @@ const U_AISYAH = "00000000-0000-4000-8000-00000000000a"
 const U_BEN = "00000000-0000-4000-8000-00000000000b"
 const U_TEACHER = "00000000-0000-4000-8000-00000000000c"
 const U_ZARA = "00000000-0000-4000-8000-00000000000d"
+const U_CHLOE = "00000000-0000-4000-8000-00000000000e"
 const S_AISYAH = "00000000-0000-4000-8000-0000000000aa"
 const S_BEN = "00000000-0000-4000-8000-0000000000bb"
+const S_CHLOE = "00000000-0000-4000-8000-0000000000ee"
 const match = Moodle.userMatch({
   users: [
     { id: U_AISYAH, email: "aisyah@school.my", username: "aisyah" },
     { id: U_BEN, email: "ben@school.my", username: "ben" },
     { id: U_TEACHER, email: "teacher@school.my", username: "cikgu" },
     { id: U_ZARA, email: null, username: "Zara" },
+    { id: U_CHLOE, email: "chloe@school.my", username: "chloe" },
   ],
   students: [
     { id: S_AISYAH, user_id: U_AISYAH, student_number: "S-0001" },
     { id: S_BEN, user_id: U_BEN, student_number: "S-0002" },
+    { id: S_CHLOE, user_id: U_CHLOE, student_number: "S-0003" },
   ],
-  identifiers: [{ user_id: U_TEACHER, value: "T-77" }],
+  identifiers: [
+    { user_id: U_TEACHER, value: "T-77" },
+    { user_id: U_AISYAH, value: "A-OLD" },
+  ],
 })
 
 const bcrypt = "$2y$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"
@@ -61,6 +68,7 @@ const migrate = async (fixture: MysqlFixture) => {
   const plan = Moodle.planUsers(users.rows, match, { unmatched: "create" })
   const courseIndex = Moodle.indexCourses(courses.rows)
   const itemIndex = Moodle.indexGradeItems(items.rows, courseIndex)
+  const enrolIndex = Moodle.indexEnrols(enrols.rows)
   const base = { tenant, loadedAt }
   return {
     sourceNotes: [users, categories, courses, enrols, enrolments, items, grades].flatMap((r) => r.notes),
@@ -71,8 +79,9 @@ const migrate = async (fixture: MysqlFixture) => {
         ...base,
         asOf,
         users: plan,
-        enrols: Moodle.indexEnrols(enrols.rows),
+        enrols: enrolIndex,
         courses: courseIndex,
+        duplicates: Moodle.duplicateEnrolments(enrolments.rows, enrolIndex),
       }),
       enrolments,
     ),
@@ -155,7 +164,7 @@ describe("Moodle fixture: users", () => {
       { tenant, legacyId: "3", targetId: U_AISYAH },
       { tenant, legacyId: "4", targetId: U_BEN },
       { tenant, legacyId: "5", targetId: U_TEACHER },
-      { tenant, legacyId: "11", targetId: U_BEN },
+      { tenant, legacyId: "11", targetId: U_CHLOE },
     ])
     expect(out.users.skipped).toEqual([
       { key: "1", reason: "the Moodle guest account" },
@@ -168,7 +177,7 @@ describe("Moodle fixture: users", () => {
       { key: "4", reason: `matched portal user ${U_BEN} by email` },
       { key: "5", reason: `matched portal user ${U_TEACHER} by idnumber` },
       { key: "6", reason: "deleted in Moodle" },
-      { key: "11", reason: `matched portal user ${U_BEN} by idnumber` },
+      { key: "11", reason: `matched portal user ${U_CHLOE} by idnumber` },
     ])
     expect(reasonsOf(out.users)).toEqual([
       ["8", [["email", "email_unique"]]],
@@ -181,6 +190,7 @@ describe("Moodle fixture: users", () => {
           ["firstname", "person_name"],
         ],
       ],
+      ["14", [["idnumber", "moodle_user_duplicate"]]],
     ])
     expect(notesOf(out.users)).toEqual([
       ["7", "firstname", "person_name"],
@@ -279,7 +289,7 @@ describe("Moodle fixture: enrolments", () => {
       {
         ...common,
         id: idOf(Moodle.enrollmentsEntity, 3),
-        student_id: S_BEN,
+        student_id: S_CHLOE,
         class_id: idOf(Moodle.classesEntity, 2),
         enrollment_date: "2024-01-01",
         end_date: null,
@@ -303,6 +313,11 @@ describe("Moodle fixture: enrolments", () => {
       { key: "5", reason: "user 5 is not a portal student" },
       { key: "6", reason: "user 7 is not a portal student" },
       { key: "7", reason: "user 6 is not migrated: deleted in Moodle" },
+      { key: "14", reason: "user 3 is enrolled in course 2 again: enrolment 1 is kept" },
+      {
+        key: "15",
+        reason: `user 14 was rejected: portal user ${U_AISYAH} is already matched by Moodle user 3`,
+      },
     ])
     expect(reasonsOf(out.enrollments)).toEqual([
       ["8", [["userid", "moodle_user"]]],
@@ -424,7 +439,7 @@ describe("Moodle fixture: grades", () => {
         ...common,
         id: idOf(Moodle.resultsEntity, 3),
         assessment_id: idOf(Moodle.assessmentsEntity, 2),
-        student_id: S_BEN,
+        student_id: S_CHLOE,
         score: null,
         percentage: null,
         feedback: "Please resubmit",
@@ -463,6 +478,10 @@ describe("Moodle fixture: grades", () => {
       { key: "4", reason: "not graded" },
       { key: "8", reason: "user 5 is not a portal student" },
       { key: "10", reason: "user 6 is not migrated: deleted in Moodle" },
+      {
+        key: "12",
+        reason: `user 14 was rejected: portal user ${U_AISYAH} is already matched by Moodle user 3`,
+      },
     ])
     expect(reasonsOf(out.results)).toEqual([
       ["5", [["finalgrade", "grade_range"]]],
@@ -484,8 +503,8 @@ describe("Moodle fixture: across entities", () => {
     const ids = (r: Transform.Result) => new Set(r.ok.map((row) => row[0] as string))
     const classIds = ids(out.classes)
     const assessmentIds = ids(out.assessments)
-    const userIds = new Set([...ids(out.users), U_AISYAH, U_BEN, U_TEACHER, U_ZARA])
-    const students = new Set([S_AISYAH, S_BEN])
+    const userIds = new Set([...ids(out.users), U_AISYAH, U_BEN, U_TEACHER, U_ZARA, U_CHLOE])
+    const students = new Set([S_AISYAH, S_BEN, S_CHLOE])
     for (const e of rowsOf(Academic.Enrollments, out.enrollments.ok)) {
       expect(classIds).toContain(e.class_id)
       expect(students).toContain(e.student_id)
