@@ -47,6 +47,8 @@ export interface Options {
     readonly of: (row: Record<string, unknown>) => unknown
   }>
   readonly cleansers?: ReadonlyArray<{ readonly column: string; readonly clean: Cleanser }>
+  /** Declared links to a parent whose keys the caller read first (e.g. with `keys`). */
+  readonly relationships?: ReadonlyArray<FileRelationship>
   readonly dateColumn?: string
   readonly growth?: GrowthOption
   /** ISO date that "future" and the growth window are measured against (a file has no clock to ask). */
@@ -59,6 +61,59 @@ export interface Options {
   readonly sampleLimit?: number
   /** Records per batch read. Default 5,000. */
   readonly batchSize?: number
+}
+
+/** A child field → parent link checked against the parent's keys, as text. */
+export interface FileRelationship {
+  /** Default `<path>.<column>`. */
+  readonly name?: string
+  readonly column: string
+  /** The parent, for the report: e.g. `{ table: "guardians.csv", column: "id" }`. */
+  readonly references: { readonly table: string; readonly column: string }
+  /** The parent's key values, as text. */
+  readonly parents: ReadonlySet<string>
+  /** Values that mean "no parent" (as text, e.g. "0"), counted like null. */
+  readonly absent?: ReadonlyArray<string>
+  readonly severity?: Check.Severity
+}
+
+/** Counts child values missing from the parent's keys; distinct missing values are capped like duplicates. */
+class OrphanCounts {
+  rows = 0
+  private readonly missing = new Set<string>()
+  capped = false
+  readonly samples: Array<Check.Sample> = []
+  private readonly absent: ReadonlySet<string>
+
+  constructor(
+    readonly rel: FileRelationship,
+    private readonly cap: number,
+    private readonly limit: number,
+  ) {
+    this.absent = new Set(rel.absent ?? [])
+  }
+
+  add(key: string | undefined, v: unknown): void {
+    if (v === null || v === undefined || v === "") return
+    const text = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v)
+    if (this.absent.has(text) || this.rel.parents.has(text)) return
+    this.rows++
+    if (this.missing.size < this.cap) this.missing.add(text)
+    else if (!this.missing.has(text)) this.capped = true
+    if (this.samples.length < this.limit)
+      this.samples.push({ key: key ?? null, [this.rel.column]: Check.toSampleValue(v) })
+  }
+
+  done(path: string): ProfileReport.Orphans {
+    return {
+      name: this.rel.name ?? `${path}.${this.rel.column}`,
+      columns: [this.rel.column],
+      references: { table: this.rel.references.table, columns: [this.rel.references.column] },
+      rows: this.rows,
+      missing: this.missing.size,
+      samples: [...this.samples],
+    }
+  }
 }
 
 type Kind = "integer" | "number" | "boolean" | "date" | "text" | "json"
@@ -277,6 +332,9 @@ export const profile = <E>(
       ...k,
       counts: new KeyCounts(options.duplicateCap ?? 1_000_000),
     }))
+    const orphans = (options.relationships ?? []).map(
+      (r) => new OrphanCounts(r, options.duplicateCap ?? 1_000_000, limit),
+    )
     const tallies = (options.cleansers ?? []).map((c) => ({
       ...c,
       tally: new CleanserTally(c.column, "full", limit),
@@ -303,6 +361,7 @@ export const profile = <E>(
               stats.add(value)
             }
             for (const k of keys) k.counts.add(k.of(row))
+            for (const o of orphans) o.add(batch.keys[i], row[o.rel.column])
             for (const c of tallies) c.tally.add(batch.keys[i], row[c.column], c.clean(row[c.column]))
             if (options.growth !== undefined) {
               const v = row[options.growth.column]
@@ -332,7 +391,7 @@ export const profile = <E>(
       columns: profiled,
       duplicates: duplicates.map(({ complete: _, ...d }) => d),
       invalid: tallies.map((c) => c.tally.done()),
-      orphans: [],
+      orphans: orphans.map((o) => o.done(options.path)),
       volume: {
         rows,
         dataBytes: yield* fileSize(options.path),
@@ -342,14 +401,39 @@ export const profile = <E>(
       },
       unreadable,
     }
-    const checks = findings(p).map((c) => {
+    const severities = Object.fromEntries(
+      orphans.map((o) => [o.done(options.path).name, o.rel.severity ?? "critical"] as const),
+    )
+    const remembered = ` (at least: only the first ${options.duplicateCap ?? 1_000_000} values were remembered)`
+    const checks = findings(p, severities).map((c) => {
       const d = duplicates.find((x) => c.id === `profile:${p.table}:duplicates:${x.key}`)
-      return d === undefined || d.complete
-        ? c
-        : {
-            ...c,
-            detail: `${c.detail} (at least: only the first ${options.duplicateCap ?? 1_000_000} values were remembered)`,
-          }
+      const o = orphans.find((x) => c.id === `profile:${p.table}:orphans:${x.done(options.path).name}`)
+      return (d !== undefined && !d.complete) || o?.capped === true
+        ? { ...c, detail: `${c.detail}${remembered}` }
+        : c
     })
     return { ...p, checks }
+  })
+
+/**
+ * The values of one field across a source, as text: the parent keys a relationship is checked
+ * against. Held in memory, one entry per distinct value.
+ */
+export const keys = <E>(
+  source: RowSource<E>,
+  column: string,
+  batchSize = 5_000,
+): Effect.Effect<Set<string>, E> =>
+  Effect.gen(function* () {
+    const out = new Set<string>()
+    yield* Stream.runForEach(source.stream({ key: "*", tenant: null }, null, batchSize), (batch) =>
+      Effect.sync(() => {
+        for (const row of batch.rows) {
+          const v = row[column]
+          if (v === null || v === undefined || v === "") continue
+          out.add(typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v))
+        }
+      }),
+    )
+    return out
   })

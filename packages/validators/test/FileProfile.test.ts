@@ -254,3 +254,54 @@ describe("FileProfile.profile over NDJSON and JSON sources", () => {
     expect(p.checks.every((c) => c.passed)).toBe(true)
   })
 })
+
+describe("FileProfile orphans", () => {
+  it("checks a child field against the parent file's keys, with samples; absent values count as null", async () => {
+    const parentPath = await file("guardians.csv", "id,name\n10,Aminah\n11,Bakar\n12,Chong\n")
+    const childPath = await file("pupils.csv", "id,guardian_id\n1,10\n2,99\n3,0\n4,\n5,98\n6,99\n7,12\n")
+    const run = (cap?: number) =>
+      Effect.runPromise(
+        Effect.gen(function* () {
+          const parents = yield* FileProfile.keys(yield* CsvSource.make({ path: parentPath }), "id")
+          const source = yield* CsvSource.make({ path: childPath, keyColumn: "id" })
+          return yield* FileProfile.profile(source, {
+            kind: "csv",
+            path: childPath,
+            asOf: "2026-11-21",
+            ...(cap === undefined ? {} : { duplicateCap: cap }),
+            relationships: [
+              {
+                name: "guardian",
+                column: "guardian_id",
+                references: { table: "guardians.csv", column: "id" },
+                parents,
+                absent: ["0"],
+              },
+            ],
+          })
+        }),
+      )
+    const p = await run()
+    expect(p.orphans).toEqual([
+      {
+        name: "guardian",
+        columns: ["guardian_id"],
+        references: { table: "guardians.csv", columns: ["id"] },
+        rows: 3,
+        missing: 2,
+        samples: [
+          { key: "2", guardian_id: "99" },
+          { key: "5", guardian_id: "98" },
+          { key: "6", guardian_id: "99" },
+        ],
+      },
+    ])
+    const check = p.checks.find((c) => c.id === `profile:${childPath}:orphans:guardian`)!
+    expect(check).toMatchObject({ passed: false, severity: "critical", observed: 3, failingRows: 3 })
+    const capped = await run(1)
+    expect(capped.orphans[0]).toMatchObject({ rows: 3, missing: 1 })
+    expect(capped.checks.find((c) => c.id === check.id)!.detail).toBe(
+      "3 row(s) point at 1 missing guardians.csv.id value(s) (at least: only the first 1 values were remembered)",
+    )
+  })
+})
