@@ -667,6 +667,25 @@ export const invoices = (options: InvoiceOptions): Entity.Entity<InvoiceRow> => 
   dependsOn: [studentsEntity, academicYearsEntity],
 })
 
+/** Invoice keys the invoices mapper rejects, with its reasons in words. */
+export type RejectedInvoices = ReadonlyMap<string, string>
+
+/**
+ * Runs the invoices mapper over the whole table to learn which invoices it rejects, so their fees
+ * and allocations are rejected with them instead of failing the database's foreign key. Pure.
+ */
+export const rejectedInvoices = (
+  rows: ReadonlyArray<InvoiceRow>,
+  options: InvoiceOptions,
+): RejectedInvoices => {
+  const keys = rows.map((r) => normalizeId(r.gibbonFinanceInvoiceID) ?? String(r.gibbonFinanceInvoiceID))
+  const result = Transform.run(Transform.fromRow(mapInvoice(options)), rows, keys, {
+    entity: invoicesEntity,
+    tenant: options.tenant,
+  })
+  return new Map(result.rejected.map((r) => [r.key, r.reasons.map((x) => x.message).join("; ")]))
+}
+
 /** Options of the invoice items mapper. */
 export interface InvoiceItemOptions extends FinanceOptions {
   /** The same index the invoices mapper was given. */
@@ -675,6 +694,8 @@ export interface InvoiceItemOptions extends FinanceOptions {
   readonly fees: FeeTotals
   /** `indexFees` over `gibbonFinanceFee`. */
   readonly catalog: FeeCatalog
+  /** `rejectedInvoices` over the whole invoices table, with the invoices mapper's options. */
+  readonly rejectedInvoices: RejectedInvoices
 }
 
 const itemsValues = Table.values(Financial.InvoiceItems)
@@ -724,6 +745,15 @@ export const mapInvoiceItem =
           "gibbonFinanceInvoiceID",
           "invoice_fees",
           `fee ${siblings.join(", ")} of the same invoice could not be read: the invoice is rejected`,
+        ),
+      )
+    const rejected = invoice === undefined ? undefined : options.rejectedInvoices.get(invoice)
+    if (read.ok && reasons.length === 0 && rejected !== undefined)
+      reasons.push(
+        Transform.reason(
+          "gibbonFinanceInvoiceID",
+          "invoice_rejected",
+          `invoice ${invoice} is rejected: ${rejected}`,
         ),
       )
     if (invoice === undefined || !read.ok || reasons.length > 0) return Transform.reject(...reasons)
@@ -883,13 +913,31 @@ export const payments = (options: PaymentOptions): Entity.Entity<PaymentRow> => 
 
 const allocationsValues = Table.values(Financial.PaymentAllocations)
 
-/** Maps one mapped `gibbonPayment` to its `financial.payment_allocations` row: the whole amount to its invoice. */
+/** Options of the payment allocations mapper. */
+export interface AllocationOptions extends PaymentOptions {
+  /** `rejectedInvoices` over the whole invoices table, with the invoices mapper's options. */
+  readonly rejectedInvoices: RejectedInvoices
+}
+
+/**
+ * Maps one mapped `gibbonPayment` to its `financial.payment_allocations` row: the whole amount to its
+ * invoice. A payment to an invoice the invoices mapper rejects is loaded, its allocation is not.
+ */
 export const mapPaymentAllocation =
-  (options: PaymentOptions) =>
+  (options: AllocationOptions) =>
   (row: PaymentRow, ctx: Transform.RowContext): Transform.Outcome => {
     // The payments entity already noted this row; its notes are not repeated here.
     const payment = readPayment(row, { ...ctx, note: () => {} }, options)
     if (!isPayment(payment)) return payment
+    const rejected = options.rejectedInvoices.get(payment.invoice)
+    if (rejected !== undefined)
+      return Transform.reject(
+        Transform.reason(
+          "foreignTableID",
+          "invoice_rejected",
+          `invoice ${payment.invoice} is rejected: ${rejected}`,
+        ),
+      )
     return allocationsValues({
       id: ctx.id(ctx.tenant, payment.key),
       tenant_id: options.tenant,
@@ -904,7 +952,7 @@ export const mapPaymentAllocation =
   }
 
 /** The Gibbon payment allocations entity, read from `gibbonPayment`; loads after its payments and invoices. */
-export const paymentAllocations = (options: PaymentOptions): Entity.Entity<PaymentRow> => ({
+export const paymentAllocations = (options: AllocationOptions): Entity.Entity<PaymentRow> => ({
   name: paymentAllocationsEntity,
   target: Financial.PaymentAllocations.target,
   transform: Transform.fromRow(mapPaymentAllocation(options)),

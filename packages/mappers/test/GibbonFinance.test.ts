@@ -309,6 +309,13 @@ const paymentRows = [
 const index = Finance.indexInvoices(invoiceRows, invoicees, students)
 const fees = Finance.feeTotals(feeRows, catalog)
 const paid = Finance.paidTotals(paymentRows)
+const rejectedInvoices = Finance.rejectedInvoices(invoiceRows, {
+  ...base,
+  invoices: index,
+  fees,
+  paid,
+  overpaid: "reject",
+})
 
 describe("GibbonFinance.invoices", () => {
   it("maps, rejects and notes (overpaid: reject)", () => {
@@ -457,6 +464,11 @@ describe("GibbonFinance.invoices", () => {
     expect(row?.academic_year_id).toBe(TargetId.forEntity("gibbon.academic_years")("SA01", "25"))
   })
 
+  it("lists the invoices the mapper rejects, for their fees and allocations", () => {
+    expect([...rejectedInvoices.keys()]).toEqual(["2", "3", "5"])
+    expect(rejectedInvoices.get("2")).toBe("paid 550.00 is more than the total 500.00")
+  })
+
   it("is idempotent", () => {
     const entity = Finance.invoices({ ...base, invoices: index, fees, paid, overpaid: "flag" })
     expect(runBatch(entity, invoiceRows)).toEqual(runBatch(entity, invoiceRows))
@@ -471,7 +483,10 @@ describe("GibbonFinance.invoiceItems", () => {
       fee({ gibbonFinanceInvoiceFeeID: 8, gibbonFinanceInvoiceID: 1, fee: "-100.00", sequenceNumber: 1 }),
     ]
     const totals = Finance.feeTotals(rows, catalog)
-    const result = runBatch(Finance.invoiceItems({ ...base, invoices: index, fees: totals, catalog }), rows)
+    const result = runBatch(
+      Finance.invoiceItems({ ...base, invoices: index, fees: totals, catalog, rejectedInvoices }),
+      rows,
+    )
     expect(records(Financial.InvoiceItems, result.ok)).toMatchInlineSnapshot(`
       [
         {
@@ -488,22 +503,6 @@ describe("GibbonFinance.invoiceItems", () => {
           "sort_order": 1,
           "tenant_id": "SA01",
           "unit_price": "1000.00",
-          "updated_at": "2025-03-01T00:00:00.000Z",
-        },
-        {
-          "amount": "500.00",
-          "created_at": "2025-03-01T00:00:00.000Z",
-          "deleted_at": null,
-          "description": "Tuition",
-          "fee_structure_id": null,
-          "id": "597faded-2bb9-8000-8000-000000000002",
-          "invoice_id": "b138aded-2bb9-8000-8000-000000000002",
-          "legacy_id": "2",
-          "legacy_source": "gibbon.invoice_items",
-          "quantity": "1.00",
-          "sort_order": 1,
-          "tenant_id": "SA01",
-          "unit_price": "500.00",
           "updated_at": "2025-03-01T00:00:00.000Z",
         },
         {
@@ -526,6 +525,12 @@ describe("GibbonFinance.invoiceItems", () => {
     `)
     expect(rejections(result)).toMatchInlineSnapshot(`
       [
+        {
+          "key": "2",
+          "reasons": [
+            "gibbonFinanceInvoiceID:invoice_rejected",
+          ],
+        },
         {
           "key": "3",
           "reasons": [
@@ -569,7 +574,7 @@ describe("GibbonFinance.payments and paymentAllocations", () => {
     payment({ gibbonPaymentID: 6, amount: "-5", status: "Refund?", timestamp: null, type: "Barter" }),
     payment({ gibbonPaymentID: 7, type: "Barter", timestamp: "2025-01-21" }),
   ]
-  const options = { ...base, invoices: index }
+  const options = { ...base, invoices: index, rejectedInvoices }
 
   it("maps invoice payments; skips failed and other tables' payments; rejects the rest", () => {
     const result = runBatch(Finance.payments(options), rows)

@@ -72,13 +72,22 @@ const ids = (
   column: string,
 ) => rows.map((r) => r[table.columns.indexOf(column)])
 
-const entities = () => {
+const entities = (overpaid: "reject" | "flag" = "flag") => {
   const p = plan()
+  const invoiceOptions = { ...base, invoices: p.index, fees: p.fees, paid: p.paid, overpaid }
+  const rejectedInvoices = Finance.rejectedInvoices(invoices.rows, invoiceOptions)
   return {
-    invoices: Finance.invoices({ ...base, invoices: p.index, fees: p.fees, paid: p.paid, overpaid: "flag" }),
-    items: Finance.invoiceItems({ ...base, invoices: p.index, fees: p.fees, catalog: p.catalog }),
+    rejectedInvoices,
+    invoices: Finance.invoices(invoiceOptions),
+    items: Finance.invoiceItems({
+      ...base,
+      invoices: p.index,
+      fees: p.fees,
+      catalog: p.catalog,
+      rejectedInvoices,
+    }),
     payments: Finance.payments({ ...base, invoices: p.index }),
-    allocations: Finance.paymentAllocations({ ...base, invoices: p.index }),
+    allocations: Finance.paymentAllocations({ ...base, invoices: p.index, rejectedInvoices }),
   }
 }
 
@@ -328,16 +337,22 @@ describe("Gibbon finance fixture", () => {
     `)
   })
 
-  it("rejects the overpaid invoice when told to", () => {
-    const p = plan()
-    const result = run(
-      Finance.invoices({ ...base, invoices: p.index, fees: p.fees, paid: p.paid, overpaid: "reject" }),
-      invoices,
-    )
-    expect(rejections(result).find((r) => r.key === "4")).toEqual({
+  it("rejects the overpaid invoice when told to, with its fee and allocations but not its payments", () => {
+    const e = entities("reject")
+    expect([...e.rejectedInvoices.keys()]).toEqual(["4", "5", "7", "9"])
+    expect(rejections(run(e.invoices, invoices)).find((r) => r.key === "4")).toEqual({
       key: "4",
       reasons: ["paidAmount:overpaid"],
     })
+    expect(rejections(run(e.items, fees)).find((r) => r.key === "6")).toEqual({
+      key: "6",
+      reasons: ["gibbonFinanceInvoiceID:invoice_rejected"],
+    })
+    expect(rejections(run(e.allocations, payments)).filter((r) => r.key === "4" || r.key === "5")).toEqual([
+      { key: "4", reasons: ["foreignTableID:invoice_rejected"] },
+      { key: "5", reasons: ["foreignTableID:invoice_rejected"] },
+    ])
+    expect(run(e.payments, payments).okKeys).toEqual(["1", "2", "4", "5"])
   })
 
   it("maps gibbonFinanceInvoiceFee into financial.invoice_items", () => {
