@@ -17,3 +17,5 @@ export * as JsonSource from "./Source/Json.js"
 export * as MysqlSource from "./Source/Mysql.js"
 /** NDJSON files, resumable by record offset. */
 export * as NdjsonSource from "./Source/Ndjson.js"
+/** XLSX worksheets read as a stream, rows as text records keyed by the header, resumable by record offset. */
+export * as XlsxSource from "./Source/Xlsx.js"
