@@ -104,7 +104,8 @@ export const flag = (input: unknown): boolean | null | undefined => {
 const flagOr = (ctx: Transform.RowContext, column: string, input: unknown, fallback: boolean | null) => {
   const f = flag(input)
   if (f === undefined) {
-    ctx.note(column, "flag", `${String(input).trim()} is not a yes/no value; used ${String(fallback)}`)
+    const used = fallback === null ? "derived instead" : `used ${String(fallback)}`
+    ctx.note(column, "flag", `${String(input).trim()} is not a yes/no value; ${used}`)
     return fallback
   }
   return f ?? fallback

@@ -145,7 +145,7 @@ describe("LegacySisAcademic.academicYears", () => {
       ["2", "start_date", "date", "no start date: 2025-01-01, from the name"],
       ["2", "end_date", "date", "no end date: 2025-12-31, from the name"],
       ["2", "year_name", "academic_year", "Session 2025 stored as 2025"],
-      ["2", "is_current", "flag", "maybe is not a yes/no value; used null"],
+      ["2", "is_current", "flag", "maybe is not a yes/no value; derived instead"],
       ["6", "start_date", "date", "no start date: 2023-01-01, from the name"],
       ["6", "end_date", "date", "no end date: 2023-12-31, from the name"],
     ])
