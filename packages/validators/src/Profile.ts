@@ -269,7 +269,7 @@ export const findings = (
         observed: v.invalid,
         expected: 0,
         passed: v.invalid === 0,
-        detail: `${v.invalid} of ${v.checked} checked value(s) invalid${v.mode === "sample" ? " (sample)" : ""}, ${v.corrected} corrected`,
+        detail: `${v.invalid} of ${v.checked} checked ${v.column} value(s) invalid${v.mode === "sample" ? " (sample)" : ""}, ${v.corrected} corrected`,
         failingRows: v.invalid,
         samples: v.samples,
       }),
@@ -287,7 +287,7 @@ export const findings = (
           observed: bad,
           expected: 0,
           passed: bad === 0,
-          detail: `${d.zero} zero, ${d.future} in the future, ${d.before1900} before 1900`,
+          detail: `${c.column}: ${d.zero} zero, ${d.future} in the future, ${d.before1900} before 1900`,
           failingRows: bad,
         })
       }),

@@ -207,7 +207,7 @@ describe("Profile.table over pupils", () => {
     )
     expect(p.invalid[0]).toMatchObject({ mode: "sample", checked: 3, valid: 1, corrected: 1, invalid: 1 })
     expect(p.checks.find((c) => c.id === "profile:pupils:invalid:email")!.detail).toBe(
-      "1 of 3 checked value(s) invalid (sample), 1 corrected",
+      "1 of 3 checked email value(s) invalid (sample), 1 corrected",
     )
   })
 

@@ -138,7 +138,7 @@ describe("ProfileDocument.markdown", () => {
     expect(lines.slice(at + 2, at + 6)).toEqual([
       "| Source entity | Source | Record count | Date range | Key fields | Quality issues |",
       "|---|---|---|---|---|---|",
-      "| Students | mysql pupils | 7 | 2020-02-02 → 2026-11-22 (admitted) | id, normalized email | 1 value(s) of normalized email occur more than once; 2 of 7 checked value(s) invalid, 3 corrected; 0 zero, 1 in the future, 0 before 1900; 3 row(s) point at 2 missing guardians.id value(s) |",
+      "| Students | mysql pupils | 7 | 2020-02-02 → 2026-11-22 (admitted) | id, normalized email | 1 value(s) of normalized email occur more than once; 2 of 7 checked email value(s) invalid, 3 corrected; admitted: 0 zero, 1 in the future, 0 before 1900; 3 row(s) point at 2 missing guardians.id value(s) |",
       "| /data/people.csv | csv /data/people.csv | 5 | — | — | 1 record(s) could not be read (ragged_row) |",
     ])
   })
