@@ -7,6 +7,7 @@ import { Console, Effect, Either, Option } from "effect"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Plan from "./Plan.js"
+import * as Run from "./Run.js"
 import * as Sources from "./Sources.js"
 import * as Status from "./Status.js"
 import * as Target from "./Target.js"
@@ -71,10 +72,87 @@ const status = Command.make(
   ),
 )
 
+const list = (o: Option.Option<string>) =>
+  Option.map(o, (v) =>
+    v
+      .split(",")
+      .map((x) => x.trim())
+      .filter((x) => x !== ""),
+  ).pipe(Option.getOrNull)
+
+const runCommand = Command.make(
+  "run",
+  {
+    manifest: manifestOption,
+    dryRun: Options.boolean("dry-run").pipe(
+      Options.withDescription("Do everything in one transaction and roll it back: reports what would load"),
+    ),
+    only: Options.text("only").pipe(
+      Options.withDescription(
+        "Only these entities, comma-separated (e.g. legacy-sis.users,legacy-sis.students)",
+      ),
+      Options.optional,
+    ),
+    tenant: Options.text("tenant").pipe(
+      Options.withDescription("The tenant(s) to load, comma-separated; default: the manifest's tenants"),
+      Options.optional,
+    ),
+    parallel: Options.integer("parallel").pipe(
+      Options.withDescription(
+        "Partitions loaded at the same time; default: the manifest's defaults.parallel",
+      ),
+      Options.optional,
+    ),
+    resume: Options.integer("resume").pipe(
+      Options.withDescription("Resume this run from its last committed batches"),
+      Options.optional,
+    ),
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const loaded = yield* loadManifest(args.manifest)
+      const target = yield* Target.url(loaded, process.env)
+      const resumeHint = (runId: number | null) =>
+        `resume with: schoolbridge-migrate run --manifest ${args.manifest}${runId === null ? " --resume RUN_ID (see status)" : ` --resume ${runId}`}`
+      const outcome = yield* Run.run(loaded, target, {
+        dryRun: args.dryRun,
+        only: list(args.only),
+        tenants: list(args.tenant),
+        parallel: Option.getOrNull(args.parallel),
+        resume: Option.getOrNull(args.resume),
+        now: new Date(),
+        onProgress: (e) =>
+          e.done
+            ? Console.error(
+                `${e.entity}${e.partition === "*" ? "" : ` [${e.partition}]`}: ${e.read} read, ${e.loaded} loaded, ${e.rejected} rejected, ${e.skipped} skipped`,
+              )
+            : Effect.void,
+      }).pipe(
+        Effect.catchIf(
+          (e) => e.code === Exit.runtime && !args.dryRun,
+          (e) =>
+            Effect.flatMap(Run.lastRunId(target), (id) =>
+              Effect.fail(Exit.failure(`${e.message}\n${resumeHint(id)}`)),
+            ),
+        ),
+        Effect.onInterrupt(() =>
+          Effect.flatMap(Run.lastRunId(target), (id) =>
+            Console.error(`stopped after the batches in flight committed; ${resumeHint(id)}`),
+          ),
+        ),
+      )
+      yield* Console.log(Run.render(outcome))
+    }),
+).pipe(
+  Command.withDescription(
+    "Migrate: bring the portal schema up to date, then load every entity of the manifest in dependency order.",
+  ),
+)
+
 /** The root command. */
 export const command = Command.make("schoolbridge-migrate").pipe(
   Command.withDescription("Migrate school records into the portal: plan, run, validate, roll back."),
-  Command.withSubcommands([plan, status]),
+  Command.withSubcommands([plan, runCommand, status]),
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */

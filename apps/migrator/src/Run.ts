@@ -1,0 +1,142 @@
+/**
+ * `run`: the migration itself. Everything that can be checked without writing is checked first
+ * (manifest, environment, mappers, connections); then the portal schema is brought up to date, the
+ * manifest's tenants are registered, and the entities load in dependency order with the audit
+ * triggers off for the bulk load (a setting of the migrator's own sessions, so nothing stays off).
+ */
+import { PgClient, PgLedger, PgSink } from "@schoolbridge/connectors"
+import { Pipeline, type Progress } from "@schoolbridge/core"
+import { Effect, Layer, type Redacted } from "effect"
+import * as Exit from "./Exit.js"
+import type * as Manifest from "./Manifest.js"
+import * as Sources from "./Sources.js"
+import * as System from "./System.js"
+import * as Systems from "./Systems.js"
+import * as Target from "./Target.js"
+
+/** What the operator asked for. */
+export interface Options {
+  readonly dryRun: boolean
+  readonly only: ReadonlyArray<string> | null
+  readonly tenants: ReadonlyArray<string> | null
+  readonly parallel: number | null
+  readonly resume: number | null
+  /** The run's start: `loadedAt`, and `asOf` when the manifest sets none. */
+  readonly now: Date
+  readonly onProgress?: (event: Progress.Event) => Effect.Effect<void>
+}
+
+/** How a run ended. */
+export interface Outcome {
+  readonly runId: number
+  readonly dryRun: boolean
+  readonly entities: ReadonlyArray<Pipeline.Summary>
+}
+
+const pgFailure = (e: { readonly message: string }) => Exit.failure(e.message)
+
+/** The tenant a single-tenant source's rows belong to. */
+const tenantOf = (manifest: Manifest.Manifest, options: Options): Effect.Effect<string, Exit.CliError> => {
+  const tenants = options.tenants ?? manifest.tenants
+  if (tenants.length === 1) return Effect.succeed(tenants[0]!)
+  return Effect.fail(
+    Exit.config(
+      tenants.length === 0
+        ? "the manifest names no tenant: add `tenants: [CODE]` or pass --tenant CODE"
+        : `the ${manifest.system} mappers load one tenant per run; pass --tenant with one of ${tenants.join(", ")}`,
+    ),
+  )
+}
+
+/** Registers the tenants the rows point at (`auth.tenants` is the foreign key of every tenant column). */
+const ensureTenants = (tenants: ReadonlyArray<string>) =>
+  Effect.flatMap(PgClient.PgClient, (db) =>
+    db.query(
+      `insert into auth.tenants (code, name) select t, t from unnest($1::text[]) t
+       on conflict (code) do nothing`,
+      [tenants],
+    ),
+  ).pipe(Effect.mapError(pgFailure))
+
+/** Runs a manifest. */
+export const run = (
+  loaded: Manifest.Loaded,
+  target: Redacted.Redacted<string>,
+  options: Options,
+): Effect.Effect<Outcome, Exit.CliError> =>
+  Effect.gen(function* () {
+    const { manifest } = loaded
+    const system = yield* Systems.of(manifest.system)
+    yield* System.checkNames(system, manifest)
+    const tenant = yield* tenantOf(manifest, options)
+    const sources = yield* Sources.open(loaded, process.env)
+    const day = options.now.toISOString()
+    const steps = yield* System.steps(system, manifest, sources, {
+      tenant,
+      asOf: manifest.asOf ?? day.slice(0, 10),
+      loadedAt: day,
+      ...(options.only ? { only: options.only } : {}),
+    })
+    const client = PgClient.layer({
+      url: target,
+      applicationName: "schoolbridge-migrate",
+      dryRun: options.dryRun,
+      ...(manifest.target.pool ? { max: manifest.target.pool } : {}),
+      sessionSettings: { "app.audit": "off", "app.actor": "schoolbridge-migrate" },
+    }).pipe(Layer.mapError(pgFailure))
+    const services = Layer.mergeAll(PgSink.layer, PgLedger.layer).pipe(Layer.provideMerge(client))
+    return yield* Effect.gen(function* () {
+      yield* PgLedger.migrateSchema.pipe(Effect.mapError(pgFailure))
+      yield* ensureTenants([tenant])
+      const result = yield* Pipeline.run(steps, {
+        dryRun: options.dryRun,
+        concurrency: options.parallel ?? manifest.defaults.parallel,
+        batchSize: manifest.defaults.batchSize,
+        label: manifest.name,
+        runOptions: { manifest: manifest.name, system: manifest.system, tenant, only: options.only },
+        ...(options.resume !== null ? { resume: options.resume } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }).pipe(Effect.mapError((e) => Exit.failure(e.message)))
+      return { runId: result.runId, dryRun: options.dryRun, entities: result.entities }
+    }).pipe(Effect.provide(services))
+  }).pipe(Effect.scoped)
+
+/** The last run started against the target (to name it in a resume hint after a failure). */
+export const lastRunId = (target: Redacted.Redacted<string>): Effect.Effect<number | null> =>
+  Target.use(
+    target,
+    Effect.flatMap(PgClient.PgClient, (db) =>
+      db.query<{ run_id: string }>("select max(run_id) as run_id from migration.runs"),
+    ),
+  ).pipe(
+    Effect.map((r) => (r[0]?.run_id ? Number(r[0].run_id) : null)),
+    Effect.orElseSucceed(() => null),
+  )
+
+const n = (x: number) => x.toLocaleString("en-US")
+
+/** The end-of-run table. */
+export const render = (o: Outcome): string => {
+  const header = ["entity", "read", "loaded", "rejected", "skipped", "rows/s", "seconds"]
+  const rows = o.entities.map((e) => [
+    e.entity,
+    n(e.read),
+    n(e.loaded),
+    n(e.rejected),
+    n(e.skipped),
+    n(Math.round(e.rowsPerSecond)),
+    (e.elapsedMs / 1000).toFixed(1),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: ReadonlyArray<string>) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")
+  const rejected = o.entities.reduce((s, e) => s + e.rejected, 0)
+  return [
+    line(header),
+    ...rows.map(line),
+    "",
+    o.dryRun
+      ? `dry run ${o.runId}: nothing was written (every change was rolled back)`
+      : `run ${o.runId} completed${rejected > 0 ? `: ${n(rejected)} rows rejected, see \`schoolbridge-migrate status ${o.runId}\` and migration.row_errors` : ""}`,
+  ].join("\n")
+}

@@ -1,0 +1,147 @@
+/**
+ * A source system (Gibbon, the generic legacy SIS, ...) as the migrator sees it: for each entity name
+ * a manifest may declare, a factory that builds the mapper's entity, after whatever whole-table
+ * pre-pass its options need (student number plans, email indexes, invoice totals).
+ */
+import type { Entity, Pipeline } from "@schoolbridge/core"
+import { Password } from "@schoolbridge/mappers"
+import { Chunk, Effect, Stream } from "effect"
+import * as Exit from "./Exit.js"
+import type * as Manifest from "./Manifest.js"
+import * as Plan from "./Plan.js"
+import type * as Sources from "./Sources.js"
+
+/** A raw source row. */
+export type Row = Record<string, unknown>
+
+/** What a factory may use. */
+export interface Prep {
+  readonly manifest: Manifest.Manifest
+  /** The tenant the rows belong to (`tenant_id`). */
+  readonly tenant: string
+  /** The business date of date checks, `YYYY-MM-DD`. */
+  readonly asOf: string
+  /** The instant written where the source keeps no creation time. */
+  readonly loadedAt: string
+  /** A system option from the manifest's `options`, or the default. */
+  readonly option: <A>(name: string, fallback: A) => A
+  /** Every row of a declared entity's source, read once (a pre-pass); `needer` names who needs it. */
+  readonly rowsOf: (entity: string, needer: string) => Effect.Effect<ReadonlyArray<Row>, Exit.CliError>
+  /** The run's force-reset password hash, made once. */
+  readonly resetHash: () => Password.ResetHash
+}
+
+/** Builds one entity. */
+export type Factory = (prep: Prep) => Effect.Effect<Entity.Entity, Exit.CliError>
+
+/** A source system: its entity factories by entity name. */
+export interface System {
+  readonly name: Manifest.System
+  readonly entities: Readonly<Record<string, Factory>>
+}
+
+/** Fails with exit 2 when the manifest declares an entity the system has no mapper for. */
+export const checkNames = (
+  system: System,
+  manifest: Manifest.Manifest,
+): Effect.Effect<void, Exit.CliError> => {
+  const unknown = manifest.entities.filter((e) => !(e.name in system.entities)).map((e) => e.name)
+  return unknown.length === 0
+    ? Effect.void
+    : Effect.fail(
+        Exit.config(
+          `no ${system.name} mapper for ${unknown.join(", ")}; the ${system.name} entities are: ${Object.keys(system.entities).join(", ")}`,
+        ),
+      )
+}
+
+const readAll = (reader: Sources.Reader): Effect.Effect<ReadonlyArray<Row>, Exit.CliError> =>
+  Effect.gen(function* () {
+    const rows: Array<Row> = []
+    const partitions = yield* Effect.mapError(reader.partitions, (e) => Exit.failure(e.message))
+    for (const p of partitions) {
+      const batches = yield* Stream.runCollect(reader.stream(p, null, 10_000)).pipe(
+        Effect.mapError((e) => Exit.failure(e.message)),
+      )
+      for (const b of Chunk.toReadonlyArray(batches)) for (const r of b.rows) rows.push(r)
+    }
+    return rows
+  })
+
+/** What `steps` needs besides the manifest. */
+export interface StepOptions {
+  readonly tenant: string
+  readonly asOf: string
+  readonly loadedAt: string
+  /** Only these entities (and nothing else); default all of the manifest's. */
+  readonly only?: ReadonlyArray<string>
+}
+
+/**
+ * The pipeline steps of a manifest: each selected entity built by its factory and paired with its
+ * reader. Dependencies are the manifest's plus the mapper's own, kept to the entities of this run.
+ */
+export const steps = (
+  system: System,
+  manifest: Manifest.Manifest,
+  sources: Sources.Opened,
+  options: StepOptions,
+): Effect.Effect<ReadonlyArray<Pipeline.Step>, Exit.CliError> =>
+  Effect.gen(function* () {
+    yield* checkNames(system, manifest)
+    const declared = new Map(manifest.entities.map((e) => [e.name, e]))
+    const only = options.only ?? manifest.entities.map((e) => e.name)
+    const missing = only.filter((n) => !declared.has(n))
+    if (missing.length > 0)
+      return yield* Effect.fail(
+        Exit.config(`--only names entities the manifest does not declare: ${missing.join(", ")}`),
+      )
+    const cache = new Map<string, Effect.Effect<ReadonlyArray<Row>, Exit.CliError>>()
+    let reset: Password.ResetHash | undefined
+    const prep: Prep = {
+      manifest,
+      tenant: options.tenant,
+      asOf: options.asOf,
+      loadedAt: options.loadedAt,
+      option: <A>(name: string, fallback: A) =>
+        name in manifest.options ? (manifest.options[name] as A) : fallback,
+      rowsOf: (entity, needer) => {
+        const decl = declared.get(entity)
+        if (!decl)
+          return Effect.fail(
+            Exit.config(
+              `${needer} needs ${entity} declared in the manifest: its rows are read before mapping`,
+            ),
+          )
+        let cached = cache.get(entity)
+        if (!cached) {
+          cached = once(Effect.flatMap(sources.reader(decl), readAll))
+          cache.set(entity, cached)
+        }
+        return cached
+      },
+      resetHash: () => {
+        reset ??= Password.resetHash()
+        return reset
+      },
+    }
+    const selected = new Set(only)
+    const result: Array<Pipeline.Step> = []
+    for (const decl of Plan.order(manifest)) {
+      if (!selected.has(decl.name)) continue
+      const built = yield* system.entities[decl.name]!(prep)
+      const dependsOn = [...new Set([...(built.dependsOn ?? []), ...(decl.dependsOn ?? [])])].filter((d) =>
+        selected.has(d),
+      )
+      const entity: Entity.Entity = {
+        ...built,
+        dependsOn,
+        batchSize: decl.batchSize ?? manifest.defaults.batchSize,
+      }
+      result.push({ entity, source: yield* sources.reader(decl) })
+    }
+    return result
+  })
+
+// A pre-pass is read at most once however many factories need it.
+const once = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => Effect.runSync(Effect.cached(self))

@@ -1,0 +1,22 @@
+/** The source systems the migrator has mappers for, by the manifest's `system`. */
+import { Effect } from "effect"
+import * as Exit from "./Exit.js"
+import type * as Manifest from "./Manifest.js"
+import * as LegacySis from "./System/LegacySis.js"
+import type { System } from "./System.js"
+
+const systems: Partial<Record<Manifest.System, System>> = {
+  "legacy-sis": LegacySis.system,
+}
+
+/** The system of a manifest; exit 2 when this version has no mappers wired for it. */
+export const of = (name: Manifest.System): Effect.Effect<System, Exit.CliError> => {
+  const system = systems[name]
+  return system
+    ? Effect.succeed(system)
+    : Effect.fail(
+        Exit.config(
+          `system ${name} is not wired into the migrator yet; available: ${Object.keys(systems).join(", ")}`,
+        ),
+      )
+}

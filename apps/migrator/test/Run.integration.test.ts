@@ -1,0 +1,128 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
+import mysql from "mysql2/promise"
+import pg from "pg"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { build, cli } from "./Cli.js"
+
+let source: TestDatabase
+let target: TestDatabase
+let dir: string
+
+const manifest = `version: 1
+name: legacy-test
+system: legacy-sis
+asOf: "2025-01-15"
+tenants: [SA01]
+target:
+  url: { env: SCHOOLBRIDGE_TARGET_URL }
+sources:
+  legacy:
+    kind: mysql
+    url: { env: LEGACY_MYSQL_URL }
+entities:
+  - name: legacy-sis.users
+    source: legacy
+    table: users
+    key: user_id
+  - name: legacy-sis.students
+    source: legacy
+    table: students
+    key: student_id
+    batchSize: 2
+`
+
+const env = () => ({ LEGACY_MYSQL_URL: source.url, SCHOOLBRIDGE_TARGET_URL: target.url })
+
+const query = async (sql: string) => {
+  const c = new pg.Client({ connectionString: target.url })
+  await c.connect()
+  try {
+    return (await c.query(sql)).rows
+  } finally {
+    await c.end()
+  }
+}
+
+beforeAll(async () => {
+  build()
+  source = await createMysqlDatabase("legacy")
+  target = await createPgDatabase("portal")
+  const conn = await mysql.createConnection({ uri: source.url, multipleStatements: true })
+  await conn.query(readFileSync(path.join(import.meta.dirname, "fixtures/legacy-sis.sql"), "utf8"))
+  await conn.end()
+  dir = mkdtempSync(path.join(tmpdir(), "sb-run-"))
+  writeFileSync(path.join(dir, "legacy.yaml"), manifest)
+})
+afterAll(async () => {
+  await source.drop()
+  await target.drop()
+})
+
+describe("schoolbridge-migrate run", () => {
+  it("a dry run reports what would load and writes nothing", async () => {
+    const r = await cli(["run", "--manifest", path.join(dir, "legacy.yaml"), "--dry-run"], env())
+    expect(r.stderr).not.toContain("error")
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain("nothing was written")
+    // Not even the schema: the dry run's transaction held it too.
+    expect(await query("select to_regclass('auth.users') as t")).toEqual([{ t: null }])
+  })
+
+  it("loads every row or rejects it with a reason, and accounts for each", async () => {
+    const r = await cli(["run", "--manifest", path.join(dir, "legacy.yaml")], env())
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trim().split("\n")
+    expect(lines[0]).toMatch(/^entity +read +loaded +rejected +skipped +rows\/s +seconds$/)
+    expect(lines[1]).toMatch(/^legacy-sis\.users +5 +\d+ +\d+ +0 /)
+    expect(lines[2]).toMatch(/^legacy-sis\.students +4 +\d+ +\d+ +0 /)
+    const users = await query(
+      "select legacy_id, email, must_reset_password, password_algorithm from auth.users order by legacy_id",
+    )
+    const rejectedUsers = await query(
+      "select source_key from migration.row_errors where entity = 'legacy-sis.users' and kind = 'rejected' order by source_key",
+    )
+    expect(users.length + rejectedUsers.length).toBe(5)
+    expect(users.find((u) => u.legacy_id === "1")).toEqual({
+      legacy_id: "1",
+      email: "aisyah@example.com",
+      must_reset_password: true,
+      password_algorithm: "argon2id",
+    })
+    expect(rejectedUsers.map((e) => e.source_key)).toContain("3")
+    const students = await query(
+      "select legacy_id, student_number, tenant_id from academic.students order by legacy_id",
+    )
+    const rejectedStudents = await query(
+      "select source_key, rule from migration.row_errors where entity = 'legacy-sis.students' and kind = 'rejected' order by source_key",
+    )
+    expect(students.length + new Set(rejectedStudents.map((e) => e.source_key)).size).toBe(4)
+    expect(students[0]).toEqual({ legacy_id: "10", student_number: "STU2023SA01001", tenant_id: "SA01" })
+    // Student 12's user 99 does not exist; student 13 was born in 2035.
+    expect(rejectedStudents.map((e) => e.source_key)).toEqual(expect.arrayContaining(["12", "13"]))
+    // Audit triggers were off for the load.
+    expect(await query("select count(*)::int as n from audit.audit_log")).toEqual([{ n: 0 }])
+    expect(await query("select code from auth.tenants")).toEqual([{ code: "SA01" }])
+  })
+
+  it("status shows the finished run, and a second run changes nothing", async () => {
+    const before = await query("select id, updated_at from academic.students order by id")
+    const s = await cli(["status"], env())
+    expect(s.code).toBe(0)
+    expect(s.stdout.split("\n")[0]).toMatch(/^run 1 \(legacy-test\): completed$/)
+    const again = await cli(["run", "--manifest", path.join(dir, "legacy.yaml")], env())
+    expect(again.code).toBe(0)
+    expect(await query("select id, updated_at from academic.students order by id")).toEqual(before)
+  })
+
+  it("exits 2 for an entity the manifest does not declare, before writing", async () => {
+    const r = await cli(
+      ["run", "--manifest", path.join(dir, "legacy.yaml"), "--only", "legacy-sis.guardians"],
+      env(),
+    )
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe("--only names entities the manifest does not declare: legacy-sis.guardians")
+  })
+})
