@@ -85,6 +85,8 @@ interface Engine<R> {
   readonly isDate: (type: string) => boolean
   /** Types with no order or equality the aggregates can use: profiled through their text. */
   readonly asText: (type: string) => boolean
+  /** An expression as text. */
+  readonly text: (expr: string) => string
   /** A zero date test, where the engine has them. */
   readonly zero: (c: string) => string | null
   /** A value as the client should see it (dates as text, so no time zone shifts them). */
@@ -107,6 +109,7 @@ const mysqlEngine: Engine<MysqlClient.MysqlClient> = {
   isText: (t) => mysqlText.has(t.toLowerCase()),
   isDate: (t) => mysqlDates.has(t.toLowerCase()),
   asText: (t) => t.toLowerCase() === "json",
+  text: (e) => `cast(${e} as char)`,
   zero: (c) => `cast(${c} as char) like '0000-00-00%'`,
   show: (e) => e,
 }
@@ -143,6 +146,7 @@ const postgresqlEngine: Engine<PgClient.PgClient> = {
   isText: (t) => pgText.has(t.toLowerCase()),
   isDate: (t) => pgDates.has(t.toLowerCase()),
   asText: (t) => pgUnordered.has(t.toLowerCase()),
+  text: (e) => `(${e})::text`,
   zero: () => null,
   show: (e, t) => (pgDates.has(t.toLowerCase()) ? `(${e})::text` : e),
 }
@@ -327,7 +331,7 @@ const profileWith = <R>(
 ): Effect.Effect<TableProfile, Query.ValidationError, R> =>
   Effect.gen(function* () {
     const id = `profile:${options.table}`
-    const limit = options.sampleLimit ?? 10
+    const limit = Math.max(0, Math.trunc(options.sampleLimit ?? 10))
     const [schema, name] = options.table.includes(".") ? options.table.split(".", 2) : [null, options.table]
     const asOf =
       options.asOf?.slice(0, 10) ?? String((yield* e.run<{ d: unknown }>(id, e.today))[0]?.d).slice(0, 10)
@@ -344,7 +348,7 @@ const profileWith = <R>(
     const parts = ["count(*) as n"]
     cols.forEach((col, i) => {
       const raw = e.id(col.c)
-      const c = e.asText(col.t) ? `(${raw})::text` : raw
+      const c = e.asText(col.t) ? e.text(raw) : raw
       const date = e.isDate(col.t)
       const zero = date ? e.zero(raw) : null
       // Zero dates sort before every real date: kept out of the range, counted on their own.
@@ -376,7 +380,7 @@ const profileWith = <R>(
     const columns: Array<ColumnProfile> = yield* Effect.forEach(
       cols,
       (col, i) => {
-        const c = e.asText(col.t) ? `(${e.id(col.c)})::text` : e.id(col.c)
+        const c = e.asText(col.t) ? e.text(e.id(col.c)) : e.id(col.c)
         return Effect.map(
           e.run<{ v: unknown; n: unknown }>(
             id,
