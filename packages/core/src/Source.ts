@@ -1,4 +1,4 @@
-import { Context, Data, type Effect, type Stream } from "effect"
+import { Context, Data, Effect, Stream } from "effect"
 import type { Note, Rejected } from "./Transform.js"
 
 /** A resumable position in a source (a primary-key value, a record offset): JSON-serializable. */
@@ -54,3 +54,29 @@ export interface SourceShape<Row = unknown> {
 /** The source of the entity being run. */
 // biome-ignore lint/suspicious/noExplicitAny: each entity reads its own row type; the entity's transform narrows it
 export class Source extends Context.Tag("@schoolbridge/core/Source")<Source, SourceShape<any>>() {}
+
+/**
+ * Rows already in memory as a source: rows planned from several tables before the run (Gibbon's
+ * family pairs). One partition; the cursor is the number of rows read, so a resumed run goes on after
+ * the last committed row, provided the same tables give the same rows in the same order.
+ */
+export const fromRows = <Row>(
+  describe: string,
+  rows: ReadonlyArray<Row>,
+  keyOf: (row: Row) => string,
+): SourceShape<Row> => ({
+  describe,
+  partitions: Effect.succeed([wholeSource]),
+  estimate: (_partition, after) => Effect.succeed(Math.max(0, rows.length - Number(after ?? 0))),
+  stream: (_partition, after, size) => {
+    const start = Number(after ?? 0)
+    return Stream.fromIterable(
+      Array.from({ length: Math.ceil(Math.max(0, rows.length - start) / size) }, (_, i) => start + i * size),
+    ).pipe(
+      Stream.map((from) => {
+        const slice = rows.slice(from, from + size)
+        return { rows: slice, keys: slice.map(keyOf), cursor: from + slice.length, rejected: [], notes: [] }
+      }),
+    )
+  },
+})
