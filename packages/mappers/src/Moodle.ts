@@ -81,16 +81,23 @@ export const instant = (input: unknown): string | null => {
   return s === null ? null : new Date(s * 1000).toISOString().replace(".000Z", "Z")
 }
 
+// Building a DateTimeFormat costs far more than formatting with one: one per zone, kept.
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+const dayFormat = (timeZone: string): Intl.DateTimeFormat => {
+  let f = dayFormats.get(timeZone)
+  if (f === undefined) {
+    // en-CA writes dates as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+    dayFormats.set(timeZone, f)
+  }
+  return f
+}
+
 /** Unix seconds as the calendar date in a time zone (`YYYY-MM-DD`); 0 or blank → null. */
 export const localDate = (input: unknown, timeZone: string): string | null => {
   const s = unixSeconds(input)
   if (s === null) return null
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(new Date(s * 1000))
+  const parts = dayFormat(timeZone).formatToParts(new Date(s * 1000))
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ""
   return `${get("year")}-${get("month")}-${get("day")}`
 }
@@ -1008,7 +1015,12 @@ const checkItem = (row: GradeItemRow, courses: CourseIndex): ItemCheck => {
       Transform.reason("gradetype", "moodle_gradetype", `${String(row.gradetype)} is not a grade type`),
     )
   const type = blank(row.itemtype)
-  const category = type === "mod" ? blank(row.itemmodule) : type === null ? undefined : itemCategory[type]
+  const category =
+    type === "mod"
+      ? blank(row.itemmodule)
+      : type !== null && Object.hasOwn(itemCategory, type)
+        ? itemCategory[type]
+        : undefined
   if (category === undefined || category === null)
     reasons.push(
       Transform.reason(
@@ -1028,7 +1040,8 @@ const checkItem = (row: GradeItemRow, courses: CourseIndex): ItemCheck => {
   const min = decimal(row.grademin)
   if (max === undefined || min === undefined)
     reasons.push(Transform.reason("grademax", "grade_range", "grademin or grademax is not a decimal"))
-  else if (max <= 0n || max <= min || max > maxScore)
+  // Below 0.005 the max_score would round to 0.00, which the portal's check refuses.
+  else if (max < unit / 200n || max <= min || max > maxScore)
     reasons.push(
       Transform.reason(
         "grademax",

@@ -663,6 +663,23 @@ const items: ReadonlyArray<Moodle.GradeItemRow> = [
 const itemIndex = Moodle.indexGradeItems(items, courseIndex)
 
 describe("Moodle grade items", () => {
+  it("refuses item types that only look like keys, and a grademax that rounds to zero", () => {
+    const odd = [
+      item({ id: 40, itemname: "Proto", itemtype: "constructor" }),
+      item({ id: 41, itemname: "Tiny", grademax: "0.00400" }),
+      item({ id: 42, itemname: "Small", grademax: "0.00500" }),
+    ]
+    const result = run(Moodle.assessments({ tenant, loadedAt, courses: courseIndex }), odd, [
+      "40",
+      "41",
+      "42",
+    ])
+    expect(reasonsOf(result)).toEqual([
+      ["40", [["itemtype", "moodle_itemtype"]]],
+      ["41", [["grademax", "grade_range"]]],
+    ])
+    expect(rowsOf(Academic.Assessments, result.ok).map((r) => r.max_score)).toEqual(["0.01"])
+  })
   const result = run(
     Moodle.assessments({ tenant, loadedAt, courses: courseIndex }),
     items,
