@@ -21,6 +21,7 @@ import { Schema } from "effect"
 import * as CodeTables from "./CodeTables.js"
 import * as Password from "./Password.js"
 import * as Quran from "./Quran.js"
+import * as SchoolYear from "./SchoolYear.js"
 import type * as StudentNumber from "./StudentNumber.js"
 
 /** A nullable MySQL scalar as the driver returns it: text or number. */
@@ -76,6 +77,8 @@ export type StudentRow = typeof StudentRow.Type
 export const usersEntity = "legacy-sis.users"
 /** Entity name of the students flow. */
 export const studentsEntity = "legacy-sis.students"
+/** Entity name of the academic years flow (mapped in `LegacySisAcademic`); years are keyed by name. */
+export const academicYearsEntity = "legacy-sis.academic_years"
 
 /** What every legacy SIS mapper needs. */
 export interface Options {
@@ -531,6 +534,8 @@ export const ClassRow = Schema.Struct({
   teacher_id: Schema.NullOr(Key),
   capacity: Scalar,
   room: Scalar,
+  /** The school year by name (`2024`, `2024/2025`), when the legacy table has the column. */
+  academic_year: Schema.optional(Scalar),
   created_date: Scalar,
   modified_date: Scalar,
 })
@@ -557,8 +562,7 @@ export const mapClass =
     return classesValues({
       id: ctx.id(ctx.tenant, ctx.key),
       tenant_id: options.tenant,
-      // No legacy academic-years table is mapped yet: left empty rather than guessed.
-      academic_year_id: null,
+      academic_year_id: SchoolYear.reference(ctx, "academic_year", row.academic_year, academicYearsEntity),
       code: cleanOrNull(ctx, "class_code", "text", Text.clean(row.class_code)),
       name: name.value,
       grade_level: cleanOrNull(ctx, "grade_level", "text", Text.clean(row.grade_level)),
@@ -572,13 +576,13 @@ export const mapClass =
     })
   }
 
-/** The legacy classes entity; loads after the teachers it points at. */
+/** The legacy classes entity; loads after the teachers and years it points at. */
 export const classes = (options: Options): Entity.Entity<ClassRow> => ({
   name: classesEntity,
   target: Academic.Classes.target,
   transform: Transform.fromRow(mapClass(options)),
   ids: "ordered",
-  dependsOn: [teachersEntity],
+  dependsOn: [teachersEntity, academicYearsEntity],
 })
 
 /** A raw row of the legacy `enrollments` table (seed 001 §4.1 `academic.enrollments`). */

@@ -11,6 +11,7 @@ import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import {
+  academicYearsEntity,
   classesEntity,
   cleanOrNull,
   cleanWith,
@@ -24,70 +25,27 @@ import {
   timestamps,
   usersEntity,
 } from "./LegacySis.js"
+import * as SchoolYear from "./SchoolYear.js"
 
-/** Entity name of the academic years flow. */
-export const academicYearsEntity = "legacy-sis.academic_years"
+/** Entity name of the academic years flow (defined beside the other entity names, used by classes). */
+export { academicYearsEntity }
 /** Entity name of the assessments flow. */
 export const assessmentsEntity = "legacy-sis.assessments"
 /** Entity name of the assessment results (grades) flow. */
 export const gradesEntity = "legacy-sis.grades"
 
-/** A school year read from its name: `2024`, `2024/2025`, `2024-25`, `Session 2024/25`, `AY2024`. */
-export interface YearName {
-  /** The canonical name, `2024` or `2024/2025`: the portal's name and the key years are linked by. */
-  readonly name: string
-  readonly startYear: number
-}
+/** The canonical year of a legacy year name (`SchoolYear.parse`). */
+export const yearName = SchoolYear.parse
+/** The dates a year spans when the source gives none (`SchoolYear.dates`). */
+export const yearDates = SchoolYear.dates
 
-const yearPattern = /(?:^|[^\d])((?:19|20)\d{2})(?:\s*[-/–]\s*(\d{4}|\d{2}))?(?!\d)/u
+/** The id the academic years flow gives the year a name names. */
+export const yearId = (ctx: Transform.RowContext, year: SchoolYear.YearName): string =>
+  SchoolYear.id(ctx, year, academicYearsEntity)
 
-/** The canonical year of a legacy year name, or undefined when the text names no single school year. */
-export const yearName = (input: unknown): YearName | undefined => {
-  if (input === null || input === undefined) return undefined
-  const text = String(input).trim()
-  const m = yearPattern.exec(text)
-  if (m === null) return undefined
-  const start = Number(m[1])
-  if (m[2] === undefined) return { name: String(start), startYear: start }
-  const end = m[2].length === 2 ? Math.floor(start / 100) * 100 + Number(m[2]) : Number(m[2])
-  // "2024/2026" or "2024-23" is not one school year: better unlinked than linked to a guess.
-  if (end !== start + 1) return undefined
-  return { name: `${start}/${end}`, startYear: start }
-}
-
-const pad = (n: number) => String(n).padStart(2, "0")
-
-/**
- * The dates a year spans when the source gives none: twelve months from the first of `startMonth`
- * (1 = January, the Malaysian school calendar) of its first year.
- */
-export const yearDates = (year: YearName, startMonth = 1): { start: string; end: string } => {
-  const start = `${year.startYear}-${pad(startMonth)}-01`
-  // The day before the same month a year later, computed in UTC so no zone shifts it.
-  const next = Date.UTC(year.startYear + 1, startMonth - 1, 1) - 86_400_000
-  return { start, end: new Date(next).toISOString().slice(0, 10) }
-}
-
-/**
- * The id of a year by its name, as the academic years flow gives it: ids are keyed by the canonical
- * name (not the legacy `year_id`) because the seed's other tables point at years by name (§5.4.1).
- */
-export const yearId = (ctx: Transform.RowContext, year: YearName): string =>
-  ctx.id(ctx.tenant, year.name, academicYearsEntity)
-
-/**
- * An optional reference to a year by its name. Text that names no year is noted and left empty:
- * the year is an attribute of these rows, not worth losing the row for.
- */
-export const yearReference = (ctx: Transform.RowContext, column: string, input: unknown): string | null => {
-  if (input === null || input === undefined || String(input).trim() === "") return null
-  const year = yearName(input)
-  if (year === undefined) {
-    ctx.note(column, "academic_year", `${String(input).trim()} is not a school year name; stored as empty`)
-    return null
-  }
-  return yearId(ctx, year)
-}
+/** An optional reference to a legacy SIS year by its name; text that names no year is noted and left empty. */
+export const yearReference = (ctx: Transform.RowContext, column: string, input: unknown): string | null =>
+  SchoolYear.reference(ctx, column, input, academicYearsEntity)
 
 /** A yes/no flag as legacy tables store it (1/0, Y/N, yes/no, true/false, active/inactive), or null. */
 export const flag = (input: unknown): boolean | null | undefined => {
@@ -132,7 +90,7 @@ export type AcademicYearRow = typeof AcademicYearRow.Type
  * year columns of invoices, fee structures, assessments, Quran enrolments), keyed by canonical name.
  */
 export const deriveYears = (names: Iterable<unknown>): Array<AcademicYearRow> => {
-  const found = new Map<string, YearName>()
+  const found = new Map<string, SchoolYear.YearName>()
   for (const n of names) {
     const year = yearName(n)
     if (year !== undefined) found.set(year.name, year)

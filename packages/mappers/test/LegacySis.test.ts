@@ -708,6 +708,21 @@ describe("LegacySis.classes", () => {
     const at = Academic.Classes.columns.indexOf("homeroom_teacher_id")
     expect(c.ok.map((r) => r[at])).toEqual([t.ok[0]![0], null])
   })
+  it("links a school year named in an optional academic_year column; a non-year is noted and left empty", () => {
+    const rows = [
+      { ...classRows[0]!, academic_year: "Sesi 2024/25" },
+      { ...classRows[0]!, class_id: 33, academic_year: "semasa" },
+    ]
+    const result = runBatch(entity, rows, ["30", "33"])
+    const at = Academic.Classes.columns.indexOf("academic_year_id")
+    expect(result.ok.map((r) => r[at])).toEqual([
+      TargetId.of(LegacySis.academicYearsEntity, "SA01", "2024/2025"),
+      null,
+    ])
+    expect(result.notes.filter((n) => n.rule === "academic_year").map((n) => [n.key, n.message])).toEqual([
+      ["33", "semasa is not a school year name; stored as empty"],
+    ])
+  })
   it("is idempotent", () => {
     expect(runBatch(entity, classRows, classKeys)).toEqual(runBatch(entity, classRows, classKeys))
   })
