@@ -3,7 +3,7 @@
  * a manifest may declare, a factory that builds the mapper's entity, after whatever whole-table
  * pre-pass its options need (student number plans, email indexes, invoice totals).
  */
-import type { Entity, Pipeline } from "@schoolbridge/core"
+import type { Entity, Pipeline, Source } from "@schoolbridge/core"
 import { Password } from "@schoolbridge/mappers"
 import { Chunk, Effect, Stream } from "effect"
 import * as Exit from "./Exit.js"
@@ -27,12 +27,28 @@ export interface Prep {
   readonly option: <A>(name: string, fallback: A) => A
   /** Every row of a declared entity's source, read once (a pre-pass); `needer` names who needs it. */
   readonly rowsOf: (entity: string, needer: string) => Effect.Effect<ReadonlyArray<Row>, Exit.CliError>
+  /**
+   * Every row of a reference table that no entity declares (Gibbon's `gibbonRole`), read once from
+   * the database source of the declared entity `from`.
+   */
+  readonly table: (
+    from: string,
+    table: string,
+    key: string,
+    needer: string,
+  ) => Effect.Effect<ReadonlyArray<Row>, Exit.CliError>
   /** The run's force-reset password hash, made once. */
   readonly resetHash: () => Password.ResetHash
 }
 
+/** An entity that reads rows planned in memory instead of its declared source. */
+export interface Planned {
+  readonly entity: Entity.Entity
+  readonly source: Source.SourceShape
+}
+
 /** Builds one entity. */
-export type Factory = (prep: Prep) => Effect.Effect<Entity.Entity, Exit.CliError>
+export type Factory = (prep: Prep) => Effect.Effect<Entity.Entity | Planned, Exit.CliError>
 
 /** A source system: its entity factories by entity name. */
 export interface System {
@@ -120,6 +136,22 @@ export const steps = (
         }
         return cached
       },
+      table: (from, table, key, needer) => {
+        const decl = declared.get(from)
+        if (!decl)
+          return Effect.fail(
+            Exit.config(`${needer} needs ${from} declared in the manifest: ${table} is read from its source`),
+          )
+        const id = `${decl.source}:${table}`
+        let cached = cache.get(id)
+        if (!cached) {
+          cached = once(
+            Effect.flatMap(sources.reader({ name: id, source: decl.source, table, key }), readAll),
+          )
+          cache.set(id, cached)
+        }
+        return cached
+      },
       resetHash: () => {
         reset ??= Password.resetHash()
         return reset
@@ -129,7 +161,8 @@ export const steps = (
     const result: Array<Pipeline.Step> = []
     for (const decl of Plan.order(manifest)) {
       if (!selected.has(decl.name)) continue
-      const built = yield* system.entities[decl.name]!(prep)
+      const made = yield* system.entities[decl.name]!(prep)
+      const built = "entity" in made ? made.entity : made
       const dependsOn = [...new Set([...(built.dependsOn ?? []), ...(decl.dependsOn ?? [])])].filter((d) =>
         selected.has(d),
       )
@@ -138,7 +171,7 @@ export const steps = (
         dependsOn,
         batchSize: decl.batchSize ?? manifest.defaults.batchSize,
       }
-      result.push({ entity, source: yield* sources.reader(decl) })
+      result.push({ entity, source: "entity" in made ? made.source : yield* sources.reader(decl) })
     }
     return result
   })

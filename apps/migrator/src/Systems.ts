@@ -2,10 +2,12 @@
 import { Effect } from "effect"
 import * as Exit from "./Exit.js"
 import type * as Manifest from "./Manifest.js"
+import * as Gibbon from "./System/Gibbon.js"
 import * as LegacySis from "./System/LegacySis.js"
 import type { System } from "./System.js"
 
 const systems: Partial<Record<Manifest.System, System>> = {
+  gibbon: Gibbon.system,
   "legacy-sis": LegacySis.system,
 }
 

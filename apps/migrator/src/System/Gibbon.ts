@@ -1,0 +1,166 @@
+/**
+ * Gibbon SMS: which mapper each entity name runs, and the small reference tables and whole-table
+ * plans its options need (roles, student numbers, national ids from ID cards, school years, the
+ * latest attendance log of each person-day, family pairs).
+ */
+import { Source } from "@schoolbridge/core"
+import {
+  Gibbon,
+  GibbonAcademic,
+  GibbonAttendance,
+  GibbonDocuments,
+  GibbonFamily,
+  StudentNumber,
+} from "@schoolbridge/mappers"
+import { Effect } from "effect"
+import type { Factory, Prep, System } from "../System.js"
+
+type Rows<A> = Effect.Effect<ReadonlyArray<A>, import("../Exit.js").CliError>
+
+// A table of the Gibbon database, read from the source of the entity being built.
+const table =
+  (p: Prep, self: string) =>
+  <A>(name: string, key: string): Rows<A> =>
+    p.table(self, name, key, self) as Rows<A>
+
+const options = (p: Prep): Gibbon.Options => ({
+  tenant: p.tenant,
+  asOf: p.asOf,
+  loadedAt: p.loadedAt,
+  timeZone: p.manifest.timeZone,
+})
+
+const formGroupNames = (p: Prep): GibbonAcademic.FormGroupNames =>
+  p.option<GibbonAcademic.FormGroupNames>("formGroupNames", "v22")
+
+const roles = (p: Prep, self: string) =>
+  Effect.map(table(p, self)<Gibbon.RoleRow>("gibbonRole", "gibbonRoleID"), Gibbon.indexRoles)
+
+const persons = (p: Prep, self: string) => table(p, self)<Gibbon.PersonRow>("gibbonPerson", "gibbonPersonID")
+
+const nationalIds = (p: Prep, self: string) =>
+  Effect.gen(function* () {
+    const t = table(p, self)
+    const types = GibbonDocuments.indexTypes(
+      yield* t<GibbonDocuments.DocumentTypeRow>("gibbonPersonalDocumentType", "gibbonPersonalDocumentTypeID"),
+    )
+    const docs = yield* t<GibbonDocuments.DocumentRow>("gibbonPersonalDocument", "gibbonPersonalDocumentID")
+    return GibbonDocuments.nationalIds(docs, types, options(p))
+  })
+
+const schoolYears = (p: Prep, self: string) =>
+  Effect.map(table(p, self)<GibbonAcademic.SchoolYearRow>("gibbonSchoolYear", "gibbonSchoolYearID"), (rows) =>
+    GibbonAcademic.indexSchoolYears(rows, options(p)),
+  )
+
+const entities: Record<string, Factory> = {
+  [Gibbon.usersEntity]: (p) =>
+    Effect.map(roles(p, Gibbon.usersEntity), (r) =>
+      Gibbon.users({ ...options(p), roles: r, passwords: p.manifest.passwords }),
+    ),
+  [Gibbon.studentsEntity]: (p) =>
+    Effect.gen(function* () {
+      const self = Gibbon.studentsEntity
+      const base = { ...options(p), roles: yield* roles(p, self) }
+      const numbers = StudentNumber.plan(
+        Gibbon.numberInputs(yield* persons(p, self), base),
+        p.option("schoolCode", p.tenant),
+      )
+      return Gibbon.students({ ...base, numbers, nationalIds: yield* nationalIds(p, self) })
+    }),
+  [Gibbon.teachersEntity]: (p) =>
+    Effect.map(roles(p, Gibbon.teachersEntity), (r) => Gibbon.teachers({ ...options(p), roles: r })),
+  [GibbonFamily.guardiansEntity]: (p) =>
+    Effect.gen(function* () {
+      const self = GibbonFamily.guardiansEntity
+      const t = table(p, self)
+      const families = yield* t<GibbonFamily.FamilyRow>("gibbonFamily", "gibbonFamilyID")
+      const adults = yield* t<GibbonFamily.FamilyAdultRow>("gibbonFamilyAdult", "gibbonFamilyAdultID")
+      return GibbonFamily.guardians({
+        ...options(p),
+        roles: yield* roles(p, self),
+        nationalIds: yield* nationalIds(p, self),
+        homes: GibbonFamily.homes(families, adults),
+      })
+    }),
+  [GibbonFamily.studentGuardiansEntity]: (p) =>
+    Effect.gen(function* () {
+      const self = GibbonFamily.studentGuardiansEntity
+      const t = table(p, self)
+      const pairs = GibbonFamily.familyPairs(
+        yield* t<GibbonFamily.FamilyAdultRow>("gibbonFamilyAdult", "gibbonFamilyAdultID"),
+        yield* t<GibbonFamily.FamilyChildRow>("gibbonFamilyChild", "gibbonFamilyChildID"),
+        yield* t<GibbonFamily.FamilyRelationshipRow>(
+          "gibbonFamilyRelationship",
+          "gibbonFamilyRelationshipID",
+        ),
+      )
+      const index = GibbonFamily.indexPersons(yield* persons(p, self), yield* roles(p, self))
+      return {
+        entity: GibbonFamily.studentGuardians({ ...options(p), persons: index }),
+        source: Source.fromRows("gibbon family pairs", pairs, (pair) => pair.key),
+      }
+    }),
+  [GibbonDocuments.documentsEntity]: (p) =>
+    Effect.gen(function* () {
+      const self = GibbonDocuments.documentsEntity
+      const t = table(p, self)
+      return GibbonDocuments.documents({
+        ...options(p),
+        types: GibbonDocuments.indexTypes(
+          yield* t<GibbonDocuments.DocumentTypeRow>(
+            "gibbonPersonalDocumentType",
+            "gibbonPersonalDocumentTypeID",
+          ),
+        ),
+        persons: GibbonFamily.indexPersons(yield* persons(p, self), yield* roles(p, self)),
+      })
+    }),
+  [GibbonAcademic.academicYearsEntity]: (p) => Effect.succeed(GibbonAcademic.academicYears(options(p))),
+  [GibbonAcademic.classesEntity]: (p) =>
+    Effect.gen(function* () {
+      const self = GibbonAcademic.classesEntity
+      const t = table(p, self)
+      const names = formGroupNames(p)
+      return GibbonAcademic.classes({
+        ...options(p),
+        formGroupNames: names,
+        schoolYears: yield* schoolYears(p, self),
+        yearGroups: GibbonAcademic.indexYearGroups(
+          yield* t<GibbonAcademic.YearGroupRow>("gibbonYearGroup", "gibbonYearGroupID"),
+        ),
+        formGroupYears: GibbonAcademic.formGroupYears(
+          yield* t<GibbonAcademic.AnyStudentEnrolmentRow>(
+            "gibbonStudentEnrolment",
+            "gibbonStudentEnrolmentID",
+          ),
+          names,
+        ),
+        spaces: GibbonAcademic.indexSpaces(yield* t<GibbonAcademic.SpaceRow>("gibbonSpace", "gibbonSpaceID")),
+      })
+    }),
+  [GibbonAcademic.enrollmentsEntity]: (p) =>
+    Effect.map(schoolYears(p, GibbonAcademic.enrollmentsEntity), (years) =>
+      GibbonAcademic.enrollments({ ...options(p), formGroupNames: formGroupNames(p), schoolYears: years }),
+    ),
+  [GibbonAttendance.attendanceEntity]: (p) =>
+    Effect.gen(function* () {
+      const self = GibbonAttendance.attendanceEntity
+      const t = table(p, self)
+      const logs = yield* t<GibbonAttendance.AnyAttendanceLogRow>(
+        "gibbonAttendanceLogPerson",
+        "gibbonAttendanceLogPersonID",
+      )
+      return GibbonAttendance.attendance({
+        ...options(p),
+        formGroupNames: formGroupNames(p),
+        latest: GibbonAttendance.latestLogs(logs, options(p)),
+        codes: GibbonAttendance.indexAttendanceCodes(
+          yield* t<GibbonAttendance.AttendanceCodeRow>("gibbonAttendanceCode", "gibbonAttendanceCodeID"),
+        ),
+      })
+    }),
+}
+
+/** Gibbon SMS. */
+export const system: System = { name: "gibbon", entities }
