@@ -1,5 +1,8 @@
+import { PgClient } from "@schoolbridge/connectors"
 import { TargetId, Transform } from "@schoolbridge/core"
-import { Academic, Auth } from "@schoolbridge/schema"
+import { Academic, Auth, Migrations } from "@schoolbridge/schema"
+import { createPgDatabase } from "@schoolbridge/testing"
+import { Effect, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Moodle from "../src/Moodle.js"
 import { loadMysqlFixture, type MysqlFixture } from "./fixtures/MysqlFixture.js"
@@ -109,6 +112,17 @@ describe("Moodle fixture: the source", () => {
     const grades = await fixture.read<Moodle.GradeRow>({ table: t.gradeGrades, key: "id", where: "id = 9" })
     expect(grades.rows[0]).toMatchObject({ finalgrade: "66.66650", overridden: 1704067200, excluded: 1 })
     expect(out.sourceNotes).toEqual([])
+  })
+  it("reads an install with another table prefix the same way", async () => {
+    const other = Moodle.tables("lms_")
+    await fixture.exec(
+      `CREATE TABLE ${other.user} LIKE ${t.user}; INSERT INTO ${other.user} SELECT * FROM ${t.user};`,
+    )
+    const a = await fixture.read<Moodle.UserRow>({ table: t.user, key: "id" })
+    const b = await fixture.read<Moodle.UserRow>({ table: other.user, key: "id" })
+    expect(Moodle.planUsers(b.rows, match, { unmatched: "create" })).toEqual(
+      Moodle.planUsers(a.rows, match, { unmatched: "create" }),
+    )
   })
 })
 
@@ -526,4 +540,77 @@ describe("Moodle fixture: across entities", () => {
       expect(again[k].rejected.map((r) => r.key)).toEqual(out[k].rejected.map((r) => r.key))
     }
   })
+})
+
+describe("Moodle fixture: into the portal", () => {
+  it("loads into PostgreSQL with every foreign key, check and unique key satisfied", async () => {
+    const db = await createPgDatabase("moodle")
+    try {
+      const counts = await Effect.runPromise(
+        Effect.scoped(
+          Effect.gen(function* () {
+            const pg = yield* PgClient.make({ url: Redacted.make(db.url), max: 1 })
+            for (const m of Migrations.all) yield* pg.query(m.sql)
+            yield* pg.query("insert into auth.tenants (code, name) values ($1, 'Smart Academy')", [tenant])
+            const portalUsers = [
+              [U_AISYAH, "aisyah@school.my", "aisyah", "Aisyah"],
+              [U_BEN, "ben@school.my", "ben", "Ben"],
+              [U_TEACHER, "teacher@school.my", "cikgu", "Mariam"],
+              [U_ZARA, null, "Zara", "Zara"],
+              [U_CHLOE, "chloe@school.my", "chloe", "Chloe"],
+            ]
+            for (const [id, email, username, first] of portalUsers)
+              yield* pg.query(
+                "insert into auth.users (id, tenant_id, email, username, first_name) values ($1, $2, $3, $4, $5)",
+                [id, tenant, email, username, first],
+              )
+            for (const [id, user, number] of [
+              [S_AISYAH, U_AISYAH, "S-0001"],
+              [S_BEN, U_BEN, "S-0002"],
+              [S_CHLOE, U_CHLOE, "S-0003"],
+            ])
+              yield* pg.query(
+                "insert into academic.students (id, tenant_id, user_id, student_number) values ($1, $2, $3, $4)",
+                [id, tenant, user, number],
+              )
+            const loads: ReadonlyArray<
+              readonly [{ readonly columns: ReadonlyArray<string> }, string, Transform.Result]
+            > = [
+              [Auth.Users, "auth.users", out.users],
+              [Academic.Classes, "academic.classes", out.classes],
+              [Academic.Enrollments, "academic.enrollments", out.enrollments],
+              [Academic.Assessments, "academic.assessments", out.assessments],
+              [Academic.AssessmentResults, "academic.assessment_results", out.results],
+            ]
+            for (const [table, name, result] of loads) {
+              const n = table.columns.length
+              const values = result.ok
+                .map((_, r) => `(${table.columns.map((_, c) => `$${r * n + c + 1}`).join(", ")})`)
+                .join(", ")
+              yield* pg.query(
+                `insert into ${name} (${table.columns.join(", ")}) values ${values}`,
+                result.ok.flat(),
+              )
+            }
+            return yield* pg.query<{ t: string; n: string }>(
+              `select 'users' as t, count(*)::text as n from auth.users where legacy_source = 'moodle.users'
+               union all select 'classes', count(*)::text from academic.classes
+               union all select 'enrollments', count(*)::text from academic.enrollments
+               union all select 'assessments', count(*)::text from academic.assessments
+               union all select 'results', count(*)::text from academic.assessment_results`,
+            )
+          }),
+        ),
+      )
+      expect(Object.fromEntries(counts.map((c) => [c.t, Number(c.n)]))).toEqual({
+        users: out.users.ok.length,
+        classes: out.classes.ok.length,
+        enrollments: out.enrollments.ok.length,
+        assessments: out.assessments.ok.length,
+        results: out.results.ok.length,
+      })
+    } finally {
+      await db.drop()
+    }
+  }, 60_000)
 })
