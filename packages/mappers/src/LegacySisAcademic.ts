@@ -185,8 +185,11 @@ export const mapAcademicYear =
     const name = String(row.year_name).trim()
     if (name !== year.name) ctx.note("year_name", "academic_year", `${name} stored as ${year.name}`)
     const current = flagOr(ctx, "is_current", row.is_current, null)
+    const id = yearId(ctx, year)
+    // The id comes from the name, not the key: the id map records it for look-ups by legacy key.
+    if (ctx.key !== year.name) ctx.map(ctx.tenant, ctx.key, id)
     return yearsValues({
-      id: yearId(ctx, year),
+      id,
       tenant_id: options.tenant,
       name: year.name,
       code: `AY${year.startYear}`,

@@ -133,6 +133,12 @@ describe("LegacySisAcademic.academicYears", () => {
       },
     ])
     expect(decodes(Academic.AcademicYears, result.ok)).toEqual(["Right", "Right", "Right"])
+    // Ids come from names, not keys: the id map records each legacy key's year.
+    expect(result.mapped).toEqual([
+      { tenant: "SA01", legacyId: "1", targetId: yearId("2024") },
+      { tenant: "SA01", legacyId: "2", targetId: yearId("2025") },
+      { tenant: "SA01", legacyId: "6", targetId: yearId("2023/2024") },
+    ])
     expect(result.rejected.map((r) => [r.key, r.reasons.map((x) => [x.column, x.rule])])).toEqual([
       ["3", [["year_name", "academic_year_unique"]]],
       ["4", [["year_name", "academic_year"]]],
@@ -159,6 +165,8 @@ describe("LegacySisAcademic.academicYears", () => {
       derived.map((r) => String(r.year_id)),
     )
     expect(result.rejected).toEqual([])
+    // Derived rows are keyed by their name: nothing for the id map.
+    expect(result.mapped).toEqual([])
     expect(
       result.ok.map((r) => record(Academic.AcademicYears, r)).map((r) => [r.id, r.name, r.legacy_id]),
     ).toEqual([
