@@ -1315,7 +1315,11 @@ export const mapClass =
     const classroom = text(row.classroomId)
     const room = classroom === "" ? null : (options.plan.rooms.get(classroom) ?? null)
     if (classroom !== "" && room === null)
-      ctx.note("classroomId", "reference_missing", `classroom ${classroom} is not in the export; no room`)
+      ctx.note(
+        "classroomId",
+        "reference_missing",
+        `classroom ${classroom} is not in the export or has no name; no room`,
+      )
     return classesValues({
       id: ctx.id(ctx.tenant, id),
       tenant_id: options.tenant,
