@@ -20,6 +20,7 @@ import {
   type PersonRow,
   type RoleIndex,
   studentsEntity,
+  yesNo,
 } from "./Gibbon.js"
 import { cleanOrNull, cleanWith } from "./LegacySis.js"
 import { fromCents } from "./LegacySisFinance.js"
@@ -30,6 +31,8 @@ const Key = Schema.Union(Schema.Number, Schema.String)
 
 /** Entity name of the Gibbon academic years flow (`gibbonSchoolYear`), which invoices point at. */
 export const academicYearsEntity = "gibbon.academic_years"
+/** Entity name of the fee structures flow (`gibbonFinanceFee`). */
+export const feeStructuresEntity = "gibbon.fee_structures"
 /** Entity name of the invoices flow. */
 export const invoicesEntity = "gibbon.invoices"
 /** Entity name of the invoice items flow (`gibbonFinanceInvoiceFee`). */
@@ -106,6 +109,8 @@ export const FeeRow = Schema.Struct({
   active: Scalar,
   gibbonFinanceFeeCategoryID: Scalar,
   fee: Scalar,
+  timestampCreator: Scalar,
+  timestampUpdate: Scalar,
 })
 /** A raw Gibbon standard fee. */
 export type FeeRow = typeof FeeRow.Type
@@ -284,17 +289,62 @@ export interface CatalogFee {
   readonly name: unknown
   readonly description: unknown
   readonly fee: unknown
+  /** Whether the fee structures mapper loads this fee, so invoice lines may point at it. */
+  readonly loads: boolean
 }
 
 /** `gibbonFinanceFee` rows by normalized id. */
 export type FeeCatalog = ReadonlyMap<string, CatalogFee>
 
+/** One `gibbonFinanceFee` read as a fee structure, or the reasons it cannot be. */
+export type FeeStructureReading =
+  | { readonly ok: true; readonly year: string; readonly name: string; readonly amount: string }
+  | { readonly ok: false; readonly reasons: ReadonlyArray<Transform.Reason> }
+
+/** Reads the columns a fee structure needs: school year, name, a non-negative amount. Pure. */
+export const readFeeStructure = (row: FeeRow, currency = "MYR"): FeeStructureReading => {
+  const reasons: Array<Transform.Reason> = []
+  const year = normalizeId(row.gibbonSchoolYearID)
+  if (year === undefined)
+    reasons.push(
+      Transform.reason(
+        "gibbonSchoolYearID",
+        "gibbon_id",
+        `${String(row.gibbonSchoolYearID)} is not a school year id`,
+      ),
+    )
+  const name = Text.clean(blank(row.name), { required: true })
+  if (name._tag === "Invalid") reasons.push(Transform.reason("name", "text", name.reason))
+  const amount = Money.clean(row.fee, { currency, required: true })
+  if (amount._tag === "Invalid") reasons.push(Transform.reason("fee", "money", amount.reason))
+  else if (amount.value !== null && toCents(amount.value) < 0n)
+    reasons.push(
+      Transform.reason("fee", "fee_amount", `fee ${amount.value} is negative: a fee structure charges`),
+    )
+  if (
+    year === undefined ||
+    name._tag === "Invalid" ||
+    name.value === null ||
+    amount._tag === "Invalid" ||
+    amount.value === null ||
+    reasons.length > 0
+  )
+    return { ok: false, reasons }
+  return { ok: true, year, name: name.value, amount: amount.value }
+}
+
 /** Indexes `gibbonFinanceFee` by id. Pure. */
-export const indexFees = (rows: ReadonlyArray<FeeRow>): FeeCatalog => {
+export const indexFees = (rows: ReadonlyArray<FeeRow>, currency = "MYR"): FeeCatalog => {
   const index = new Map<string, CatalogFee>()
   for (const r of rows) {
     const id = normalizeId(r.gibbonFinanceFeeID)
-    if (id !== undefined) index.set(id, { name: r.name, description: r.description, fee: r.fee })
+    if (id !== undefined)
+      index.set(id, {
+        name: r.name,
+        description: r.description,
+        fee: r.fee,
+        loads: readFeeStructure(r, currency).ok,
+      })
   }
   return index
 }
@@ -318,7 +368,7 @@ export type FeeReading =
 export const readFee = (row: InvoiceFeeRow, catalog: FeeCatalog, currency = "MYR"): FeeReading => {
   const reasons: Array<Transform.Reason> = []
   const changes: Array<Transform.Reason> = []
-  let source: CatalogFee = row
+  let source: Pick<CatalogFee, "name" | "description" | "fee"> = row
   if (blank(row.feeType) === "Standard" && blank(row.separated) !== "Y") {
     const id = normalizeId(row.gibbonFinanceFeeID)
     const standard = id === undefined ? undefined : catalog.get(id)
@@ -431,6 +481,55 @@ export const paidTotals = (payments: ReadonlyArray<PaymentRow>, currency = "MYR"
   }
   return totals
 }
+
+const feeStructuresValues = Table.values(Financial.FeeStructures)
+
+/** Maps one `gibbonFinanceFee` to a `financial.fee_structures` row array, or rejects it with every reason. */
+export const mapFeeStructure =
+  (options: FinanceOptions) =>
+  (row: FeeRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const key = normalizeId(row.gibbonFinanceFeeID)
+    if (key === undefined)
+      return Transform.reject(
+        Transform.reason("gibbonFinanceFeeID", "gibbon_id", `${String(row.gibbonFinanceFeeID)} is not an id`),
+      )
+    const currency = options.currency ?? "MYR"
+    const read = readFeeStructure(row, currency)
+    if (!read.ok) return Transform.reject(...read.reasons)
+    const active = cleanOrNull(ctx, "active", "yes_no", yesNo(row.active))
+    return feeStructuresValues({
+      id: ctx.id(ctx.tenant, key),
+      tenant_id: options.tenant,
+      academic_year_id: ctx.id(ctx.tenant, read.year, academicYearsEntity),
+      code: blank(row.nameShort),
+      name: read.name,
+      description: cleanOrNull(
+        ctx,
+        "description",
+        "text",
+        Text.clean(blank(row.description), { multiline: true }),
+      ),
+      amount: read.amount,
+      currency,
+      // A Gibbon fee is charged whenever an invoice carries it; billing schedules are not mapped.
+      frequency: "one_time",
+      grade_level: null,
+      is_active: active ?? true,
+      legacy_source: ctx.entity,
+      legacy_id: key,
+      ...stamps(ctx, row.timestampCreator, row.timestampUpdate, options),
+      deleted_at: null,
+    })
+  }
+
+/** The Gibbon fee structures entity (`gibbonFinanceFee`); loads after the academic years it points at. */
+export const feeStructures = (options: FinanceOptions): Entity.Entity<FeeRow> => ({
+  name: feeStructuresEntity,
+  target: Financial.FeeStructures.target,
+  transform: Transform.fromRow(mapFeeStructure(options)),
+  ids: "ordered",
+  dependsOn: [academicYearsEntity],
+})
 
 /** The invoice number: Gibbon has none, so `INV-{YEAR}-{SEQ}` with the issue year and the zero-filled invoice id. */
 export const invoiceNumber = (year: string, invoiceKey: string): string =>
@@ -758,12 +857,24 @@ export const mapInvoiceItem =
       )
     if (invoice === undefined || !read.ok || reasons.length > 0) return Transform.reject(...reasons)
     for (const c of read.changes) ctx.note(c.column, c.rule, c.message)
+    const feeId = normalizeId(row.gibbonFinanceFeeID)
+    const standard = feeId === undefined ? undefined : options.catalog.get(feeId)
+    if (feeId !== undefined && standard?.loads !== true)
+      ctx.note(
+        "gibbonFinanceFeeID",
+        "fee_structure",
+        standard === undefined
+          ? `fee ${feeId} is not in gibbonFinanceFee: no fee structure`
+          : `fee ${feeId} is rejected as a fee structure: none linked`,
+      )
     return itemsValues({
       id: ctx.id(ctx.tenant, key),
       tenant_id: options.tenant,
       invoice_id: ctx.id(ctx.tenant, invoice, invoicesEntity),
-      // Gibbon's fee catalogue is not mapped to financial.fee_structures (yet).
-      fee_structure_id: null,
+      fee_structure_id:
+        feeId !== undefined && standard?.loads === true
+          ? ctx.id(ctx.tenant, feeId, feeStructuresEntity)
+          : null,
       description: read.description,
       quantity: "1.00",
       unit_price: read.amount,
@@ -783,7 +894,7 @@ export const invoiceItems = (options: InvoiceItemOptions): Entity.Entity<Invoice
   target: Financial.InvoiceItems.target,
   transform: Transform.fromRow(mapInvoiceItem(options)),
   ids: "ordered",
-  dependsOn: [invoicesEntity],
+  dependsOn: [invoicesEntity, feeStructuresEntity],
 })
 
 /** Options of the payments and payment allocations mappers. */

@@ -97,6 +97,8 @@ const catalog = Finance.indexFees([
     active: "Y",
     gibbonFinanceFeeCategoryID: 1,
     fee: "120.00",
+    timestampCreator: null,
+    timestampUpdate: null,
   },
 ])
 
@@ -278,6 +280,47 @@ describe("GibbonFinance pre-passes", () => {
   it("numbers invoices by year and zero-filled Gibbon id", () => {
     expect(Finance.invoiceNumber("2025", "42")).toBe("INV-2025-000042")
     expect(Finance.invoiceNumber("2025", "1234567")).toBe("INV-2025-1234567")
+  })
+})
+
+describe("GibbonFinance.feeStructures", () => {
+  it("maps the fee catalogue; rejects negative, nameless and yearless fees", () => {
+    const row = (over: Partial<Finance.FeeRow>): Finance.FeeRow => ({
+      gibbonFinanceFeeID: 1,
+      gibbonSchoolYearID: 25,
+      name: "Tuition",
+      nameShort: "TUI",
+      description: "",
+      active: "Y",
+      gibbonFinanceFeeCategoryID: 1,
+      fee: "1500.00",
+      timestampCreator: null,
+      timestampUpdate: null,
+      ...over,
+    })
+    const rows = [
+      row({ gibbonFinanceFeeID: 1, active: "n" }),
+      row({ gibbonFinanceFeeID: 2, fee: "-100.00" }),
+      row({ gibbonFinanceFeeID: 3, name: " ", gibbonSchoolYearID: "", fee: null }),
+    ]
+    const result = runBatch(Finance.feeStructures(base), rows)
+    expect(records(Financial.FeeStructures, result.ok)).toMatchObject([
+      {
+        legacy_id: "1",
+        code: "TUI",
+        name: "Tuition",
+        amount: "1500.00",
+        is_active: false,
+        academic_year_id: TargetId.forEntity("gibbon.academic_years")("SA01", "25"),
+        created_at: base.loadedAt,
+      },
+    ])
+    expect(rejections(result)).toEqual([
+      { key: "2", reasons: ["fee:fee_amount"] },
+      { key: "3", reasons: ["gibbonSchoolYearID:gibbon_id", "name:text", "fee:money"] },
+    ])
+    expect(result.notes.map((n) => `${n.key}:${n.column}:${n.rule}`)).toEqual(["1:active:yes_no"])
+    expect([...Finance.indexFees(rows).values()].map((f) => f.loads)).toEqual([true, false, false])
   })
 })
 

@@ -41,7 +41,7 @@ afterAll(async () => {
 // The pre-passes a migration runs over the whole tables before the entities.
 const plan = () => {
   const index = Finance.indexInvoices(invoices.rows, Finance.indexInvoicees(invoicees.rows), students)
-  const feeCatalog = Finance.indexFees(catalog.rows)
+  const feeCatalog = Finance.indexFees(catalog.rows, base.currency)
   return {
     index,
     catalog: feeCatalog,
@@ -78,6 +78,7 @@ const entities = (overpaid: "reject" | "flag" = "flag") => {
   const rejectedInvoices = Finance.rejectedInvoices(invoices.rows, invoiceOptions)
   return {
     rejectedInvoices,
+    feeStructures: Finance.feeStructures(base),
     invoices: Finance.invoices(invoiceOptions),
     items: Finance.invoiceItems({
       ...base,
@@ -355,6 +356,79 @@ describe("Gibbon finance fixture", () => {
     expect(run(e.payments, payments).okKeys).toEqual(["1", "2", "4", "5"])
   })
 
+  it("maps gibbonFinanceFee into financial.fee_structures", () => {
+    const result = run(entities().feeStructures, catalog)
+    expect(records(Financial.FeeStructures, result.ok)).toMatchInlineSnapshot(`
+      [
+        {
+          "academic_year_id": "bf4faded-2bb9-8000-8000-000000000019",
+          "amount": "1500.00",
+          "code": "TUI1",
+          "created_at": "2024-12-01T00:00:00.000Z",
+          "currency": "MYR",
+          "deleted_at": null,
+          "description": null,
+          "frequency": "one_time",
+          "grade_level": null,
+          "id": "c75eaded-2bb9-8000-8000-000000000001",
+          "is_active": true,
+          "legacy_id": "1",
+          "legacy_source": "gibbon.fee_structures",
+          "name": "Tuition Term 1",
+          "tenant_id": "SA01",
+          "updated_at": "2024-12-01T00:00:00.000Z",
+        },
+        {
+          "academic_year_id": "bf4faded-2bb9-8000-8000-000000000019",
+          "amount": "120.00",
+          "code": "BUS",
+          "created_at": "2024-12-01T00:00:00.000Z",
+          "currency": "MYR",
+          "deleted_at": null,
+          "description": "Monthly bus service",
+          "frequency": "one_time",
+          "grade_level": null,
+          "id": "c75eaded-2bb9-8000-8000-000000000002",
+          "is_active": true,
+          "legacy_id": "2",
+          "legacy_source": "gibbon.fee_structures",
+          "name": "School bus",
+          "tenant_id": "SA01",
+          "updated_at": "2025-01-02T00:00:00.000Z",
+        },
+        {
+          "academic_year_id": "bf4faded-2bb9-8000-8000-000000000018",
+          "amount": "500.00",
+          "code": "BK24",
+          "created_at": "2025-03-01T00:00:00.000Z",
+          "currency": "MYR",
+          "deleted_at": null,
+          "description": null,
+          "frequency": "one_time",
+          "grade_level": null,
+          "id": "c75eaded-2bb9-8000-8000-000000000004",
+          "is_active": false,
+          "legacy_id": "4",
+          "legacy_source": "gibbon.fee_structures",
+          "name": "Books 2024",
+          "tenant_id": "SA01",
+          "updated_at": "2025-03-01T00:00:00.000Z",
+        },
+      ]
+    `)
+    expect(rejections(result)).toMatchInlineSnapshot(`
+      [
+        {
+          "key": "3",
+          "reasons": [
+            "fee:fee_amount",
+          ],
+        },
+      ]
+    `)
+    expect(result.notes).toMatchInlineSnapshot(`[]`)
+  })
+
   it("maps gibbonFinanceInvoiceFee into financial.invoice_items", () => {
     const result = run(entities().items, fees)
     expect(records(Financial.InvoiceItems, result.ok)).toMatchInlineSnapshot(`
@@ -364,7 +438,7 @@ describe("Gibbon finance fixture", () => {
           "created_at": "2025-03-01T00:00:00.000Z",
           "deleted_at": null,
           "description": "Tuition Term 1",
-          "fee_structure_id": null,
+          "fee_structure_id": "c75eaded-2bb9-8000-8000-000000000001",
           "id": "597faded-2bb9-8000-8000-000000000001",
           "invoice_id": "b138aded-2bb9-8000-8000-000000000001",
           "legacy_id": "1",
@@ -380,7 +454,7 @@ describe("Gibbon finance fixture", () => {
           "created_at": "2025-03-01T00:00:00.000Z",
           "deleted_at": null,
           "description": "School bus: Monthly bus service",
-          "fee_structure_id": null,
+          "fee_structure_id": "c75eaded-2bb9-8000-8000-000000000002",
           "id": "597faded-2bb9-8000-8000-000000000002",
           "invoice_id": "b138aded-2bb9-8000-8000-000000000002",
           "legacy_id": "2",
@@ -724,6 +798,11 @@ describe("Gibbon finance fixture", () => {
     const items = run(e.items, fees)
     const pay = run(e.payments, payments)
     const alloc = run(e.allocations, payments)
+    const structures = run(e.feeStructures, catalog)
+    expect(ids(items.ok, Financial.InvoiceItems, "fee_structure_id")).toEqual([
+      ...ids(structures.ok, Financial.FeeStructures, "id").slice(0, 2),
+      ...Array(7).fill(null),
+    ])
     const invoiceIds = new Set(ids(inv.ok, Financial.Invoices, "id"))
     const paymentIds = new Set(ids(pay.ok, Financial.Payments, "id"))
     // Every line, allocation and payment points at a row its entity loads.
@@ -760,6 +839,7 @@ describe("Gibbon finance fixture", () => {
 
   it("is idempotent: the same rows map to the same ids and values", () => {
     const [a, b] = [entities(), entities()]
+    expect(run(a.feeStructures, catalog)).toEqual(run(b.feeStructures, catalog))
     expect(run(a.invoices, invoices)).toEqual(run(b.invoices, invoices))
     expect(run(a.items, fees)).toEqual(run(b.items, fees))
     expect(run(a.payments, payments)).toEqual(run(b.payments, payments))
