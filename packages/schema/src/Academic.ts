@@ -241,3 +241,24 @@ export const PersonDocuments = Table.make("academic.person_documents", {
 })
 /** A row of `academic.person_documents`. */
 export type PersonDocument = Table.Row<typeof PersonDocuments>
+
+/** `academic.private_lessons`: one-to-one lessons of a student with a teacher, outside the class timetable. */
+export const PrivateLessons = Table.make("academic.private_lessons", {
+  ...Table.id,
+  ...Table.tenant,
+  student_id: C.uuid,
+  teacher_id: C.nullable(C.uuid),
+  subject: C.nullable(C.text),
+  lesson_date: C.date,
+  start_time: C.nullable(C.text),
+  duration_minutes: C.nullable(C.integer),
+  fee: C.nullable(C.numeric(12, 2)),
+  currency: C.text,
+  status: C.oneOf(["scheduled", "completed", "cancelled", "no_show"]),
+  notes: C.nullable(C.text),
+  ...Table.legacy,
+  ...Table.timestamps,
+  ...Table.softDelete,
+})
+/** A row of `academic.private_lessons`. */
+export type PrivateLesson = Table.Row<typeof PrivateLessons>
