@@ -1,6 +1,8 @@
+import { PgClient } from "@schoolbridge/connectors"
 import { type Entity, TargetId, Transform } from "@schoolbridge/core"
-import { Financial } from "@schoolbridge/schema"
-import { Schema } from "effect"
+import { Financial, Migrator, type Table } from "@schoolbridge/schema"
+import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
+import { Effect, Redacted, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Gibbon from "../src/Gibbon.js"
 import * as Finance from "../src/GibbonFinance.js"
@@ -19,6 +21,7 @@ const base = {
 } as const
 
 let fixture: MysqlFixture
+let portal: TestDatabase
 let invoicees: TableRead<Finance.InvoiceeRow>
 let invoices: TableRead<Finance.InvoiceRow>
 let fees: TableRead<Finance.InvoiceFeeRow>
@@ -27,6 +30,7 @@ let payments: TableRead<Finance.PaymentRow>
 
 beforeAll(async () => {
   fixture = await loadMysqlFixture(["gibbon/20-finance.sql"], "gibbon_finance")
+  portal = await createPgDatabase("gibbon_finance")
   invoicees = await fixture.read({ table: "gibbonFinanceInvoicee", key: "gibbonFinanceInvoiceeID" })
   invoices = await fixture.read({ table: "gibbonFinanceInvoice", key: "gibbonFinanceInvoiceID" })
   fees = await fixture.read({ table: "gibbonFinanceInvoiceFee", key: "gibbonFinanceInvoiceFeeID" })
@@ -36,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fixture?.drop()
+  await portal?.drop()
 })
 
 // The pre-passes a migration runs over the whole tables before the entities.
@@ -836,6 +841,63 @@ describe("Gibbon finance fixture", () => {
     for (const r of records(Financial.Invoices, inv.ok))
       expect(allocated.get(r.id) ?? 0).toBe(Math.round(Number(r.paid_amount) * 100))
   })
+
+  it("loads into the portal database: every check and foreign key holds", async () => {
+    const e = entities()
+    const student = TargetId.forEntity(Gibbon.studentsEntity)
+    const user = TargetId.forEntity(Gibbon.usersEntity)
+    const year = TargetId.forEntity(Finance.academicYearsEntity)
+    const loads: Array<[Table.Any, ReadonlyArray<Transform.Row>]> = [
+      [Financial.FeeStructures, run(e.feeStructures, catalog).ok],
+      [Financial.Invoices, run(e.invoices, invoices).ok],
+      [Financial.InvoiceItems, run(e.items, fees).ok],
+      [Financial.Payments, run(e.payments, payments).ok],
+      [Financial.PaymentAllocations, run(e.allocations, payments).ok],
+    ]
+    const loaded = await Effect.runPromise(
+      Effect.gen(function* () {
+        const db = yield* PgClient.make({ url: Redacted.make(portal.url) })
+        yield* Migrator.migrate({
+          query: (sql, params) => db.query(sql, params),
+          transaction: (self) => db.transaction(() => self),
+        })
+        // What the people and academic flows would have loaded: the tenant, users, students, years.
+        yield* db.query("insert into auth.tenants (code, name) values ('SA01', 'Sekolah Al-Amin')")
+        for (const k of students) {
+          yield* db.query("insert into auth.users (id, tenant_id, first_name) values ($1, 'SA01', $2)", [
+            user("SA01", k),
+            `Student ${k}`,
+          ])
+          yield* db.query(
+            "insert into academic.students (id, tenant_id, user_id, student_number) values ($1, 'SA01', $2, $3)",
+            [student("SA01", k), user("SA01", k), `S${k}`],
+          )
+        }
+        for (const [k, y] of [
+          ["24", 2024],
+          ["25", 2025],
+        ] as const)
+          yield* db.query(
+            "insert into academic.academic_years (id, tenant_id, name, start_date, end_date) values ($1, 'SA01', $2, $3, $4)",
+            [year("SA01", k), String(y), `${y}-01-01`, `${y}-12-31`],
+          )
+        const counts: Array<number> = []
+        for (const [table, rows] of loads) {
+          for (const row of rows) {
+            const placeholders = table.columns.map((_, i) => `$${i + 1}`).join(", ")
+            yield* db.query(
+              `insert into ${table.table} (${table.columns.join(", ")}) values (${placeholders})`,
+              row,
+            )
+          }
+          const [count] = yield* db.query<{ n: number }>(`select count(*)::int as n from ${table.table}`)
+          counts.push(count?.n ?? 0)
+        }
+        return counts
+      }).pipe(Effect.scoped),
+    )
+    expect(loaded).toEqual(loads.map(([, rows]) => rows.length))
+  }, 60_000)
 
   it("is idempotent: the same rows map to the same ids and values", () => {
     const [a, b] = [entities(), entities()]
