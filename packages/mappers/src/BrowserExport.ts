@@ -157,7 +157,7 @@ export const GradeRecord = Schema.Struct({
 /** A raw grade. */
 export type GradeRecord = typeof GradeRecord.Type
 
-/** A raw private lesson of the export: no portal table fits, so it is not mapped (see the docs). */
+/** A raw private lesson of the export: one student, one teacher, one subject, one sitting. */
 export const PrivateLessonRecord = Schema.Struct({
   id: Id,
   studentId: Id,
@@ -1859,6 +1859,121 @@ export const paymentAllocations = (options: Options): Entity.Entity<PaymentRecor
   dependsOn: [paymentsEntity, invoicesEntity],
 })
 
+// ---------------------------------------------------------------------------------------------------
+// Private lessons
+
+/** Entity name of the private lessons flow. */
+export const privateLessonsEntity = "browser.private_lessons"
+
+/** Lesson statuses of the app. */
+export const lessonStatus = CodeMap.make<"scheduled" | "completed" | "cancelled" | "no_show">(
+  {
+    scheduled: ["scheduled", "upcoming", "pending", "booked", "planned", "confirmed"],
+    completed: ["completed", "complete", "done", "attended"],
+    cancelled: ["cancelled", "canceled"],
+    no_show: ["no_show", "no-show", "no show", "missed", "absent"],
+  },
+  { name: "lesson status" },
+)
+
+/** A lesson's start as `HH:MM` (24-hour): `15:00`, `3:30 pm`, `1500`, `9.15`; undefined when unreadable. */
+export const startTime = (input: unknown): string | null | undefined => {
+  const t = text(input).toLowerCase()
+  if (t === "") return null
+  const m = /^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/u.exec(t)
+  if (m === null) return undefined
+  let h = Number(m[1])
+  const mi = m[2] === undefined ? 0 : Number(m[2])
+  const half = m[3]?.startsWith("p") ? "pm" : m[3] === undefined ? null : "am"
+  if (m[2] === undefined && half === null) return undefined
+  if (half !== null && (h < 1 || h > 12)) return undefined
+  if (half === "pm" && h < 12) h += 12
+  if (half === "am" && h === 12) h = 0
+  if (h > 23 || mi > 59) return undefined
+  return `${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}`
+}
+
+// Minutes as a whole number: `60`, `"45 min"`, `"1h"`, `"1.5 hours"`, `"1h30"`.
+const minutes = (input: unknown): number | null | undefined => {
+  const t = text(input).toLowerCase()
+  if (t === "") return null
+  let m = /^(\d+)\s*(m|min|mins|minutes)?$/u.exec(t)
+  if (m !== null) return Number(m[1])
+  m = /^(\d+(?:\.\d+)?)\s*(h|hr|hrs|hour|hours)$/u.exec(t)
+  if (m !== null) return Math.round(Number(m[1]) * 60)
+  m = /^(\d+)\s*h\s*(\d{1,2})\s*(m|min)?$/u.exec(t)
+  if (m !== null) return Number(m[1]) * 60 + Number(m[2])
+  return undefined
+}
+
+const lessonsValues = Table.values(Academic.PrivateLessons)
+
+/** Maps one private lesson to an `academic.private_lessons` row, or rejects it with every reason. */
+export const mapPrivateLesson =
+  (options: Options) =>
+  (row: PrivateLessonRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const { ids } = options.plan
+    const id = ownId(row, ids.privateLessons, reasons)
+    const student = reference(ctx, "studentId", row.studentId, ids.students, studentsEntity, true)
+    // Lessons are booked ahead: a future date is a plan, not an error.
+    const date = cleanWith(ctx, "date", "date", DateInput.clean(row.date, day(options, { required: true })))
+    const fee = amount(ctx, "price", "money", row.price, { currency: options.currency ?? "MYR" })
+    const status = cleanWith(ctx, "status", "lesson_status", lessonStatus.clean(row.status))
+    collect(reasons, [student, date, fee, status])
+    if (fee.ok && fee.value !== null && (cents(fee.value) ?? 0n) < 0n)
+      reasons.push(Transform.reason("price", "fee_range", `fee ${fee.value} is negative`))
+    const times = timestamps(ctx, row, options, reasons)
+    if (
+      !student.ok ||
+      !date.ok ||
+      !fee.ok ||
+      !status.ok ||
+      student.value === null ||
+      date.value === null ||
+      reasons.length > 0
+    )
+      return Transform.reject(...reasons)
+    let start = startTime(row.startTime)
+    if (start === undefined) {
+      ctx.note("startTime", "time", `${text(row.startTime)} is not a time of day; stored as empty`)
+      start = null
+    }
+    let duration = minutes(row.duration)
+    if (duration === undefined || duration === 0 || (duration !== null && duration > 24 * 60)) {
+      ctx.note("duration", "duration", `${text(row.duration)} is not a duration in minutes; stored as empty`)
+      duration = null
+    }
+    if (status.value === null) ctx.note("status", "lesson_status", "no status: read as scheduled")
+    return lessonsValues({
+      id: ctx.id(ctx.tenant, id),
+      tenant_id: options.tenant,
+      student_id: student.value,
+      teacher_id: optionalReference(ctx, "teacherId", row.teacherId, ids.teachers, teachersEntity),
+      subject: cleanOrNull(ctx, "subject", "text", Text.clean(row.subject)),
+      lesson_date: date.value,
+      start_time: start,
+      duration_minutes: duration,
+      fee: fee.value,
+      currency: options.currency ?? "MYR",
+      status: status.value ?? "scheduled",
+      notes: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
+      legacy_source: ctx.entity,
+      legacy_id: id,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The private lessons entity; loads after the students and teachers it points at. */
+export const privateLessons = (options: Options): Entity.Entity<PrivateLessonRecord> => ({
+  name: privateLessonsEntity,
+  target: Academic.PrivateLessons.target,
+  transform: Transform.fromRow(mapPrivateLesson(options)),
+  ids: "hashed",
+  dependsOn: [studentsEntity, teachersEntity],
+})
+
 /** Every mapped entity of the export, in an order that loads referenced rows first. */
 export const entities = (options: Options): ReadonlyArray<Entity.Entity> => [
   studentUsers(options),
@@ -1880,6 +1995,7 @@ export const entities = (options: Options): ReadonlyArray<Entity.Entity> => [
   invoiceItems(options),
   payments(options),
   paymentAllocations(options),
+  privateLessons(options),
 ]
 
 /** The collection each entity reads. */
@@ -1903,4 +2019,5 @@ export const sourceOf: Readonly<Record<string, CollectionName>> = {
   [invoiceItemsEntity]: "paymentObligations",
   [paymentsEntity]: "payments",
   [paymentAllocationsEntity]: "payments",
+  [privateLessonsEntity]: "privateLessons",
 }

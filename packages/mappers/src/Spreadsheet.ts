@@ -230,4 +230,5 @@ export const rawSchemas = {
   [BrowserExport.assessmentResultsEntity]: BrowserExport.GradeRecord,
   [BrowserExport.invoicesEntity]: BrowserExport.PaymentObligationRecord,
   [BrowserExport.paymentsEntity]: BrowserExport.PaymentRecord,
+  [BrowserExport.privateLessonsEntity]: BrowserExport.PrivateLessonRecord,
 } as const

@@ -547,6 +547,57 @@ describe("payments", () => {
   })
 })
 
+describe("private lessons", () => {
+  it("maps lessons with their teacher, local start time, minutes and fee", () => {
+    const { result, byId } = run(B.privateLessonsEntity)
+    expect(byId.get("pl-1")).toEqual({
+      id: id(B.privateLessonsEntity, "pl-1"),
+      tenant_id: "SA01",
+      student_id: id(B.studentsEntity, "stu-001"),
+      teacher_id: id(B.teachersEntity, "tch-001"),
+      subject: "Mathematics",
+      lesson_date: "2024-12-01",
+      start_time: "15:00",
+      duration_minutes: 60,
+      fee: "80.00",
+      currency: "MYR",
+      status: "completed",
+      notes: null,
+      legacy_source: B.privateLessonsEntity,
+      legacy_id: "pl-1",
+      ...times("2024-11-25T00:00:00.000Z"),
+      deleted_at: null,
+    })
+    // A booked lesson may be in the future; a teacher not in the export is dropped with a note.
+    expect(byId.get("pl-3")).toMatchObject({
+      teacher_id: null,
+      lesson_date: "2025-02-05",
+      start_time: "15:30",
+      duration_minutes: 45,
+      fee: "60.00",
+      status: "no_show",
+      notes: "parent informed",
+    })
+    expect(rejections(result)).toEqual([
+      ["pl-2", "studentId:reference_missing"],
+      ["pl-4", "status:lesson_status", "price:fee_range"],
+    ])
+    expect(result.notes.filter((n) => n.key === "pl-3").map((n) => `${n.column}:${n.rule}`)).toEqual([
+      "date:date",
+      "price:money",
+      "status:lesson_status",
+      "teacherId:reference_missing",
+      "notes:text",
+    ])
+  })
+
+  it("reads start times and durations as people type them", () => {
+    expect(
+      ["15:00", "3:30 pm", "1500", "9.15", "12am", "3pm", "", "25:00", "15", "noon"].map(B.startTime),
+    ).toEqual(["15:00", "15:30", "15:00", "09:15", "00:00", "15:00", null, undefined, undefined, undefined])
+  })
+})
+
 describe("the whole export", () => {
   it("gives rows the portal schemas accept", () => {
     for (const e of entities)
@@ -591,6 +642,8 @@ describe("the whole export", () => {
     check(B.paymentsEntity, "student_id", B.studentsEntity)
     check(B.paymentAllocationsEntity, "payment_id", B.paymentsEntity)
     check(B.paymentAllocationsEntity, "invoice_id", B.invoicesEntity)
+    check(B.privateLessonsEntity, "student_id", B.studentsEntity)
+    check(B.privateLessonsEntity, "teacher_id", B.teachersEntity)
   })
 
   it("orders entities so that referenced ones load first, with names whose ids cannot collide", () => {
