@@ -10,7 +10,9 @@ import * as Plan from "./Plan.js"
 import * as Run from "./Run.js"
 import * as Sources from "./Sources.js"
 import * as Status from "./Status.js"
+import * as Systems from "./Systems.js"
 import * as Target from "./Target.js"
+import * as Validation from "./Validation.js"
 
 const manifestOption = Options.file("manifest", { exists: "either" }).pipe(
   Options.withAlias("m"),
@@ -149,10 +151,49 @@ const runCommand = Command.make(
   ),
 )
 
+const validate = Command.make(
+  "validate",
+  {
+    manifest: manifestOption,
+    run: Args.integer({ name: "RUN_ID" }).pipe(
+      Args.withDescription("The run to check; default: the latest completed run"),
+      Args.optional,
+    ),
+    out: Options.directory("out").pipe(
+      Options.withDescription(
+        "Where to write report.json, .md, .csv and .html; default: ./reports/validation",
+      ),
+      Options.withDefault("reports/validation"),
+    ),
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const loaded = yield* loadManifest(args.manifest)
+      const system = yield* Systems.of(loaded.manifest.system)
+      const target = yield* Target.url(loaded, process.env)
+      const sources = yield* Sources.open(loaded, process.env)
+      const outcome = yield* Validation.run({
+        system,
+        loaded,
+        sources,
+        target,
+        runId: Option.getOrNull(args.run),
+        out: args.out,
+      })
+      yield* Console.log(Validation.render(outcome))
+      if (outcome.report.decision.verdict !== "go")
+        return yield* Effect.fail(new Exit.CliError({ code: Exit.noGo, message: "the gate says no-go" }))
+    }).pipe(Effect.scoped),
+).pipe(
+  Command.withDescription(
+    "Check the migrated data against the source (counts, ledger, orphans, domain rules) and decide go or no-go. Exit 0 go, 1 no-go.",
+  ),
+)
+
 /** The root command. */
 export const command = Command.make("schoolbridge-migrate").pipe(
   Command.withDescription("Migrate school records into the portal: plan, run, validate, roll back."),
-  Command.withSubcommands([plan, runCommand, status]),
+  Command.withSubcommands([plan, runCommand, status, validate]),
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */

@@ -54,6 +54,10 @@ export type Factory = (prep: Prep) => Effect.Effect<Entity.Entity | Planned, Exi
 export interface System {
   readonly name: Manifest.System
   readonly entities: Readonly<Record<string, Factory>>
+  /** The target table of each entity (known without building it, for `validate`). */
+  readonly targets: Readonly<Record<string, string>>
+  /** Entities whose rows are planned in memory rather than read from their declared table. */
+  readonly planned?: ReadonlyArray<string>
 }
 
 /** Fails with exit 2 when the manifest declares an entity the system has no mapper for. */
@@ -163,6 +167,10 @@ export const steps = (
       if (!selected.has(decl.name)) continue
       const made = yield* system.entities[decl.name]!(prep)
       const built = "entity" in made ? made.entity : made
+      if (built.name !== decl.name || built.target.table !== system.targets[decl.name])
+        return yield* Effect.die(
+          new Error(`${system.name} wiring: ${decl.name} built ${built.name} into ${built.target.table}`),
+        )
       const dependsOn = [...new Set([...(built.dependsOn ?? []), ...(decl.dependsOn ?? [])])].filter((d) =>
         selected.has(d),
       )

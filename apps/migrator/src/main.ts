@@ -1,7 +1,7 @@
 /** The `schoolbridge-migrate` process: wires the CLI to Node and turns failures into exit codes. */
 import { ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, Effect } from "effect"
+import { Cause, Effect, Layer, Logger } from "effect"
 import * as Cli from "./Cli.js"
 import * as Exit from "./Exit.js"
 
@@ -23,7 +23,13 @@ const program = Cli.run(process.argv).pipe(
       process.exitCode = Exit.runtime
     }),
   ),
-  Effect.provide(NodeContext.layer),
+  // Standard output carries results (tables, JSON); logs go to standard error.
+  Effect.provide(
+    Layer.merge(
+      NodeContext.layer,
+      Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger)),
+    ),
+  ),
 )
 
-NodeRuntime.runMain(program, { disableErrorReporting: true })
+NodeRuntime.runMain(program, { disableErrorReporting: true, disablePrettyLogger: true })

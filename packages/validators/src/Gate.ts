@@ -76,7 +76,8 @@ export const defaultRollbackCommand = (runId: number | null, entity: string | nu
 export const exitCode = (verdict: Verdict): 0 | 1 => (verdict === "go" ? 0 : 1)
 
 /**
- * Decides go or no-go: every critical check passes and enough warnings pass. Rows at fault per
+ * Decides go or no-go: every critical check passes, enough warnings pass and no rollback trigger
+ * fires (more than 5% of rows at fault, by default). Rows at fault per
  * entity are its rejected rows plus the most any one failed check of it found (checks often see
  * the same bad row, so they are not added up), which keeps the failing-row rate a lower bound.
  */
@@ -126,7 +127,12 @@ export const decide = (
       threshold: 0,
     },
   ]
-  const verdict: Verdict = criticalFailed.length === 0 && warningPassRate >= requiredRate ? "go" : "no-go"
+  // A fired rollback trigger is a no-go even when every check passes: rows rejected by the run are
+  // data that did not arrive, and "go" beside a rollback recommendation would contradict itself.
+  const verdict: Verdict =
+    criticalFailed.length === 0 && warningPassRate >= requiredRate && !triggers.some((t) => t.fired)
+      ? "go"
+      : "no-go"
   const faultyEntities = [
     ...new Set(
       checks

@@ -65,6 +65,17 @@ describe("Gate.decide", () => {
     expect(many.recommendation.action).toBe("full-rollback")
   })
 
+  it("says no-go when rows rejected by the run fire the trigger, though every check passes", () => {
+    const t = [{ entity: "a", source: 100, rejected: 6 }]
+    const d = Gate.decide([check("x", "critical", true)], t, { runId: 3 })
+    expect(d).toMatchObject({ verdict: "no-go", exitCode: 1, criticalFailed: 0 })
+    expect(d.triggers.find((x) => x.id === "failing-rows")?.fired).toBe(true)
+    expect(d.recommendation.commands).toEqual(["schoolbridge-migrate rollback --run 3 --entity a"])
+    expect(
+      Gate.decide([check("x", "critical", true)], [{ entity: "a", source: 100, rejected: 5 }]).verdict,
+    ).toBe("go")
+  })
+
   it("keeps rows at fault below the trigger when it is 5% exactly", () => {
     const d = Gate.decide([check("x", "warning", false, 50)], totals)
     expect(d.failingRowRate).toBe(0.05)

@@ -163,4 +163,20 @@ const entities: Record<string, Factory> = {
 }
 
 /** Gibbon SMS. */
-export const system: System = { name: "gibbon", entities }
+export const system: System = {
+  name: "gibbon",
+  entities,
+  targets: {
+    [Gibbon.usersEntity]: "auth.users",
+    [Gibbon.studentsEntity]: "academic.students",
+    [Gibbon.teachersEntity]: "academic.teachers",
+    [GibbonFamily.guardiansEntity]: "academic.guardians",
+    [GibbonFamily.studentGuardiansEntity]: "academic.student_guardians",
+    [GibbonDocuments.documentsEntity]: "academic.person_documents",
+    [GibbonAcademic.academicYearsEntity]: "academic.academic_years",
+    [GibbonAcademic.classesEntity]: "academic.classes",
+    [GibbonAcademic.enrollmentsEntity]: "academic.enrollments",
+    [GibbonAttendance.attendanceEntity]: "academic.attendance",
+  },
+  planned: [GibbonFamily.studentGuardiansEntity],
+}

@@ -114,4 +114,21 @@ const entities: Record<string, Factory> = {
 }
 
 /** The generic legacy SIS. */
-export const system: System = { name: "legacy-sis", entities }
+export const system: System = {
+  name: "legacy-sis",
+  entities,
+  targets: {
+    [LegacySis.usersEntity]: "auth.users",
+    [LegacySis.studentsEntity]: "academic.students",
+    [LegacySis.teachersEntity]: "academic.teachers",
+    [LegacySis.classesEntity]: "academic.classes",
+    [LegacySis.enrollmentsEntity]: "academic.enrollments",
+    [LegacySis.attendanceEntity]: "academic.attendance",
+    [LegacySisGuardians.guardiansEntity]: "academic.guardians",
+    [LegacySisGuardians.studentGuardiansEntity]: "academic.student_guardians",
+    [LegacySisFinance.invoicesEntity]: "financial.invoices",
+    [LegacySisFinance.invoiceItemsEntity]: "financial.invoice_items",
+    [LegacySisFinance.paymentsEntity]: "financial.payments",
+    [LegacySisFinance.paymentAllocationsEntity]: "financial.payment_allocations",
+  },
+}

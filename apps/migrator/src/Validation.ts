@@ -1,0 +1,131 @@
+/**
+ * `validate`: the post-migration checks of a manifest's entities, pushed into SQL on the source and
+ * the portal, the go/no-go gate, and the four report formats written side by side.
+ */
+import { mkdirSync, writeFileSync } from "node:fs"
+import * as path from "node:path"
+import { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import {
+  CsvReport,
+  type Declaration,
+  HtmlReport,
+  MarkdownReport,
+  PortalRules,
+  Report,
+  Validate,
+} from "@schoolbridge/validators"
+import { Effect, Layer, type Redacted } from "effect"
+import * as Exit from "./Exit.js"
+import type * as Manifest from "./Manifest.js"
+import type * as Sources from "./Sources.js"
+import type { System } from "./System.js"
+
+/** Where the reports went and what the gate said. */
+export interface Outcome {
+  readonly report: Report.Report
+  readonly files: ReadonlyArray<string>
+}
+
+/** The latest completed run, when none is named. */
+const latestRun = Effect.flatMap(PgClient.PgClient, (db) =>
+  db.query<{ run_id: string | null }>(
+    "select max(run_id) as run_id from migration.runs where status = 'completed' and not dry_run",
+  ),
+).pipe(
+  Effect.map((r) => (r[0]?.run_id ? Number(r[0].run_id) : null)),
+  Effect.mapError((e) => Exit.failure(e.message)),
+)
+
+/** The declarations the checks run over: each database entity of the manifest with its target table. */
+export const declarations = (
+  system: System,
+  manifest: Manifest.Manifest,
+): ReadonlyArray<Declaration.EntityDeclaration> =>
+  manifest.entities.flatMap((e) => {
+    const source = manifest.sources[e.source]
+    const table = system.targets[e.name]
+    // Entities planned in memory (their rows are not one source table's) have no source count.
+    if (source?.kind !== "mysql" || table === undefined || system.planned?.includes(e.name)) return []
+    return [
+      PortalRules.withRules({
+        name: e.name,
+        source: {
+          table: e.table!,
+          key: e.key!,
+          ...(e.where ? { where: e.where } : {}),
+          ...(e.tenantColumn ? { tenantColumn: e.tenantColumn } : {}),
+        },
+        // A source without a tenant column holds one tenant's rows: compare totals, not per tenant.
+        target: e.tenantColumn ? { table } : { table, tenantColumn: null },
+      }),
+    ]
+  })
+
+/** Runs the checks and writes `report.json`, `.md`, `.csv` and `.html` into `out`. */
+export const run = (options: {
+  readonly system: System
+  readonly loaded: Manifest.Loaded
+  readonly sources: Sources.Opened
+  readonly target: Redacted.Redacted<string>
+  readonly runId: number | null
+  readonly out: string
+}): Effect.Effect<Outcome, Exit.CliError> =>
+  Effect.gen(function* () {
+    const { manifest } = options.loaded
+    const mysqlSources = [
+      ...new Set(
+        manifest.entities.filter((e) => manifest.sources[e.source]?.kind === "mysql").map((e) => e.source),
+      ),
+    ]
+    if (mysqlSources.length !== 1)
+      return yield* Effect.fail(
+        Exit.config(
+          mysqlSources.length === 0
+            ? "validate compares a MySQL/MariaDB source with the portal; this manifest reads none"
+            : `validate compares one MySQL source at a time; this manifest reads ${mysqlSources.join(", ")}`,
+        ),
+      )
+    const source = yield* options.sources.mysql(mysqlSources[0]!)
+    const target = PgClient.layer({ url: options.target, applicationName: "schoolbridge-validate" }).pipe(
+      Layer.mapError((e) => Exit.failure(e.message)),
+    )
+    const report = yield* Effect.gen(function* () {
+      const runId = options.runId ?? (yield* latestRun)
+      return yield* Validate.run(declarations(options.system, manifest), {
+        runId,
+        tolerance: manifest.tolerances.countParity,
+        gate: {
+          warningPassRate: manifest.tolerances.warningsPass,
+          failingRowRate: manifest.tolerances.rollbackAbove,
+        },
+        title: `${manifest.name}: validation${runId === null ? "" : ` of run ${runId}`}`,
+      }).pipe(Effect.mapError((e) => Exit.failure(e.message)))
+    }).pipe(Effect.provide(Layer.merge(target, Layer.succeed(MysqlClient.MysqlClient, source))))
+    mkdirSync(options.out, { recursive: true })
+    const files = [
+      ["report.json", Report.toJson(report)],
+      ["report.md", MarkdownReport.render(report)],
+      ["report.csv", CsvReport.render(report)],
+      ["report.html", HtmlReport.render(report)],
+    ].map(([name, text]) => {
+      const file = path.join(options.out, name!)
+      writeFileSync(file, text!)
+      return file
+    })
+    return { report, files }
+  })
+
+/** The verdict and the figures behind it, for the terminal. */
+export const render = (o: Outcome): string => {
+  const d = o.report.decision
+  const failed = o.report.checks.filter((c) => !c.passed)
+  return [
+    `verdict: ${d.verdict.toUpperCase()}`,
+    `critical checks: ${d.criticalTotal - d.criticalFailed}/${d.criticalTotal} passed; warnings: ${d.warningPassed}/${d.warningTotal} passed (${(d.warningPassRate * 100).toFixed(1)}%, ${(d.warningPassRateRequired * 100).toFixed(0)}% required)`,
+    ...failed.slice(0, 10).map((c) => `  ${c.severity} ${c.id}: ${c.detail}`),
+    ...(failed.length > 10 ? [`  … and ${failed.length - 10} more in the report`] : []),
+    `recommendation: ${d.recommendation.action}: ${d.recommendation.reason}`,
+    ...d.recommendation.commands.map((c) => `  ${c}`),
+    `reports: ${o.files.join(", ")}`,
+  ].join("\n")
+}
