@@ -309,6 +309,11 @@ export interface Plan {
   readonly assessmentLeads: ReadonlySet<string>
   /** Grade ids that repeat a student already graded in the same assessment. */
   readonly repeatedGrades: ReadonlySet<string>
+  /**
+   * Siblings' shared guardians: student id → the student whose guardian row stands for the same
+   * person (same name, and same email or phone), per kind of contact. The first student by id owns it.
+   */
+  readonly guardianOwners: { readonly [K in Contact]: ReadonlyMap<string, string> }
 }
 
 const text = (input: unknown): string => (input === null || input === undefined ? "" : String(input).trim())
@@ -352,7 +357,7 @@ export const assessmentKey = (g: GradeRecord): string =>
 /** Plans the whole export once; pure. `schoolCode` builds generated student numbers. */
 export const plan = (
   document: Document,
-  options: { readonly schoolCode: string; readonly asOf: string },
+  options: { readonly schoolCode: string; readonly asOf: string; readonly timeZone?: string | undefined },
 ): Plan => {
   const ids = Object.fromEntries(
     collectionNames.map((n) => [n, idsOf(document[n])]),
@@ -411,7 +416,8 @@ export const plan = (
     if (graded.has(pair)) repeatedGrades.add(idOf(g))
     graded.add(pair)
   }
-  return {
+  const guardianOwners = { parent: new Map<string, string>(), emergency: new Map<string, string>() }
+  const planned: Plan = {
     ids,
     studentNumbers,
     sharedEmails,
@@ -421,7 +427,43 @@ export const plan = (
     assessments,
     assessmentLeads,
     repeatedGrades,
+    guardianOwners,
   }
+  // Guardians are read exactly as their mappers read them, so only rows that load can own one.
+  const probe: Options = {
+    tenant: "",
+    asOf: options.asOf,
+    loadedAt: "1970-01-01T00:00:00.000Z",
+    timeZone: options.timeZone,
+    plan: planned,
+  }
+  const people = { parent: new Map<string, string>(), emergency: new Map<string, string>() }
+  const students = document.students
+    .filter((st) => ids.students.unique.has(idOf(st)))
+    .sort((a, b) => StudentNumber.compareKeys(idOf(a), idOf(b)))
+  for (const st of students) {
+    if (readStudent(st, silent, probe, []) === null) continue
+    for (const kind of ["parent", "emergency"] as const) {
+      const g = guardianOf(st, silent, kind, [])
+      if (g === null || typeof g === "string" || (g.email === null && g.phone === null)) continue
+      const name = `${g.first} ${g.last ?? ""}`.trim().toLowerCase()
+      const keys = [g.email, g.phone].filter((k) => k !== null).map((k) => `${name}|${k}`)
+      const owner = keys.map((k) => people[kind].get(k)).find((o) => o !== undefined)
+      if (owner !== undefined) guardianOwners[kind].set(idOf(st), owner)
+      for (const k of keys) if (!people[kind].has(k)) people[kind].set(k, owner ?? idOf(st))
+    }
+  }
+  return planned
+}
+
+// A context for reading rows in the plan: notes go nowhere.
+const silent: Transform.RowContext = {
+  entity: "",
+  tenant: null,
+  id: () => "",
+  note: () => {},
+  map: () => {},
+  key: "",
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -978,6 +1020,11 @@ export const mapGuardian =
       )
     if (g === "parent")
       return Transform.skip("the emergency contact is the parent: linked once, as the parent")
+    const owner = options.plan.guardianOwners[kind].get(s.id)
+    if (owner !== undefined)
+      return Transform.skip(
+        `the same person as the ${kind} contact of student ${owner}: one guardian for both`,
+      )
     return guardiansValues({
       id: ctx.id(ctx.tenant, s.id),
       tenant_id: options.tenant,
@@ -1029,7 +1076,11 @@ export const mapGuardianLink =
       id: ctx.id(ctx.tenant, s.id),
       tenant_id: options.tenant,
       student_id: ctx.id(ctx.tenant, s.id, studentsEntity),
-      guardian_id: ctx.id(ctx.tenant, s.id, kind === "parent" ? parentsEntity : emergencyContactsEntity),
+      guardian_id: ctx.id(
+        ctx.tenant,
+        options.plan.guardianOwners[kind].get(s.id) ?? s.id,
+        kind === "parent" ? parentsEntity : emergencyContactsEntity,
+      ),
       relationship: relation,
       is_primary: kind === "parent",
       contact_priority: kind === "parent" ? 1 : 2,

@@ -72,6 +72,7 @@ describe("plan", () => {
       ["stu-002", "STU2023SA0001"],
       ["stu-003", "STU2024SA0002"],
       ["stu-006", "STU2024SA0003"],
+      ["stu-007", "STU2024SA0004"],
     ])
     expect([...plan.sharedEmails]).toEqual(["shared@example.com"])
     expect([...plan.rooms]).toEqual([["room-1", "Bilik 1A"]])
@@ -182,7 +183,7 @@ describe("students", () => {
       student_number: "STU2020SA0007",
       admission_date: "2020-03-05",
     })
-    expect([...byId.keys()]).toEqual(["stu-001", "stu-002", "stu-005", "stu-006"])
+    expect([...byId.keys()]).toEqual(["stu-001", "stu-002", "stu-005", "stu-006", "stu-007"])
     expect(rejections(result)).toEqual(rejected)
   })
 
@@ -233,7 +234,9 @@ describe("students", () => {
     })
     expect(parents.byId.get("stu-006")).toMatchObject({ first_name: "Aminah", last_name: null, phone: null })
     expect(rejections(parents.result)).toEqual(rejected)
-    expect(skips(parents.result)).toEqual(["stu-005"])
+    // stu-007's parent is stu-001's (same name and phone): one guardian, linked to both siblings.
+    expect(skips(parents.result)).toEqual(["stu-005", "stu-007"])
+    expect([...plan.guardianOwners.parent]).toEqual([["stu-007", "stu-001"]])
 
     const links = run(B.parentLinksEntity)
     expect(links.byId.get("stu-001")).toEqual({
@@ -252,6 +255,10 @@ describe("students", () => {
     })
     // The parent is also the emergency contact: one guardian, flagged, with the contact's relationship.
     expect(links.byId.get("stu-002")).toMatchObject({ relationship: "father", is_emergency_contact: true })
+    expect(links.byId.get("stu-007")).toMatchObject({
+      student_id: id(B.studentsEntity, "stu-007"),
+      guardian_id: id(B.parentsEntity, "stu-001"),
+    })
     expect(rejections(links.result)).toEqual(rejected)
   })
 
@@ -260,7 +267,8 @@ describe("students", () => {
     expect(contacts.rows.map((r) => [r.legacy_id, r.first_name, r.last_name, r.phone])).toEqual([
       ["stu-001", "Siti", "binti Omar", "+60145556666"],
     ])
-    expect(skips(contacts.result)).toEqual(["stu-002", "stu-005", "stu-006"])
+    expect(skips(contacts.result)).toEqual(["stu-002", "stu-005", "stu-006", "stu-007"])
+    expect([...plan.guardianOwners.emergency]).toEqual([["stu-007", "stu-001"]])
     const links = run(B.emergencyLinksEntity)
     expect(links.byId.get("stu-001")).toMatchObject({
       guardian_id: id(B.emergencyContactsEntity, "stu-001"),
@@ -269,6 +277,7 @@ describe("students", () => {
       contact_priority: 2,
       is_emergency_contact: true,
     })
+    expect(links.byId.get("stu-007")).toMatchObject({ guardian_id: id(B.emergencyContactsEntity, "stu-001") })
     expect(rejections(links.result)).toEqual(rejected)
   })
 
@@ -294,7 +303,7 @@ describe("students", () => {
       name: "Discount MYR 50.00",
     })
     expect(rejections(discounts.result)).toEqual([...rejected, ["stu-006", "discountType:discount_type"]])
-    expect(skips(discounts.result)).toEqual(["stu-002"])
+    expect(skips(discounts.result)).toEqual(["stu-002", "stu-007"])
     const links = run(B.studentDiscountsEntity)
     expect(links.byId.get("stu-005")).toMatchObject({
       student_id: id(B.studentsEntity, "stu-005"),
