@@ -12,7 +12,7 @@ import { build, cli } from "./Cli.js"
 
 const fixtures = path.resolve(import.meta.dirname, "../../../packages/mappers/test/fixtures/gibbon")
 const manifest = path.resolve(import.meta.dirname, "../manifests/gibbon.yaml")
-const files = ["00-core.sql", "10-academic.sql"]
+const files = ["00-core.sql", "10-academic.sql", "20-finance.sql"]
 
 let source: TestDatabase
 let target: TestDatabase
@@ -67,6 +67,11 @@ describe("Gibbon → portal through the CLI", () => {
       "gibbon.classes": await count("gibbonFormGroup"),
       "gibbon.enrollments": await count("gibbonStudentEnrolment"),
       "gibbon.attendance": await count("gibbonAttendanceLogPerson"),
+      "gibbon.fee_structures": await count("gibbonFinanceFee"),
+      "gibbon.invoices": await count("gibbonFinanceInvoice"),
+      "gibbon.invoice_items": await count("gibbonFinanceInvoiceFee"),
+      "gibbon.payments": await count("gibbonPayment"),
+      "gibbon.payment_allocations": await count("gibbonPayment"),
     })
     for (const a of accounts) expect(a.read).toBe(a.loaded + a.rejected + a.skipped)
     // Every row the ledger counts as loaded is in its table.
@@ -81,6 +86,11 @@ describe("Gibbon → portal through the CLI", () => {
       "gibbon.classes": "academic.classes",
       "gibbon.enrollments": "academic.enrollments",
       "gibbon.attendance": "academic.attendance",
+      "gibbon.fee_structures": "financial.fee_structures",
+      "gibbon.invoices": "financial.invoices",
+      "gibbon.invoice_items": "financial.invoice_items",
+      "gibbon.payments": "financial.payments",
+      "gibbon.payment_allocations": "financial.payment_allocations",
     }
     for (const a of accounts) {
       const [{ n }] = await rows(
@@ -124,6 +134,13 @@ describe("Gibbon → portal through the CLI", () => {
          join academic.students s on s.id = l.student_id join academic.guardians g on g.id = l.guardian_id`,
     )
     expect(links[0].n).toBeGreaterThan(0)
+    // Invoices bill loaded students; their balance is total − paid, as the database checks.
+    const invoices = await rows(
+      `select count(*)::int as n, count(s.id)::int as billed from financial.invoices i
+         left join academic.students s on s.id = i.student_id`,
+    )
+    expect(invoices[0].n).toBeGreaterThan(0)
+    expect(invoices[0].billed).toBe(invoices[0].n)
   })
 
   it("a second run over the same source changes nothing", async () => {

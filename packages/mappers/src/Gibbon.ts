@@ -260,6 +260,8 @@ export interface PersonOptions extends Options {
 /** Options of the users mapper. */
 export interface UserOptions extends PersonOptions {
   readonly passwords: Password.Policy
+  /** The run's force-reset hash (`Password.resetHash()`, made once per run); without it a reset leaves the hash empty. */
+  readonly resetHash?: Password.ResetHash | undefined
 }
 
 /** Options of the students mapper. */
@@ -368,12 +370,13 @@ export type PasswordFallback = Password.Fallback | "gibbon_reset"
 export const passwordColumns = (
   policy: Password.Policy,
   row: Pick<PersonRow, "password" | "passwordStrong" | "passwordStrongSalt" | "passwordForceReset">,
+  resetHash?: Password.ResetHash | undefined,
 ): { readonly columns: Password.Columns; readonly fallback?: PasswordFallback } => {
-  const reset = Password.apply("force-reset", null).columns
+  const reset = Password.resetColumns(resetHash)
   if (policy === "force-reset") return { columns: reset }
   if (blank(row.passwordForceReset) === "Y") return { columns: reset, fallback: "gibbon_reset" }
   const strong = blank(row.passwordStrong)
-  if (strong === null) return Password.apply(policy, blank(row.password))
+  if (strong === null) return Password.apply(policy, blank(row.password), resetHash)
   const salt = blank(row.passwordStrongSalt)
   if (!/^[0-9a-f]{64}$/i.test(strong) || salt === null || salt.includes("$"))
     return { columns: reset, fallback: "unrecognised" }
@@ -421,7 +424,7 @@ export const mapUser =
       ctx.note("canLogin", "user_status", `login disabled in Gibbon: ${userStatusValue} → inactive`)
       userStatusValue = "inactive"
     }
-    const password = passwordColumns(options.passwords, row)
+    const password = passwordColumns(options.passwords, row, options.resetHash)
     if (password.fallback !== undefined)
       ctx.note("passwordStrong", "password_policy", fallbackMessages[password.fallback])
     const lastLogin = cleanOrNull(

@@ -2,6 +2,7 @@ import { Transform } from "@schoolbridge/core"
 import { Academic, Auth } from "@schoolbridge/schema"
 import { describe, expect, it } from "vitest"
 import * as Gibbon from "../src/Gibbon.js"
+import * as Password from "../src/Password.js"
 import * as StudentNumber from "../src/StudentNumber.js"
 
 // gibbonRole as installed (001 Administrator, 002 Teacher, 003 Student, 004 Parent, 006 Support Staff).
@@ -202,6 +203,20 @@ describe("Gibbon passwords", () => {
       columns: reset,
       fallback: "missing",
     })
+  })
+  it("writes the run's argon2id reset hash wherever it resets, when given one", () => {
+    const run = Password.resetHash({ memoryCost: 1024, timeCost: 1, parallelism: 1 })
+    const reset = { password_hash: run.hash, password_algorithm: "argon2id", must_reset_password: true }
+    expect(Gibbon.passwordColumns("force-reset", cols, run)).toEqual({ columns: reset })
+    expect(Gibbon.passwordColumns("carry-over", { ...cols, passwordForceReset: "Y" }, run)).toEqual({
+      columns: reset,
+      fallback: "gibbon_reset",
+    })
+    expect(Gibbon.passwordColumns("carry-over", { ...cols, passwordStrong: "" }, run)).toEqual({
+      columns: reset,
+      fallback: "missing",
+    })
+    expect(run.hash).toMatch(/^\$argon2id\$/)
   })
 })
 

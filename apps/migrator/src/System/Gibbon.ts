@@ -10,6 +10,7 @@ import {
   GibbonAttendance,
   GibbonDocuments,
   GibbonFamily,
+  GibbonFinance,
   StudentNumber,
 } from "@schoolbridge/mappers"
 import { Effect } from "effect"
@@ -53,10 +54,52 @@ const schoolYears = (p: Prep, self: string) =>
     GibbonAcademic.indexSchoolYears(rows, options(p)),
   )
 
+const finance = (p: Prep): GibbonFinance.FinanceOptions => ({
+  ...options(p),
+  currency: p.option("currency", "MYR"),
+})
+
+// What the invoice, fee and payment mappers share: whom each invoice bills, its fees and payments.
+const invoicePlan = (p: Prep, self: string) =>
+  Effect.gen(function* () {
+    const t = table(p, self)
+    const { currency } = finance(p)
+    const invoiceRows = yield* t<GibbonFinance.InvoiceRow>("gibbonFinanceInvoice", "gibbonFinanceInvoiceID")
+    const invoicees = GibbonFinance.indexInvoicees(
+      yield* t<GibbonFinance.InvoiceeRow>("gibbonFinanceInvoicee", "gibbonFinanceInvoiceeID"),
+    )
+    const students = GibbonFinance.studentKeys(yield* persons(p, self), yield* roles(p, self))
+    const catalog = GibbonFinance.indexFees(
+      yield* t<GibbonFinance.FeeRow>("gibbonFinanceFee", "gibbonFinanceFeeID"),
+      currency,
+    )
+    const fees = GibbonFinance.feeTotals(
+      yield* t<GibbonFinance.InvoiceFeeRow>("gibbonFinanceInvoiceFee", "gibbonFinanceInvoiceFeeID"),
+      catalog,
+      currency,
+    )
+    const paid = GibbonFinance.paidTotals(
+      yield* t<GibbonFinance.PaymentRow>("gibbonPayment", "gibbonPaymentID"),
+      currency,
+    )
+    const invoiceOptions: GibbonFinance.InvoiceOptions = {
+      ...finance(p),
+      invoices: GibbonFinance.indexInvoices(invoiceRows, invoicees, students),
+      fees,
+      paid,
+      overpaid: p.option<"reject" | "flag">("overpaid", "flag"),
+    }
+    return {
+      invoiceOptions,
+      catalog,
+      rejected: GibbonFinance.rejectedInvoices(invoiceRows, invoiceOptions),
+    }
+  })
+
 const entities: Record<string, Factory> = {
   [Gibbon.usersEntity]: (p) =>
     Effect.map(roles(p, Gibbon.usersEntity), (r) =>
-      Gibbon.users({ ...options(p), roles: r, passwords: p.manifest.passwords }),
+      Gibbon.users({ ...options(p), roles: r, passwords: p.manifest.passwords, resetHash: p.resetHash() }),
     ),
   [Gibbon.studentsEntity]: (p) =>
     Effect.gen(function* () {
@@ -160,6 +203,33 @@ const entities: Record<string, Factory> = {
         ),
       })
     }),
+  [GibbonFinance.feeStructuresEntity]: (p) => Effect.succeed(GibbonFinance.feeStructures(finance(p))),
+  [GibbonFinance.invoicesEntity]: (p) =>
+    Effect.map(invoicePlan(p, GibbonFinance.invoicesEntity), (plan) =>
+      GibbonFinance.invoices(plan.invoiceOptions),
+    ),
+  [GibbonFinance.invoiceItemsEntity]: (p) =>
+    Effect.map(invoicePlan(p, GibbonFinance.invoiceItemsEntity), (plan) =>
+      GibbonFinance.invoiceItems({
+        ...finance(p),
+        invoices: plan.invoiceOptions.invoices,
+        fees: plan.invoiceOptions.fees,
+        catalog: plan.catalog,
+        rejectedInvoices: plan.rejected,
+      }),
+    ),
+  [GibbonFinance.paymentsEntity]: (p) =>
+    Effect.map(invoicePlan(p, GibbonFinance.paymentsEntity), (plan) =>
+      GibbonFinance.payments({ ...finance(p), invoices: plan.invoiceOptions.invoices }),
+    ),
+  [GibbonFinance.paymentAllocationsEntity]: (p) =>
+    Effect.map(invoicePlan(p, GibbonFinance.paymentAllocationsEntity), (plan) =>
+      GibbonFinance.paymentAllocations({
+        ...finance(p),
+        invoices: plan.invoiceOptions.invoices,
+        rejectedInvoices: plan.rejected,
+      }),
+    ),
 }
 
 /** Gibbon SMS. */
@@ -177,6 +247,11 @@ export const system: System = {
     [GibbonAcademic.classesEntity]: "academic.classes",
     [GibbonAcademic.enrollmentsEntity]: "academic.enrollments",
     [GibbonAttendance.attendanceEntity]: "academic.attendance",
+    [GibbonFinance.feeStructuresEntity]: "financial.fee_structures",
+    [GibbonFinance.invoicesEntity]: "financial.invoices",
+    [GibbonFinance.invoiceItemsEntity]: "financial.invoice_items",
+    [GibbonFinance.paymentsEntity]: "financial.payments",
+    [GibbonFinance.paymentAllocationsEntity]: "financial.payment_allocations",
   },
   planned: [GibbonFamily.studentGuardiansEntity],
 }
