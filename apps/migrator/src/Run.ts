@@ -71,12 +71,6 @@ export const run = (
     const tenant = yield* tenantOf(manifest, options)
     const sources = yield* Sources.open(loaded, process.env)
     const day = options.now.toISOString()
-    const steps = yield* System.steps(system, manifest, sources, {
-      tenant,
-      asOf: manifest.asOf ?? day.slice(0, 10),
-      loadedAt: day,
-      ...(options.only ? { only: options.only } : {}),
-    })
     const client = PgClient.layer({
       url: target,
       applicationName: "schoolbridge-migrate",
@@ -86,8 +80,17 @@ export const run = (
     }).pipe(Layer.mapError(pgFailure))
     const services = Layer.mergeAll(PgSink.layer, PgLedger.layer).pipe(Layer.provideMerge(client))
     return yield* Effect.gen(function* () {
+      const db = yield* PgClient.PgClient
       yield* PgLedger.migrateSchema.pipe(Effect.mapError(pgFailure))
       yield* ensureTenants([tenant])
+      const steps = yield* System.steps(system, manifest, sources, {
+        tenant,
+        asOf: manifest.asOf ?? day.slice(0, 10),
+        loadedAt: day,
+        portal: <R extends System.Row>(sql: string, params?: ReadonlyArray<unknown>) =>
+          db.query<R>(sql, params).pipe(Effect.mapError(pgFailure)),
+        ...(options.only ? { only: options.only } : {}),
+      })
       const result = yield* Pipeline.run(steps, {
         dryRun: options.dryRun,
         concurrency: options.parallel ?? manifest.defaults.parallel,

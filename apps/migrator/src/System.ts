@@ -37,6 +37,14 @@ export interface Prep {
     key: string,
     needer: string,
   ) => Effect.Effect<ReadonlyArray<Row>, Exit.CliError>
+  /**
+   * A read of the portal database the run loads into (Moodle matches its users to the portal's).
+   * Inside a dry run it sees the run's own uncommitted rows.
+   */
+  readonly portal: <R extends Row = Row>(
+    sql: string,
+    params?: ReadonlyArray<unknown>,
+  ) => Effect.Effect<ReadonlyArray<R>, Exit.CliError>
   /** The run's force-reset password hash, made once. */
   readonly resetHash: () => Password.ResetHash
 }
@@ -95,6 +103,8 @@ export interface StepOptions {
   readonly loadedAt: string
   /** Only these entities (and nothing else); default all of the manifest's. */
   readonly only?: ReadonlyArray<string>
+  /** Reads of the portal database. */
+  readonly portal: Prep["portal"]
 }
 
 /**
@@ -123,6 +133,7 @@ export const steps = (
       tenant: options.tenant,
       asOf: options.asOf,
       loadedAt: options.loadedAt,
+      portal: options.portal,
       option: <A>(name: string, fallback: A) =>
         name in manifest.options ? (manifest.options[name] as A) : fallback,
       rowsOf: (entity, needer) => {
