@@ -311,7 +311,8 @@ export interface Plan {
   readonly repeatedGrades: ReadonlySet<string>
   /**
    * Siblings' shared guardians: student id → the student whose guardian row stands for the same
-   * person (same name, and same email or phone), per kind of contact. The first student by id owns it.
+   * person (same name, and same email or phone), per kind of contact. The sibling whose row has the most
+   * contact details owns it, then the first by id.
    */
   readonly guardianOwners: { readonly [K in Contact]: ReadonlyMap<string, string> }
 }
@@ -441,17 +442,24 @@ export const plan = (
   const students = document.students
     .filter((st) => ids.students.unique.has(idOf(st)))
     .sort((a, b) => StudentNumber.compareKeys(idOf(a), idOf(b)))
+  const found: Array<{ readonly id: string; readonly kind: Contact; readonly g: Guardian }> = []
   for (const st of students) {
     if (readStudent(st, silent, probe, []) === null) continue
     for (const kind of ["parent", "emergency"] as const) {
       const g = guardianOf(st, silent, kind, [])
-      if (g === null || typeof g === "string" || (g.email === null && g.phone === null)) continue
-      const name = `${g.first} ${g.last ?? ""}`.trim().toLowerCase()
-      const keys = [g.email, g.phone].filter((k) => k !== null).map((k) => `${name}|${k}`)
-      const owner = keys.map((k) => people[kind].get(k)).find((o) => o !== undefined)
-      if (owner !== undefined) guardianOwners[kind].set(idOf(st), owner)
-      for (const k of keys) if (!people[kind].has(k)) people[kind].set(k, owner ?? idOf(st))
+      if (g !== null && typeof g !== "string" && (g.email !== null || g.phone !== null))
+        found.push({ id: idOf(st), kind, g })
     }
+  }
+  // The sibling with the most contact details owns the row, so none of them is lost; then id order.
+  const detail = (g: Guardian) => Number(g.email !== null) + Number(g.phone !== null)
+  found.sort((x, y) => detail(y.g) - detail(x.g) || StudentNumber.compareKeys(x.id, y.id))
+  for (const { id, kind, g } of found) {
+    const name = `${g.first} ${g.last ?? ""}`.trim().toLowerCase()
+    const keys = [g.email, g.phone].filter((k) => k !== null).map((k) => `${name}|${k}`)
+    const owner = keys.map((k) => people[kind].get(k)).find((o) => o !== undefined)
+    if (owner !== undefined) guardianOwners[kind].set(id, owner)
+    for (const k of keys) if (!people[kind].has(k)) people[kind].set(k, owner ?? id)
   }
   return planned
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url"
 import { CsvSource, XlsxSource } from "@schoolbridge/connectors"
 import { Source, TargetId, Transform } from "@schoolbridge/core"
+import { Academic } from "@schoolbridge/schema"
 import { Chunk, Effect, Either, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import * as BrowserExport from "../src/BrowserExport.js"
@@ -346,5 +347,69 @@ describe("an XLSX student list with other header spellings", () => {
       return { ...o, address: null }
     }
     expect(s001(fromXlsx)).toEqual(s001(fromCsv))
+  })
+})
+
+describe("a CSV onto the browser export's students", () => {
+  it("fills nested raw columns, plans the export from the raw rows, and shares the siblings' parent", async () => {
+    const sheet = await readAll(CsvSource.make({ path: fixture("browser-students.csv") }))
+    const p = right(
+      Spreadsheet.plan(
+        {
+          key: "id",
+          columns: {
+            ID: "id",
+            "full name": "name",
+            "e-mail": "email",
+            class: "classId",
+            joined: "joinDate",
+            parent: "parentContact",
+            "parent email": "parentEmail",
+            "emergency name": "emergencyContact.name",
+            "emergency phone": "emergencyContact.phone",
+            relationship: "emergencyContact.relationship",
+          },
+          required: ["name"],
+        },
+        BrowserExport.StudentRecord,
+        Object.keys(sheet.rows[0]!),
+      ),
+    )
+    const raw = sheet.rows.map(
+      (r, i) => Spreadsheet.toRaw(p, r, sheet.keys[i]!).raw as BrowserExport.StudentRecord,
+    )
+    expect(raw.map((r) => r.id)).toEqual(["B01", "B02", "4"])
+    const plan = BrowserExport.plan(
+      { ...BrowserExport.read({}), students: raw },
+      { schoolCode: "SA", asOf: base.asOf },
+    )
+    const options = { ...base, plan }
+    const run = (target: ReturnType<typeof BrowserExport.students>) => {
+      const e = Spreadsheet.entity(p, BrowserExport.StudentRecord, target)
+      return Transform.run(e.transform, sheet.rows, sheet.keys, { entity: e.name, tenant: "SA01" })
+    }
+    const students = run(BrowserExport.students(options))
+    // The third row has no id: its line number stands in.
+    expect(students.okKeys).toEqual(["B01", "4"])
+    expect(rejections(students)).toEqual([["B02", "name:person_name"]])
+    const parents = run(BrowserExport.parents(options))
+    expect(
+      asObjects(Academic.Guardians.columns, parents).map((g) => [
+        g.legacy_id,
+        g.first_name,
+        g.last_name,
+        g.phone,
+      ]),
+    ).toEqual([["B01", "Yusof", "bin Ahmad", "+60127778888"]])
+    expect(parents.skipped.map((s) => s.key)).toEqual(["4"])
+    const emergency = run(BrowserExport.emergencyLinks(options))
+    expect(asObjects(Academic.StudentGuardians.columns, emergency)).toMatchObject([
+      { legacy_id: "B01", relationship: "mother", contact_priority: 2 },
+    ])
+    const links = run(BrowserExport.parentLinks(options))
+    expect(asObjects(Academic.StudentGuardians.columns, links).map((l) => l.guardian_id)).toEqual([
+      TargetId.of(BrowserExport.parentsEntity, "SA01", "B01"),
+      TargetId.of(BrowserExport.parentsEntity, "SA01", "B01"),
+    ])
   })
 })
