@@ -1,10 +1,20 @@
 /**
  * The generic legacy SIS of seed 001 §5: which mapper each entity name runs, and the whole-table
- * pre-passes its options need.
+ * pre-passes its options need (student numbers, email and guardian indexes, invoice totals, duplicate
+ * year names, assessment maxima).
  */
-import { LegacySis, LegacySisFinance, LegacySisGuardians, StudentNumber } from "@schoolbridge/mappers"
+import { Source } from "@schoolbridge/core"
+import {
+  LegacySis,
+  LegacySisAcademic,
+  LegacySisFees,
+  LegacySisFinance,
+  LegacySisGuardians,
+  LegacySisIslamic,
+  StudentNumber,
+} from "@schoolbridge/mappers"
 import { Effect } from "effect"
-import type { Factory, Prep, System } from "../System.js"
+import type { Factory, Planned, Prep, System } from "../System.js"
 
 const options = (p: Prep): LegacySis.Options => ({
   tenant: p.tenant,
@@ -19,6 +29,45 @@ const money = (p: Prep) => ({
 
 const rows = <A>(p: Prep, entity: string, needer: string) =>
   Effect.map(p.rowsOf(entity, needer), (r) => r as unknown as ReadonlyArray<A>)
+
+// The declared entities whose rows name school years (column `academic_year`), for derived years.
+const yearColumns = [
+  LegacySis.classesEntity,
+  LegacySisFinance.invoicesEntity,
+  LegacySisFees.feeStructuresEntity,
+  LegacySisAcademic.assessmentsEntity,
+  LegacySisIslamic.quranEnrollmentsEntity,
+]
+
+/**
+ * Academic years: the legacy `academic_years` table, a later row with an earlier row's name rejected
+ * by `duplicateYears`; or, with the option `deriveYears: true` for a source without that table, one
+ * planned row per distinct year name of the declared entities' `academic_year` columns.
+ */
+const academicYears: Factory = (p) =>
+  Effect.gen(function* () {
+    const self = LegacySisAcademic.academicYearsEntity
+    const years = { ...options(p), startMonth: p.option<number | undefined>("yearStartMonth", undefined) }
+    if (!p.option("deriveYears", false)) {
+      const table = yield* rows<LegacySisAcademic.AcademicYearRow>(p, self, self)
+      return LegacySisAcademic.academicYears({
+        ...years,
+        duplicates: LegacySisAcademic.duplicateYears(table),
+      })
+    }
+    const names: Array<unknown> = []
+    for (const entity of yearColumns) {
+      if (!p.manifest.entities.some((e) => e.name === entity)) continue
+      for (const row of yield* p.rowsOf(entity, self)) names.push(row.academic_year)
+    }
+    const planned: Planned = {
+      entity: LegacySisAcademic.academicYears(years),
+      source: Source.fromRows("legacy years by name", LegacySisAcademic.deriveYears(names), (r) =>
+        String(r.year_id),
+      ),
+    }
+    return planned
+  })
 
 const invoiceTotals = (p: Prep, needer: string) =>
   Effect.map(rows<LegacySisFinance.InvoiceItemRow>(p, LegacySisFinance.invoiceItemsEntity, needer), (items) =>
@@ -66,6 +115,27 @@ const entities: Record<string, Factory> = {
           priorities: LegacySisGuardians.contactPriorities(guardians),
         }),
     ),
+  [LegacySisAcademic.academicYearsEntity]: academicYears,
+  [LegacySisAcademic.assessmentsEntity]: (p) => Effect.succeed(LegacySisAcademic.assessments(options(p))),
+  [LegacySisAcademic.gradesEntity]: (p) =>
+    Effect.map(
+      rows<LegacySisAcademic.AssessmentRow>(
+        p,
+        LegacySisAcademic.assessmentsEntity,
+        LegacySisAcademic.gradesEntity,
+      ),
+      (assessments) =>
+        LegacySisAcademic.grades({
+          ...options(p),
+          assessments: LegacySisAcademic.indexAssessments(assessments),
+        }),
+    ),
+  [LegacySisFees.feeStructuresEntity]: (p) =>
+    Effect.succeed(LegacySisFees.feeStructures({ ...options(p), ...money(p) })),
+  [LegacySisIslamic.quranProgramsEntity]: (p) => Effect.succeed(LegacySisIslamic.quranPrograms(options(p))),
+  [LegacySisIslamic.quranEnrollmentsEntity]: (p) =>
+    Effect.succeed(LegacySisIslamic.quranEnrollments(options(p))),
+  [LegacySis.quranProgressEntity]: (p) => Effect.succeed(LegacySis.quranProgress(options(p))),
   [LegacySisFinance.invoicesEntity]: (p) =>
     Effect.gen(function* () {
       const invoices = yield* rows<LegacySisFinance.InvoiceRow>(
@@ -126,6 +196,13 @@ export const system: System = {
     [LegacySis.attendanceEntity]: "academic.attendance",
     [LegacySisGuardians.guardiansEntity]: "academic.guardians",
     [LegacySisGuardians.studentGuardiansEntity]: "academic.student_guardians",
+    [LegacySisAcademic.academicYearsEntity]: "academic.academic_years",
+    [LegacySisAcademic.assessmentsEntity]: "academic.assessments",
+    [LegacySisAcademic.gradesEntity]: "academic.assessment_results",
+    [LegacySisFees.feeStructuresEntity]: "financial.fee_structures",
+    [LegacySisIslamic.quranProgramsEntity]: "islamic.quran_programs",
+    [LegacySisIslamic.quranEnrollmentsEntity]: "islamic.quran_enrollments",
+    [LegacySis.quranProgressEntity]: "islamic.hafiz_progress",
     [LegacySisFinance.invoicesEntity]: "financial.invoices",
     [LegacySisFinance.invoiceItemsEntity]: "financial.invoice_items",
     [LegacySisFinance.paymentsEntity]: "financial.payments",
