@@ -37,7 +37,8 @@ export const DatabaseSource = Schema.Struct({
 
 /** A file source: one file, or a directory holding one file per entity. */
 export const FileSource = Schema.Struct({
-  kind: Schema.Literal("csv", "xlsx", "ndjson", "json", "sqlite"),
+  /** `json`: a file that is one array; `json-document`: a document whose arrays entities name by dot path. */
+  kind: Schema.Literal("csv", "xlsx", "ndjson", "json", "json-document", "sqlite"),
   path: PathRef,
 })
 

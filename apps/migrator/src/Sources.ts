@@ -7,6 +7,7 @@ import { CsvSource, JsonSource, MysqlClient, MysqlSource, NdjsonSource } from "@
 import type { Source } from "@schoolbridge/core"
 import { Context, Effect, Either, Layer, type Redacted, type Scope } from "effect"
 import * as Exit from "./Exit.js"
+import * as JsonDocument from "./JsonDocument.js"
 import * as Manifest from "./Manifest.js"
 
 /** A reader of one entity's rows. */
@@ -62,6 +63,7 @@ export const open = (
         clients.set(name, context)
         return context
       })
+    const documents = JsonDocument.loader()
     const reader = (entity: Manifest.EntityDecl): Effect.Effect<Reader, Exit.CliError> => {
       const s = settings.get(entity.source)!
       switch (s.kind) {
@@ -87,6 +89,19 @@ export const open = (
                 : JsonSource.make({ path: file, ...(entity.key ? { keyColumn: entity.key } : {}) })
           return Effect.mapError(made, sourceFailure)
         }
+        case "json-document": {
+          const file = String(s.value)
+          const dotPath = entity.table ?? ""
+          if (dotPath === "")
+            return Effect.fail(
+              Exit.config(`${entity.name}: table names the array it reads, e.g. data.students`),
+            )
+          return Effect.flatMap(documents(file), (doc) =>
+            Effect.map(JsonDocument.at(doc, file, dotPath), (elements) =>
+              JsonDocument.source(file, elements, dotPath, entity.key ?? "id"),
+            ),
+          )
+        }
         default:
           return Effect.fail(
             Exit.config(`source ${entity.source}: ${s.kind} sources are not supported by this version yet`),
@@ -99,6 +114,7 @@ export const open = (
     }
   })
 
-// A file source's path is the file, or, when the entity names a `table`, the directory that holds it.
+// A file source's path is the file, or, when the entity names a `table`, the directory that holds it
+// (a json-document's `table` is the dot path of the array inside the one file instead).
 const filePathOf = (base: string, entity: Manifest.EntityDecl): string =>
   entity.table ? path.join(base, entity.table) : base

@@ -2,11 +2,13 @@
 import { Effect } from "effect"
 import * as Exit from "./Exit.js"
 import type * as Manifest from "./Manifest.js"
+import * as BrowserExport from "./System/BrowserExport.js"
 import * as Gibbon from "./System/Gibbon.js"
 import * as LegacySis from "./System/LegacySis.js"
 import type { System } from "./System.js"
 
 const systems: Partial<Record<Manifest.System, System>> = {
+  "browser-export": BrowserExport.system,
   gibbon: Gibbon.system,
   "legacy-sis": LegacySis.system,
 }

@@ -1,0 +1,90 @@
+/**
+ * The browser app's JSON export (seed 003): one document whose collections are read whole, planned
+ * together (ids, student numbers, shared emails, guardians shared by siblings), then mapped entity by
+ * entity. Each entity reads its collection at `<documentRoot>.<collection>` (default `data.`).
+ */
+import { BrowserExport } from "@schoolbridge/mappers"
+import { Effect } from "effect"
+import type * as Exit from "../Exit.js"
+import type { Factory, Prep, System } from "../System.js"
+
+const root = (p: Prep) => {
+  const r = p.option<string>("documentRoot", "data")
+  return r === "" ? "" : `${r}.`
+}
+
+// The plan is made once per run, over every collection.
+const plans = new WeakMap<Prep, Effect.Effect<BrowserExport.Plan, Exit.CliError>>()
+
+const planOf = (p: Prep, self: string): Effect.Effect<BrowserExport.Plan, Exit.CliError> => {
+  let plan = plans.get(p)
+  if (!plan) {
+    plan = Effect.runSync(
+      Effect.cached(
+        Effect.gen(function* () {
+          const collections = yield* Effect.forEach(BrowserExport.collectionNames, (name) =>
+            Effect.map(p.table(self, `${root(p)}${name}`, "id", self), (rows) => [name, rows] as const),
+          )
+          const document = Object.fromEntries(collections) as unknown as BrowserExport.Document
+          return BrowserExport.plan(document, {
+            schoolCode: p.option("schoolCode", p.tenant),
+            asOf: p.asOf,
+            timeZone: p.manifest.timeZone,
+          })
+        }),
+      ),
+    )
+    plans.set(p, plan)
+  }
+  return plan
+}
+
+const factory =
+  (name: string): Factory =>
+  (p) =>
+    Effect.flatMap(planOf(p, name), (plan) => {
+      const entity = BrowserExport.entities({
+        tenant: p.tenant,
+        asOf: p.asOf,
+        loadedAt: p.loadedAt,
+        timeZone: p.manifest.timeZone,
+        plan,
+        resetHash: p.resetHash(),
+        currency: p.option("currency", "MYR"),
+      }).find((e) => e.name === name)
+      // Every name of `sourceOf` is an entity of `entities`; the end-to-end test holds them together.
+      return entity ? Effect.succeed(entity) : Effect.die(new Error(`BrowserExport.entities has no ${name}`))
+    })
+
+const names = Object.keys(BrowserExport.sourceOf)
+
+// The portal table of each entity, as BrowserExport builds them (checked when a run builds them).
+const targets: Record<string, string> = {
+  [BrowserExport.studentUsersEntity]: "auth.users",
+  [BrowserExport.teacherUsersEntity]: "auth.users",
+  [BrowserExport.teachersEntity]: "academic.teachers",
+  [BrowserExport.classesEntity]: "academic.classes",
+  [BrowserExport.studentsEntity]: "academic.students",
+  [BrowserExport.enrollmentsEntity]: "academic.enrollments",
+  [BrowserExport.parentsEntity]: "academic.guardians",
+  [BrowserExport.parentLinksEntity]: "academic.student_guardians",
+  [BrowserExport.emergencyContactsEntity]: "academic.guardians",
+  [BrowserExport.emergencyLinksEntity]: "academic.student_guardians",
+  [BrowserExport.discountsEntity]: "financial.scholarships",
+  [BrowserExport.studentDiscountsEntity]: "financial.student_scholarships",
+  [BrowserExport.attendanceEntity]: "academic.attendance",
+  [BrowserExport.assessmentsEntity]: "academic.assessments",
+  [BrowserExport.assessmentResultsEntity]: "academic.assessment_results",
+  [BrowserExport.invoicesEntity]: "financial.invoices",
+  [BrowserExport.invoiceItemsEntity]: "financial.invoice_items",
+  [BrowserExport.paymentsEntity]: "financial.payments",
+  [BrowserExport.paymentAllocationsEntity]: "financial.payment_allocations",
+  [BrowserExport.privateLessonsEntity]: "academic.private_lessons",
+}
+
+/** The browser app's export. */
+export const system: System = {
+  name: "browser-export",
+  entities: Object.fromEntries(names.map((n) => [n, factory(n)])),
+  targets,
+}
