@@ -4,7 +4,7 @@
  * manifest: every source row is loaded, or rejected or skipped with its reasons; foreign keys resolve
  * across entities; a second run changes nothing; validate gives the verdict the dirt deserves.
  */
-import { mkdtempSync, readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
@@ -324,5 +324,56 @@ describe("legacy SIS → portal through the CLI", () => {
       report.decision.triggers.filter((t: { fired: boolean }) => t.fired).map((t: { id: string }) => t.id),
     ).toEqual(["failing-rows"])
     expect(report.checks.filter((c: { passed: boolean }) => !c.passed)).toEqual([])
+  })
+})
+
+describe("legacy SIS without an academic_years table (deriveYears: true)", () => {
+  let derivedTarget: TestDatabase
+  afterAll(async () => {
+    await derivedTarget?.drop()
+  })
+
+  it("plans one year per distinct year name the other tables use, and links them", async () => {
+    derivedTarget = await createPgDatabase("portal")
+    await my.query("drop table academic_years")
+    const dir = mkdtempSync(path.join(tmpdir(), "sb-legacy-derived-"))
+    const derived = path.join(dir, "legacy-sis.yaml")
+    const text = readFileSync(manifest, "utf8")
+    expect(text).toContain("deriveYears: false")
+    writeFileSync(derived, text.replace("deriveYears: false", "deriveYears: true"))
+    const run = await cli(["run", "--manifest", derived, "--tenant", "SA01"], {
+      ...env(),
+      SCHOOLBRIDGE_TARGET_URL: derivedTarget.url,
+    })
+    expect(run.stderr).not.toMatch(/error|failed/i)
+    expect(run.code).toBe(0)
+    const db = new pg.Client({ connectionString: derivedTarget.url })
+    await db.connect()
+    try {
+      // Classes say 2024 and "Sesi 2025", assessments 2024 and "2024/25", Quran enrolments 2025. No
+      // dates anywhere: twelve months from January (yearStartMonth 1) of each name's first year.
+      const years = await db.query(
+        "select legacy_id, name, start_date::text as start, end_date::text as end from academic.academic_years order by name",
+      )
+      expect(years.rows).toEqual([
+        { legacy_id: "2024", name: "2024", start: "2024-01-01", end: "2024-12-31" },
+        { legacy_id: "2024/2025", name: "2024/2025", start: "2024-01-01", end: "2024-12-31" },
+        { legacy_id: "2025", name: "2025", start: "2025-01-01", end: "2025-12-31" },
+      ])
+      const linked = await db.query(
+        `select c.legacy_id as class, y.name from academic.classes c
+           join academic.academic_years y on y.id = c.academic_year_id order by c.legacy_id::int`,
+      )
+      expect(linked.rows).toEqual([
+        { class: "10", name: "2024" },
+        { class: "11", name: "2025" },
+      ])
+      const unlinked = await db.query(
+        "select count(*)::int as n from financial.invoices where academic_year_id is null",
+      )
+      expect(unlinked.rows).toEqual([{ n: 0 }])
+    } finally {
+      await db.end()
+    }
   })
 })
