@@ -5,12 +5,14 @@ import type * as Manifest from "./Manifest.js"
 import * as BrowserExport from "./System/BrowserExport.js"
 import * as Gibbon from "./System/Gibbon.js"
 import * as LegacySis from "./System/LegacySis.js"
+import * as Moodle from "./System/Moodle.js"
 import type { System } from "./System.js"
 
 const systems: Partial<Record<Manifest.System, System>> = {
   "browser-export": BrowserExport.system,
   gibbon: Gibbon.system,
   "legacy-sis": LegacySis.system,
+  moodle: Moodle.system,
 }
 
 /** The system of a manifest; exit 2 when this version has no mappers wired for it. */
