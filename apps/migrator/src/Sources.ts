@@ -3,7 +3,14 @@
  * reader per entity. Secrets are resolved here and stay `Redacted` up to the driver.
  */
 import * as path from "node:path"
-import { CsvSource, JsonSource, MysqlClient, MysqlSource, NdjsonSource } from "@schoolbridge/connectors"
+import {
+  CsvSource,
+  JsonSource,
+  MysqlClient,
+  MysqlSource,
+  NdjsonSource,
+  XlsxSource,
+} from "@schoolbridge/connectors"
 import type { Source } from "@schoolbridge/core"
 import { Context, Effect, Either, Layer, type Redacted, type Scope } from "effect"
 import * as Exit from "./Exit.js"
@@ -89,6 +96,16 @@ export const open = (
                 : JsonSource.make({ path: file, ...(entity.key ? { keyColumn: entity.key } : {}) })
           return Effect.mapError(made, sourceFailure)
         }
+        case "xlsx":
+          // The source's path is the workbook; the entity's `table` names its worksheet.
+          return Effect.mapError(
+            XlsxSource.make({
+              path: String(s.value),
+              ...(entity.table ? { sheet: entity.table } : {}),
+              ...(entity.key ? { keyColumn: entity.key } : {}),
+            }),
+            sourceFailure,
+          )
         case "json-document": {
           const file = String(s.value)
           const dotPath = entity.table ?? ""
