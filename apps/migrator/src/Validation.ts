@@ -26,10 +26,15 @@ export interface Outcome {
   readonly files: ReadonlyArray<string>
 }
 
-/** The latest completed run, when none is named. */
+/**
+ * The latest completed run that loaded rows, when none is named: a rerun over rows already loaded
+ * skips them all, and its ledger says nothing about the data the checks look at.
+ */
 const latestRun = Effect.flatMap(PgClient.PgClient, (db) =>
   db.query<{ run_id: string | null }>(
-    "select max(run_id) as run_id from migration.runs where status = 'completed' and not dry_run",
+    `select max(r.run_id) as run_id from migration.runs r
+      where r.status = 'completed' and not r.dry_run
+        and exists (select 1 from migration.batches b where b.run_id = r.run_id and b.loaded_count > 0)`,
   ),
 ).pipe(
   Effect.map((r) => (r[0]?.run_id ? Number(r[0].run_id) : null)),
