@@ -32,6 +32,7 @@ export const loadManifest = (file: string): Effect.Effect<Manifest.Loaded, Exit.
 const plan = Command.make("plan", { manifest: manifestOption, json: jsonOption }, ({ manifest, json }) =>
   Effect.gen(function* () {
     const loaded = yield* loadManifest(manifest)
+    yield* Systems.load(loaded)
     const sources = yield* Sources.open(loaded, process.env)
     const steps = yield* Plan.make(loaded.manifest, sources)
     yield* Console.log(json ? JSON.stringify(steps, null, 2) : Plan.render(steps))
@@ -169,7 +170,7 @@ const validate = Command.make(
   (args) =>
     Effect.gen(function* () {
       const loaded = yield* loadManifest(args.manifest)
-      const system = yield* Systems.of(loaded.manifest.system)
+      const system = yield* Systems.load(loaded)
       const target = yield* Target.url(loaded, process.env)
       const sources = yield* Sources.open(loaded, process.env)
       const outcome = yield* Validation.run({

@@ -166,10 +166,46 @@ const keyOf = (keyPath: ReadonlyArray<PropertyKey>): string =>
     "",
   )
 
-const messageOf = (issue: ParseResult.ArrayFormatterIssue): string => {
-  if (issue._tag === "Missing") return "is required"
-  if (issue._tag === "Unexpected") return "is not a known key (check its spelling)"
-  return issue.message
+/**
+ * A decoding error as one message per key. A value that fits none of several literals (`kind: mssql`)
+ * gives one issue per literal, and an optional key one more for `undefined`; they become one line
+ * listing what would fit.
+ */
+export const issues = (
+  error: ParseResult.ParseError,
+  unexpected = "is not a known key (check its spelling)",
+): Array<{ readonly keyPath: ReadonlyArray<PropertyKey>; readonly message: string }> => {
+  const byKey = new Map<string, { keyPath: ReadonlyArray<PropertyKey>; messages: Array<string> }>()
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
+    const message =
+      issue._tag === "Missing" ? "is required" : issue._tag === "Unexpected" ? unexpected : issue.message
+    const id = JSON.stringify(issue.path)
+    const entry = byKey.get(id) ?? { keyPath: issue.path, messages: [] }
+    entry.messages.push(message)
+    byKey.set(id, entry)
+  }
+  // A `kind` that is none of the kinds decides nothing else: the other keys of its object are only
+  // "wrong" for kinds it is not, so they are left out.
+  const badKinds = [...byKey.values()]
+    .filter((e) => e.keyPath.at(-1) === "kind")
+    .map((e) => JSON.stringify(e.keyPath.slice(0, -1)))
+  const entries = [...byKey.values()].filter(
+    (e) => e.keyPath.at(-1) === "kind" || !badKinds.includes(JSON.stringify(e.keyPath.slice(0, -1))),
+  )
+  return entries.map(({ keyPath, messages }) => {
+    const expected = messages
+      .map((m) => /^Expected (.+), actual (.+)$/.exec(m))
+      .filter((m): m is RegExpExecArray => m !== null && m[1] !== "undefined")
+    if (expected.length > 1 && expected.length >= messages.length - 1)
+      return {
+        keyPath,
+        message: `Expected one of ${expected.map((m) => m[1]).join(", ")}, actual ${expected[0]![2]}`,
+      }
+    return {
+      keyPath,
+      message: messages.filter((m) => !m.startsWith("Expected undefined")).join("; ") || messages[0]!,
+    }
+  })
 }
 
 /** Decodes a manifest's text; `file` is only used in messages. */
@@ -207,19 +243,15 @@ export const parse = (file: string, text: string): Either.Either<Loaded, Manifes
     Either.left(
       new ManifestError({
         file,
-        problems: problems.map((p) => ({ ...locate(p.keyPath), message: p.message })),
+        problems: problems
+          .map((p) => ({ ...locate(p.keyPath), message: p.message }))
+          .sort((a, b) => a.line - b.line || a.column - b.column),
       }),
     )
   const decoded = Schema.decodeUnknownEither(Manifest, { errors: "all", onExcessProperty: "error" })(
     doc.toJS(),
   )
-  if (Either.isLeft(decoded))
-    return fail(
-      ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((issue) => ({
-        keyPath: issue.path,
-        message: messageOf(issue),
-      })),
-    )
+  if (Either.isLeft(decoded)) return fail(issues(decoded.left))
   const manifest = decoded.right
   const problems = crossCheck(manifest)
   if (problems.length > 0) return fail(problems)

@@ -66,8 +66,7 @@ export const run = (
 ): Effect.Effect<Outcome, Exit.CliError> =>
   Effect.gen(function* () {
     const { manifest } = loaded
-    const system = yield* Systems.of(manifest.system)
-    yield* System.checkNames(system, manifest)
+    const system = yield* Systems.load(loaded)
     const tenant = yield* tenantOf(manifest, options)
     const sources = yield* Sources.open(loaded, process.env)
     const day = options.now.toISOString()

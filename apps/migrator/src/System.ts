@@ -3,11 +3,13 @@
  * a manifest may declare, a factory that builds the mapper's entity, after whatever whole-table
  * pre-pass its options need (student number plans, email indexes, invoice totals).
  */
+
+import * as path from "node:path"
 import type { Entity, Pipeline, Source } from "@schoolbridge/core"
 import { Password } from "@schoolbridge/mappers"
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, Either, Schema, Stream } from "effect"
 import * as Exit from "./Exit.js"
-import type * as Manifest from "./Manifest.js"
+import * as Manifest from "./Manifest.js"
 import * as Plan from "./Plan.js"
 import type * as Sources from "./Sources.js"
 
@@ -66,6 +68,32 @@ export interface System {
   readonly targets: Readonly<Record<string, string>>
   /** Entities whose rows are planned in memory rather than read from their declared table. */
   readonly planned?: ReadonlyArray<string>
+  /** The manifest's `options` this system understands; anything else, or a bad value, is refused. */
+  readonly options: Schema.Schema<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>>
+}
+
+/** Options every system shares. */
+export const commonOptions = {
+  /** The school code in generated student numbers (`STU{YEAR}{CODE}{SEQ}`); default the tenant. */
+  schoolCode: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9]{1,12}$/))),
+  /** ISO 4217 code of the source's amounts; default MYR. */
+  currency: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Z]{3}$/))),
+}
+
+/** Refuses (exit 2) options the system does not know or values it cannot use, located in the file. */
+export const checkOptions = (system: System, loaded: Manifest.Loaded): Effect.Effect<void, Exit.CliError> => {
+  const decoded = Schema.decodeUnknownEither(system.options, { errors: "all", onExcessProperty: "error" })(
+    loaded.manifest.options,
+  )
+  if (Either.isRight(decoded)) return Effect.void
+  const problems = Manifest.issues(
+    decoded.left,
+    `is not an option of the ${system.name} system (check its spelling)`,
+  )
+    .map((issue) => ({ ...loaded.locate(["options", ...issue.keyPath]), message: issue.message }))
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    .map((p) => `${path.basename(loaded.file)}:${p.line}:${p.column} ${p.key}: ${p.message}`)
+  return Effect.fail(Exit.config(problems.join("\n")))
 }
 
 /** Fails with exit 2 when the manifest declares an entity the system has no mapper for. */

@@ -6,7 +6,7 @@ import * as BrowserExport from "./System/BrowserExport.js"
 import * as Gibbon from "./System/Gibbon.js"
 import * as LegacySis from "./System/LegacySis.js"
 import * as Moodle from "./System/Moodle.js"
-import type { System } from "./System.js"
+import { checkNames, checkOptions, type System } from "./System.js"
 
 const systems: Partial<Record<Manifest.System, System>> = {
   "browser-export": BrowserExport.system,
@@ -26,3 +26,12 @@ export const of = (name: Manifest.System): Effect.Effect<System, Exit.CliError> 
         ),
       )
 }
+
+/** The system of a loaded manifest, with its entity names and options checked (exit 2 otherwise). */
+export const load = (loaded: Manifest.Loaded): Effect.Effect<System, Exit.CliError> =>
+  Effect.gen(function* () {
+    const system = yield* of(loaded.manifest.system)
+    yield* checkNames(system, loaded.manifest)
+    yield* checkOptions(system, loaded)
+    return system
+  })

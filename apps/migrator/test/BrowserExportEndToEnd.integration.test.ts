@@ -7,7 +7,7 @@ import * as path from "node:path"
 import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 const file = path.resolve(import.meta.dirname, "../../../packages/mappers/test/fixtures/browser/export.json")
 const manifest = path.resolve(import.meta.dirname, "../manifests/browser-export.yaml")
@@ -19,7 +19,6 @@ const env = () => ({ BROWSER_EXPORT_PATH: file, SCHOOLBRIDGE_TARGET_URL: target.
 const rows = async (sql: string, params: Array<unknown> = []) => (await portal.query(sql, params)).rows
 
 beforeAll(async () => {
-  build()
   target = await createPgDatabase("portal")
   portal = new pg.Client({ connectionString: target.url })
   await portal.connect()

@@ -1,16 +1,12 @@
 /**
- * Runs the built CLI as a child process, as an operator would: the bundle is built once per test file.
+ * Runs the built CLI as a child process, as an operator would (the bundle is built once, by the
+ * global setup `buildCli.ts`).
  */
-import { execFileSync, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-
-/** Builds `dist/main.mjs`. */
-export const build = (): void => {
-  execFileSync(process.execPath, ["build.mjs"], { cwd: app, stdio: "inherit" })
-}
 
 /** What a finished CLI run printed and how it exited. */
 export interface Result {

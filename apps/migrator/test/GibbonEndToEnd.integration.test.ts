@@ -8,7 +8,7 @@ import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "@schoo
 import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 const fixtures = path.resolve(import.meta.dirname, "../../../packages/mappers/test/fixtures/gibbon")
 const manifest = path.resolve(import.meta.dirname, "../manifests/gibbon.yaml")
@@ -25,7 +25,6 @@ const count = async (table: string) =>
   Number(((await my.query(`select count(*) as n from ${table}`)) as [Array<{ n: number }>, unknown])[0][0]!.n)
 
 beforeAll(async () => {
-  build()
   source = await createMysqlDatabase("gibbon")
   target = await createPgDatabase("portal")
   my = await mysql.createConnection({ uri: source.url, multipleStatements: true })

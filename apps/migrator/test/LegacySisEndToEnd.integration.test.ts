@@ -12,7 +12,7 @@ import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { parse } from "yaml"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 const fixture = path.resolve(import.meta.dirname, "fixtures/legacy-sis-full.sql")
 const manifest = path.resolve(import.meta.dirname, "../manifests/legacy-sis.yaml")
@@ -54,7 +54,6 @@ const count = async (table: string) =>
   Number(((await my.query(`select count(*) as n from ${table}`)) as [Array<{ n: number }>, unknown])[0][0]!.n)
 
 beforeAll(async () => {
-  build()
   source = await createMysqlDatabase("legacy")
   target = await createPgDatabase("portal")
   my = await mysql.createConnection({ uri: source.url, multipleStatements: true })

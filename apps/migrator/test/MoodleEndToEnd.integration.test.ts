@@ -11,7 +11,7 @@ import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "@schoo
 import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 const fixtures = path.resolve(import.meta.dirname, "../../../packages/mappers/test/fixtures")
 const gibbonManifest = path.resolve(import.meta.dirname, "../manifests/gibbon.yaml")
@@ -58,7 +58,6 @@ const gibbonStudent = async (gibbonPersonId: number) =>
   )[0] as { id: string; user_id: string; student_number: string }
 
 beforeAll(async () => {
-  build()
   gibbon = await createMysqlDatabase("gibbon")
   moodle = await createMysqlDatabase("moodle")
   target = await createPgDatabase("portal")
@@ -376,7 +375,9 @@ describe("Moodle → portal through the CLI, after Gibbon", () => {
     const r = await cli(["run", "--manifest", file, "--tenant", "SA01"], env())
     rmSync(dir, { recursive: true, force: true })
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain("options.unmatchedUsers: merge is not one of create, skip, reject")
+    expect(r.stderr).toContain(
+      'options.unmatchedUsers: Expected one of "create", "skip", "reject", actual "merge"',
+    )
     expect(await batches()).toBe(before)
   })
 })

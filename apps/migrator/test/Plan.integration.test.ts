@@ -4,7 +4,7 @@ import * as path from "node:path"
 import { createMysqlDatabase, type TestDatabase } from "@schoolbridge/testing"
 import mysql from "mysql2/promise"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 let db: TestDatabase
 let dir: string
@@ -20,12 +20,12 @@ sources:
     kind: mysql
     url: { env: LEGACY_MYSQL_URL }
 entities:
-  - name: legacy.students
+  - name: legacy-sis.students
     source: legacy
     table: students
     key: id
-    dependsOn: [legacy.users]
-  - name: legacy.users
+    dependsOn: [legacy-sis.users]
+  - name: legacy-sis.users
     source: legacy
     table: users
     key: id
@@ -33,7 +33,6 @@ entities:
 `
 
 beforeAll(async () => {
-  build()
   db = await createMysqlDatabase("plan")
   // A user with a password, so the test can look for it in the output.
   const u = new URL(db.url)
@@ -67,8 +66,8 @@ describe("schoolbridge-migrate plan", () => {
     expect(r.stderr).toBe("")
     expect(r.code).toBe(0)
     const lines = r.stdout.trim().split("\n")
-    expect(lines[1]).toMatch(/^1 {2}legacy\.users +legacy:users +- +500 +\* +3$/)
-    expect(lines[2]).toMatch(/^2 {2}legacy\.students +legacy:students +legacy\.users +20000 +\* +2$/)
+    expect(lines[1]).toMatch(/^1 {2}legacy-sis\.users +legacy:users +- +500 +\* +3$/)
+    expect(lines[2]).toMatch(/^2 {2}legacy-sis\.students +legacy:students +legacy-sis\.users +20000 +\* +2$/)
     expect(lines.at(-1)).toBe("2 entities, about 5 rows")
     expect(r.stdout + r.stderr).not.toContain("Secr3t-pw")
   })
@@ -79,8 +78,8 @@ describe("schoolbridge-migrate plan", () => {
     expect(
       JSON.parse(r.stdout).map((s: { entity: string; estimatedRows: number }) => [s.entity, s.estimatedRows]),
     ).toEqual([
-      ["legacy.users", 3],
-      ["legacy.students", 2],
+      ["legacy-sis.users", 3],
+      ["legacy-sis.students", 2],
     ])
   })
 
@@ -91,6 +90,19 @@ describe("schoolbridge-migrate plan", () => {
     expect(r.stderr.trim()).toBe(
       "typo.yaml:20:5 entities[1].batchsize: is not a known key (check its spelling)",
     )
+  })
+
+  it("exits 2 on options the system does not know or cannot use, one line each", async () => {
+    writeFileSync(
+      path.join(dir, "options.yaml"),
+      manifest.replace("entities:", "options:\n  overpaid: refund\n  curency: MYR\nentities:"),
+    )
+    const r = await cli(["plan", "--manifest", path.join(dir, "options.yaml")], { LEGACY_MYSQL_URL: url })
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split("\n")).toEqual([
+      'options.yaml:11:3 options.overpaid: Expected one of "reject", "flag", actual "refund"',
+      "options.yaml:12:3 options.curency: is not an option of the legacy-sis system (check its spelling)",
+    ])
   })
 
   it("exits 2 naming a missing environment variable", async () => {

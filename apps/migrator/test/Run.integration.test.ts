@@ -5,7 +5,7 @@ import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "@schoo
 import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 let source: TestDatabase
 let target: TestDatabase
@@ -47,7 +47,6 @@ const query = async (sql: string) => {
 }
 
 beforeAll(async () => {
-  build()
   source = await createMysqlDatabase("legacy")
   target = await createPgDatabase("portal")
   const conn = await mysql.createConnection({ uri: source.url, multipleStatements: true })

@@ -9,7 +9,7 @@ import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import ExcelJS from "exceljs"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 let target: TestDatabase
 let dir: string
@@ -30,7 +30,6 @@ entities:
 `
 
 beforeAll(async () => {
-  build()
   target = await createPgDatabase("portal")
   dir = mkdtempSync(path.join(tmpdir(), "sb-xlsx-"))
   const book = new ExcelJS.Workbook()

@@ -3,12 +3,11 @@ import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import { Effect, Redacted } from "effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 let db: TestDatabase
 
 beforeAll(async () => {
-  build()
   db = await createPgDatabase("status")
   await Effect.runPromise(
     PgLedger.migrateSchema.pipe(Effect.provide(PgClient.layer({ url: Redacted.make(db.url) }))),

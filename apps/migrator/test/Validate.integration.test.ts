@@ -6,7 +6,7 @@ import { Report } from "@schoolbridge/validators"
 import { Effect } from "effect"
 import mysql from "mysql2/promise"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { build, cli } from "./Cli.js"
+import { cli } from "./Cli.js"
 
 const manifest = `version: 1
 name: legacy-validate
@@ -45,7 +45,6 @@ const setup = async (clean: boolean) => {
 const readReport = (file: string) => Effect.runPromise(Report.fromJson(readFileSync(file, "utf8")))
 
 beforeAll(async () => {
-  build()
   dir = mkdtempSync(path.join(tmpdir(), "sb-validate-"))
   writeFileSync(path.join(dir, "legacy.yaml"), manifest)
 })

@@ -5,4 +5,6 @@ export declare const config: (options: {
   readonly name: string
   readonly databases?: boolean
   readonly timeoutMs?: number
+  /** The package's own global setup files, run once before its test files. */
+  readonly globalSetup?: ReadonlyArray<string>
 }) => UserConfig

@@ -9,7 +9,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 /**
  * The one vitest config every package uses. Results also go to a JSON file per package,
  * which the root test command sums into the single `N passed, N failed` line CI reads.
- * @param {{ name: string, databases?: boolean, timeoutMs?: number }} options
+ * `globalSetup` adds the package's own setup files (run once before its test files, e.g. a build).
+ * @param {{ name: string, databases?: boolean, timeoutMs?: number, globalSetup?: string[] }} options
  */
 export const config = (options) =>
   defineConfig({
@@ -20,6 +21,9 @@ export const config = (options) =>
       setupFiles: [path.join(root, "tooling/testing/src/setup.mjs")],
       reporters: ["default", "json"],
       outputFile: { json: path.join(root, ".vitest-results", `${options.name.replace(/[@/]/g, "_")}.json`) },
-      ...(options.databases ? { globalSetup: [path.join(root, "tooling/testing/src/globalSetup.ts")] } : {}),
+      globalSetup: [
+        ...(options.databases ? [path.join(root, "tooling/testing/src/globalSetup.ts")] : []),
+        ...(options.globalSetup ?? []),
+      ],
     },
   })

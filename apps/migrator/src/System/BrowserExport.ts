@@ -4,9 +4,9 @@
  * entity. Each entity reads its collection at `<documentRoot>.<collection>` (default `data.`).
  */
 import { BrowserExport } from "@schoolbridge/mappers"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import type * as Exit from "../Exit.js"
-import type { Factory, Prep, System } from "../System.js"
+import { commonOptions, type Factory, type Prep, type System } from "../System.js"
 
 const root = (p: Prep) => {
   const r = p.option<string>("documentRoot", "data")
@@ -85,6 +85,10 @@ const targets: Record<string, string> = {
 /** The browser app's export. */
 export const system: System = {
   name: "browser-export",
+  options: Schema.Struct({
+    ...commonOptions,
+    documentRoot: Schema.optional(Schema.String),
+  }),
   entities: Object.fromEntries(names.map((n) => [n, factory(n)])),
   targets,
 }

@@ -13,8 +13,8 @@ import {
   GibbonFinance,
   StudentNumber,
 } from "@schoolbridge/mappers"
-import { Effect } from "effect"
-import type { Factory, Prep, System } from "../System.js"
+import { Effect, Schema } from "effect"
+import { commonOptions, type Factory, type Prep, type System } from "../System.js"
 
 type Rows<A> = Effect.Effect<ReadonlyArray<A>, import("../Exit.js").CliError>
 
@@ -235,6 +235,11 @@ const entities: Record<string, Factory> = {
 /** Gibbon SMS. */
 export const system: System = {
   name: "gibbon",
+  options: Schema.Struct({
+    ...commonOptions,
+    formGroupNames: Schema.optional(Schema.Literal("v22", "pre-v22")),
+    overpaid: Schema.optional(Schema.Literal("reject", "flag")),
+  }),
   entities,
   targets: {
     [Gibbon.usersEntity]: "auth.users",

@@ -13,8 +13,8 @@ import {
   LegacySisIslamic,
   StudentNumber,
 } from "@schoolbridge/mappers"
-import { Effect } from "effect"
-import type { Factory, Planned, Prep, System } from "../System.js"
+import { Effect, Schema } from "effect"
+import { commonOptions, type Factory, type Planned, type Prep, type System } from "../System.js"
 
 const options = (p: Prep): LegacySis.Options => ({
   tenant: p.tenant,
@@ -186,6 +186,12 @@ const entities: Record<string, Factory> = {
 /** The generic legacy SIS. */
 export const system: System = {
   name: "legacy-sis",
+  options: Schema.Struct({
+    ...commonOptions,
+    overpaid: Schema.optional(Schema.Literal("reject", "flag")),
+    deriveYears: Schema.optional(Schema.Boolean),
+    yearStartMonth: Schema.optional(Schema.Int.pipe(Schema.between(1, 12))),
+  }),
   entities,
   targets: {
     [LegacySis.usersEntity]: "auth.users",

@@ -4,7 +4,7 @@
  * made against the portal's own rows of the run's tenant, read before anything of this run loads.
  */
 import { Moodle } from "@schoolbridge/mappers"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import * as Exit from "../Exit.js"
 import type { Factory, Prep, System } from "../System.js"
 
@@ -144,6 +144,11 @@ const entities: Record<string, Factory> = {
 /** Moodle LMS. */
 export const system: System = {
   name: "moodle",
+  options: Schema.Struct({
+    tablePrefix: Schema.optional(Schema.String.pipe(Schema.pattern(/^[a-z0-9_]*$/))),
+    unmatchedUsers: Schema.optional(Schema.Literal("create", "skip", "reject")),
+    siteAdmins: Schema.optional(Schema.Array(Schema.Union(Schema.Int, Schema.String))),
+  }),
   entities,
   targets: {
     [Moodle.usersEntity]: "auth.users",
