@@ -18,27 +18,17 @@ import { Academic, Auth, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import type * as CodeTables from "./CodeTables.js"
 import * as Password from "./Password.js"
+import * as RawValue from "./RawValue.js"
 import type * as StudentNumber from "./StudentNumber.js"
 
 /**
  * A Gibbon id as the legacy key: `INT UNSIGNED ZEROFILL` columns come back as `0000000123` from some
  * drivers and as `123` from others, so both become `"123"`. Empty, zero or non-numeric → undefined.
  */
-export const normalizeId = (input: unknown): string | undefined => {
-  if (typeof input === "number") return Number.isSafeInteger(input) && input > 0 ? String(input) : undefined
-  if (typeof input !== "string") return undefined
-  const text = input.trim()
-  if (!/^\d+$/.test(text)) return undefined
-  const stripped = text.replace(/^0+/, "")
-  return stripped === "" ? undefined : stripped
-}
+export const normalizeId: (input: unknown) => string | undefined = RawValue.positiveId
 
 /** Gibbon's "empty string means missing": trimmed text, or null when blank or null. */
-export const blank = (input: unknown): string | null => {
-  if (input === null || input === undefined) return null
-  const text = String(input).trim()
-  return text === "" ? null : text
-}
+export const blank: (input: unknown) => string | null = RawValue.blank
 
 /** An `enum('Y','N')` column as a boolean; blank is null (nullable enums and `''` members). */
 export const yesNo = (input: unknown): Cleaned.Cleaned<boolean | null> => {

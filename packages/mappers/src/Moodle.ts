@@ -11,6 +11,7 @@ import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as Password from "./Password.js"
+import * as RawValue from "./RawValue.js"
 
 /** Entity name of the users flow; also each row's `legacy_source`. */
 export const usersEntity = "moodle.users"
@@ -41,22 +42,10 @@ export const tables = (prefix: string = defaultPrefix) => ({
 // Storage conventions
 
 /** A Moodle id (`BIGINT(10)`) as the legacy key; zero, negative or non-numeric → undefined. */
-export const normalizeId = (input: unknown): string | undefined => {
-  if (typeof input === "number") return Number.isSafeInteger(input) && input > 0 ? String(input) : undefined
-  if (typeof input === "bigint") return input > 0n ? String(input) : undefined
-  if (typeof input !== "string") return undefined
-  const text = input.trim()
-  if (!/^\d+$/.test(text)) return undefined
-  const stripped = text.replace(/^0+/, "")
-  return stripped === "" ? undefined : stripped
-}
+export const normalizeId: (input: unknown) => string | undefined = RawValue.positiveId
 
 /** Moodle's NOT NULL text columns default to `''`: trimmed text, or null when blank. */
-export const blank = (input: unknown): string | null => {
-  if (input === null || input === undefined) return null
-  const text = String(input).trim()
-  return text === "" ? null : text
-}
+export const blank: (input: unknown) => string | null = RawValue.blank
 
 /** An `int(1)` flag: MySQL's TINYINT(1) may arrive as a boolean, others as 0/1 or text. */
 export const flag = (input: unknown): boolean => {
