@@ -7,6 +7,7 @@ import { Console, Effect, Either, Option } from "effect"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Plan from "./Plan.js"
+import * as ProgressView from "./ProgressView.js"
 import * as Run from "./Run.js"
 import * as Sources from "./Sources.js"
 import * as Status from "./Status.js"
@@ -117,6 +118,7 @@ const runCommand = Command.make(
       const target = yield* Target.url(loaded, process.env)
       const resumeHint = (runId: number | null) =>
         `resume with: schoolbridge-migrate run --manifest ${args.manifest}${runId === null ? " --resume RUN_ID (see status)" : ` --resume ${runId}`}`
+      const view = ProgressView.forStderr()
       const outcome = yield* Run.run(loaded, target, {
         dryRun: args.dryRun,
         only: list(args.only),
@@ -124,12 +126,7 @@ const runCommand = Command.make(
         parallel: Option.getOrNull(args.parallel),
         resume: Option.getOrNull(args.resume),
         now: new Date(),
-        onProgress: (e) =>
-          e.done
-            ? Console.error(
-                `${e.entity}${e.partition === "*" ? "" : ` [${e.partition}]`}: ${e.read} read, ${e.loaded} loaded, ${e.rejected} rejected, ${e.skipped} skipped`,
-              )
-            : Effect.void,
+        onProgress: (e) => Effect.sync(() => view.event(e)),
       }).pipe(
         Effect.catchIf(
           (e) => e.code === Exit.runtime && !args.dryRun,
@@ -143,6 +140,7 @@ const runCommand = Command.make(
             Console.error(`stopped after the batches in flight committed; ${resumeHint(id)}`),
           ),
         ),
+        Effect.ensuring(Effect.sync(() => view.close())),
       )
       yield* Console.log(Run.render(outcome))
     }),

@@ -77,6 +77,17 @@ describe("schoolbridge-migrate run", () => {
     expect(lines[0]).toMatch(/^entity +read +loaded +rejected +skipped +rows\/s +seconds$/)
     expect(lines[1]).toMatch(/^legacy-sis\.users +5 +\d+ +\d+ +0 /)
     expect(lines[2]).toMatch(/^legacy-sis\.students +4 +\d+ +\d+ +0 /)
+    // Not a terminal: progress is one JSON line per committed batch on stderr, the last one done.
+    const progress = r.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === "entity done")
+    expect(progress.map((p) => [p.entity, p.read, p.done])).toEqual([
+      ["legacy-sis.users", 5, true],
+      ["legacy-sis.students", 4, true],
+    ])
+    expect(progress[0]).toMatchObject({ level: 30, run: 1, loaded: 3, rejected: 2, skipped: 0 })
     const users = await query(
       "select legacy_id, email, must_reset_password, password_algorithm from auth.users order by legacy_id",
     )
