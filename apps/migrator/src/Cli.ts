@@ -8,6 +8,7 @@ import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Plan from "./Plan.js"
 import * as ProgressView from "./ProgressView.js"
+import * as Rollback from "./Rollback.js"
 import * as Run from "./Run.js"
 import * as Sources from "./Sources.js"
 import * as Status from "./Status.js"
@@ -192,7 +193,7 @@ const validate = Command.make(
 /** The root command. */
 export const command = Command.make("schoolbridge-migrate").pipe(
   Command.withDescription("Migrate school records into the portal: plan, run, validate, roll back."),
-  Command.withSubcommands([plan, runCommand, status, validate]),
+  Command.withSubcommands([plan, runCommand, status, validate, Rollback.command]),
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */
