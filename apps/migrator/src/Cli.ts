@@ -4,9 +4,11 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
+import * as Check from "./Check.js"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Plan from "./Plan.js"
+import * as Profiling from "./Profiling.js"
 import * as ProgressView from "./ProgressView.js"
 import * as Rollback from "./Rollback.js"
 import * as Run from "./Run.js"
@@ -193,7 +195,15 @@ const validate = Command.make(
 /** The root command. */
 export const command = Command.make("schoolbridge-migrate").pipe(
   Command.withDescription("Migrate school records into the portal: plan, run, validate, roll back."),
-  Command.withSubcommands([plan, runCommand, status, validate, Rollback.command]),
+  Command.withSubcommands([
+    plan,
+    Check.command,
+    Profiling.command,
+    runCommand,
+    status,
+    validate,
+    Rollback.command,
+  ]),
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */
