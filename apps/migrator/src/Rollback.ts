@@ -61,7 +61,14 @@ export const render = (scope: Rollback.Scope, effects: Rollback.Effects, done: b
 const isEmpty = (e: Rollback.Effects) =>
   e.batches === 0 && e.idMapEntries === 0 && e.tables.every((t) => t.rows === 0)
 
-const ledgerFailure = (e: CheckpointStore.LedgerError) => Exit.failure(e.message)
+// The whole rollback is one transaction, so a failure leaves every row in place; a foreign key
+// means rows of another entity still point at these, and those must go first.
+const ledgerFailure = (e: CheckpointStore.LedgerError) =>
+  Exit.failure(
+    /violates foreign key constraint/.test(e.message)
+      ? `${e.message}\nnothing was removed: roll back the entities that reference these rows first (e.g. --entity of the dependent entity)`
+      : e.message,
+  )
 
 /** Whether the operator answered yes; without a terminal the answer must come from `--yes`. */
 const confirm = (yes: boolean): Effect.Effect<boolean, Exit.CliError, Terminal.Terminal> => {

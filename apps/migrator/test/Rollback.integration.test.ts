@@ -173,6 +173,18 @@ describe("schoolbridge-migrate rollback", () => {
     expect(await tenantCounts()).toEqual(loaded)
   })
 
+  it("removes nothing and exits 3 when rows of another entity still point at the ones to remove", async () => {
+    const r = await cli(["rollback", "--entity", "legacy-sis.users", "--yes"], env())
+    expect(r.code).toBe(3)
+    const lines = r.stderr.trim().split("\n")
+    expect(lines[0]).toContain('violates foreign key constraint "students_user_id_fkey"')
+    expect(lines[1]).toBe(
+      "nothing was removed: roll back the entities that reference these rows first (e.g. --entity of the dependent entity)",
+    )
+    expect(await tenantCounts()).toEqual(loaded)
+    expect(await loadedBatches("legacy-sis.users")).toEqual([{ run_id: 1, seq: 1, rolled_back: false }])
+  })
+
   it("removes an entity's rows and marks its batches; resuming the run loads them again", async () => {
     const r = await cli(["rollback", "--entity", "legacy-sis.students", "--yes"], env())
     expect(r.stderr).toBe("")
