@@ -73,6 +73,80 @@ const tablesOf = (manifest: Manifest.Manifest, source: string) => {
   return tables
 }
 
+/** What the table checks need of a database source, MySQL or PostgreSQL. */
+interface Probe {
+  /** The columns of a table the user can see, lower case; empty when it sees no such table. */
+  readonly columns: (schema: string | null, table: string) => Effect.Effect<Set<string>, string>
+  /** Runs `select 1 from table [where ...] limit 0`; fails with the driver's code and message. */
+  readonly select: (
+    table: string,
+    where?: string,
+  ) => Effect.Effect<void, { readonly code?: string | undefined; readonly message: string }>
+  readonly noSuchTable: ReadonlySet<string>
+  readonly denied: ReadonlySet<string>
+  /** The database a bare table name is in, for messages. */
+  readonly database: string
+}
+
+// The probe comes first: the catalog hides tables the user may not read, and only the error of a
+// query tells "missing" from "not allowed".
+const tableChecks = (manifest: Manifest.Manifest, name: string, probe: Probe) =>
+  Effect.gen(function* () {
+    const subject = `source ${name}`
+    const items: Array<Item> = []
+    for (const [table, columns] of tablesOf(manifest, name)) {
+      const { schema, table: bare } = splitTable(table)
+      const where = `${schema ?? probe.database}.${bare}`
+      const selected = yield* Effect.either(probe.select(table))
+      if (Either.isLeft(selected)) {
+        const { code, message } = selected.left
+        items.push(
+          problem(
+            subject,
+            `table ${table}`,
+            code !== undefined && probe.noSuchTable.has(code)
+              ? `no table ${bare} in ${schema ?? probe.database}: fix the entity's table in the manifest, or restore the table`
+              : code !== undefined && probe.denied.has(code)
+                ? `no SELECT privilege on ${where}: grant select on it to the migration's user`
+                : `cannot select from it: ${message}`,
+          ),
+        )
+        continue
+      }
+      items.push(ok(subject, `table ${table}`, "exists, select allowed"))
+      const present = yield* Effect.either(probe.columns(schema, bare))
+      if (Either.isLeft(present)) {
+        items.push(problem(subject, `columns of ${table}`, `cannot read them: ${present.left}`))
+        continue
+      }
+      for (const [column, role] of columns)
+        items.push(
+          present.right.has(column.toLowerCase())
+            ? ok(subject, `column ${table}.${column}`, `exists (${role})`)
+            : problem(
+                subject,
+                `column ${table}.${column}`,
+                `no column ${column} in ${table} (${role}): fix the manifest or the table`,
+              ),
+        )
+    }
+    // An entity's own condition is SQL the run will send: a typo in it fails here, not at night.
+    for (const [i, e] of manifest.entities.entries()) {
+      if (e.source !== name || e.table === undefined || e.where === undefined) continue
+      const valid = yield* Effect.either(probe.select(e.table, e.where))
+      items.push(
+        Either.isLeft(valid)
+          ? problem(
+              subject,
+              `where of ${e.name}`,
+              `the condition fails: ${valid.left.message}: fix entities[${i}].where`,
+            )
+          : ok(subject, `where of ${e.name}`, "valid"),
+      )
+    }
+    return items
+  })
+
 const mysqlChecks = (
   manifest: Manifest.Manifest,
   name: string,
@@ -84,62 +158,39 @@ const mysqlChecks = (
     const connected = yield* Effect.either(MysqlClient.make({ url, max: 1 }))
     if (Either.isLeft(connected)) return [problem(subject, "connect", `${connected.left.message}; ${hint}`)]
     const db = connected.right
-    const items: Array<Item> = []
     const info = yield* Effect.either(
       db.query<{ v: string; d: string | null }>("select version() as v, database() as d"),
     )
     if (Either.isLeft(info)) return [problem(subject, "connect", `${info.left.message}; ${hint}`)]
     const { v, d } = info.right[0]!
-    items.push(ok(subject, "connect", `connected to ${db.describe}`))
-    // MariaDB says `10.11.6-MariaDB-0+deb12u1`: the number is what an operator compares.
-    items.push(ok(subject, "server", /mariadb/i.test(v) ? `MariaDB ${v.split("-")[0]}` : `MySQL ${v}`))
-    for (const [table, columns] of tablesOf(manifest, name)) {
-      const { schema, table: bare } = splitTable(table)
-      const found = yield* Effect.either(
-        db.query<{ c: string }>(
-          `select column_name as c from information_schema.columns
-            where table_schema = coalesce(?, database()) and table_name = ?`,
-          [schema, bare],
-        ),
-      )
-      if (Either.isLeft(found)) {
-        items.push(problem(subject, `table ${table}`, `cannot look it up: ${found.left.message}`))
-        continue
-      }
-      const present = new Set(found.right.map((r) => String(r.c).toLowerCase()))
-      if (present.size === 0) {
-        items.push(
-          problem(
-            subject,
-            `table ${table}`,
-            `no table ${table} in database ${schema ?? d ?? "(none selected)"} (or no privilege to see it): fix the entity's table in the manifest, or grant select on it`,
+    const probe: Probe = {
+      database: d ?? "(no database selected)",
+      columns: (schema, table) =>
+        db
+          .query<{ c: string }>(
+            `select lower(column_name) as c from information_schema.columns
+              where table_schema = coalesce(?, database()) and table_name = ?`,
+            [schema, table],
+          )
+          .pipe(
+            Effect.map((rows) => new Set(rows.map((r) => String(r.c)))),
+            Effect.mapError((e) => e.message),
           ),
-        )
-        continue
-      }
-      // The catalog shows tables the user may not read: only a query proves SELECT.
-      const readable = yield* Effect.either(db.query(`select 1 from ${quoteMysql(table)} limit 0`))
-      items.push(
-        Either.isLeft(readable)
-          ? problem(
-              subject,
-              `table ${table}`,
-              `cannot select from it (${readable.left.message}): grant select on ${schema ?? d}.${bare} to the migration's user`,
-            )
-          : ok(subject, `table ${table}`, "exists, select allowed"),
-      )
-      for (const [column, role] of columns)
-        items.push(
-          present.has(column.toLowerCase())
-            ? ok(subject, `column ${table}.${column}`, `exists (${role})`)
-            : problem(
-                subject,
-                `column ${table}.${column}`,
-                `no column ${column} in ${table} (${role}): fix the manifest or the table`,
-              ),
-        )
+      select: (table, where) =>
+        Effect.asVoid(
+          db.query(
+            `select 1 from ${quoteMysql(table)}${where === undefined ? "" : ` where (${where})`} limit 0`,
+          ),
+        ),
+      noSuchTable: new Set(["ER_NO_SUCH_TABLE", "ER_BAD_DB_ERROR"]),
+      denied: new Set(["ER_TABLEACCESS_DENIED_ERROR", "ER_DBACCESS_DENIED_ERROR"]),
     }
-    return items
+    return [
+      ok(subject, "connect", `connected to ${db.describe}`),
+      // MariaDB says `10.11.6-MariaDB-0+deb12u1`: the number is what an operator compares.
+      ok(subject, "server", /mariadb/i.test(v) ? `MariaDB ${v.split("-")[0]}` : `MySQL ${v}`),
+      ...(yield* tableChecks(manifest, name, probe)),
+    ]
   })
 
 const postgresSourceChecks = (
@@ -155,59 +206,40 @@ const postgresSourceChecks = (
     )
     if (Either.isLeft(connected)) return [problem(subject, "connect", `${connected.left.message}; ${hint}`)]
     const db = connected.right
-    const items: Array<Item> = [ok(subject, "connect", `connected to ${db.describe}`)]
-    const version = yield* Effect.either(db.query<{ server_version: string }>("show server_version"))
-    items.push(
-      Either.isLeft(version)
-        ? problem(subject, "server", `cannot read the version: ${version.left.message}`)
-        : ok(subject, "server", `PostgreSQL ${version.right[0]?.server_version}`),
+    const info = yield* Effect.either(
+      db.query<{ v: string; d: string }>(
+        "select current_setting('server_version') as v, current_database() as d",
+      ),
     )
-    for (const [table, columns] of tablesOf(manifest, name)) {
-      const { schema, table: bare } = splitTable(table)
-      const found = yield* Effect.either(
-        db.query<{ c: string }>(
-          `select column_name::text as c from information_schema.columns
-            where table_schema = coalesce($1::text, current_schema()) and table_name = $2`,
-          [schema, bare],
-        ),
-      )
-      if (Either.isLeft(found)) {
-        items.push(problem(subject, `table ${table}`, `cannot look it up: ${found.left.message}`))
-        continue
-      }
-      const present = new Set(found.right.map((r) => String(r.c).toLowerCase()))
-      if (present.size === 0) {
-        items.push(
-          problem(
-            subject,
-            `table ${table}`,
-            `no table ${table} (or no privilege to see it): fix the entity's table in the manifest, or grant select on it`,
+    if (Either.isLeft(info)) return [problem(subject, "connect", `${info.left.message}; ${hint}`)]
+    const { v, d } = info.right[0]!
+    const probe: Probe = {
+      database: d,
+      columns: (schema, table) =>
+        db
+          .query<{ c: string }>(
+            `select lower(column_name::text) as c from information_schema.columns
+              where table_schema = coalesce($1::text, current_schema()) and table_name = $2`,
+            [schema, table],
+          )
+          .pipe(
+            Effect.map((rows) => new Set(rows.map((r) => String(r.c)))),
+            Effect.mapError((e) => e.message),
           ),
-        )
-        continue
-      }
-      const readable = yield* Effect.either(db.query(`select 1 from ${quotePg(table)} limit 0`))
-      items.push(
-        Either.isLeft(readable)
-          ? problem(
-              subject,
-              `table ${table}`,
-              `cannot select from it (${readable.left.message}): grant select on ${table} to the migration's user`,
-            )
-          : ok(subject, `table ${table}`, "exists, select allowed"),
-      )
-      for (const [column, role] of columns)
-        items.push(
-          present.has(column.toLowerCase())
-            ? ok(subject, `column ${table}.${column}`, `exists (${role})`)
-            : problem(
-                subject,
-                `column ${table}.${column}`,
-                `no column ${column} in ${table} (${role}): fix the manifest or the table`,
-              ),
-        )
+      select: (table, where) =>
+        Effect.asVoid(
+          db.query(
+            `select 1 from ${quotePg(table)}${where === undefined ? "" : ` where (${where})`} limit 0`,
+          ),
+        ),
+      noSuchTable: new Set(["42P01", "3F000"]),
+      denied: new Set(["42501"]),
     }
-    return items
+    return [
+      ok(subject, "connect", `connected to ${db.describe}`),
+      ok(subject, "server", `PostgreSQL ${v}`),
+      ...(yield* tableChecks(manifest, name, probe)),
+    ]
   })
 
 /** A path that must be a readable file (or, for a source read per entity, a directory). */

@@ -140,13 +140,61 @@ describe("schoolbridge-migrate check", () => {
         "PROBLEM",
         "source legacy",
         "table teachers",
-        `no table teachers in database ${db} (or no privilege to see it): fix the entity's table in the manifest, or grant select on it`,
+        `no table teachers in ${db}: fix the entity's table in the manifest, or restore the table`,
       ],
     ])
     expect(rows.at(-1)).toEqual(["14 checks, 2 failed"])
     expect(r.stderr.trim()).toBe(
       "2 check(s) failed: source legacy column users.guardian_id, source legacy table teachers",
     )
+  })
+
+  it("names a table the user may not select from and an entity condition that fails, exit 1", async () => {
+    const conn = await mysql.createConnection({ uri: env.LEGACY_MYSQL_URL! })
+    const db = new URL(env.LEGACY_MYSQL_URL!).pathname.slice(1)
+    await conn.query("create user if not exists 'sb_check'@'%' identified by 'Secr3t-pw'")
+    await conn.query(`grant select on \`${db}\`.users to 'sb_check'@'%'`)
+    await conn.end()
+    const reader = new URL(env.LEGACY_MYSQL_URL!)
+    reader.username = "sb_check"
+    reader.password = "Secr3t-pw"
+    writeFileSync(
+      path.join(dir, "grants.yaml"),
+      manifest.replace(
+        "table: users, key: user_id }",
+        "table: users, key: user_id, where: \"statuz = 'active'\" }",
+      ),
+    )
+    try {
+      const r = await cli(["check", "-m", path.join(dir, "grants.yaml")], {
+        ...env,
+        LEGACY_MYSQL_URL: reader.toString(),
+      })
+      expect(r.code).toBe(1)
+      const rows = lines(r.stdout).filter((l) => l[1] === "source legacy")
+      expect(rows.map((l) => [l[0], l[2]])).toEqual([
+        ["ok", "connect"],
+        ["ok", "server"],
+        ["ok", "table users"],
+        ["ok", "column users.user_id"],
+        ["PROBLEM", "table students"],
+        ["PROBLEM", "where of legacy-sis.users"],
+      ])
+      expect(rows[4]![3]).toBe(
+        `no SELECT privilege on ${db}.students: grant select on it to the migration's user`,
+      )
+      expect(rows[5]![3]).toMatch(
+        /^the condition fails: Unknown column 'statuz' .*: fix entities\[0\]\.where$/,
+      )
+      expect(r.stderr.trim()).toBe(
+        "2 check(s) failed: source legacy table students, source legacy where of legacy-sis.users",
+      )
+      expect(r.stdout + r.stderr).not.toContain("Secr3t-pw")
+    } finally {
+      const root = await mysql.createConnection({ uri: env.LEGACY_MYSQL_URL! })
+      await root.query("drop user if exists 'sb_check'@'%'")
+      await root.end()
+    }
   })
 
   it("reports an unreachable target as one problem line without its password, exit 1", async () => {
