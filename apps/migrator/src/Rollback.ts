@@ -58,8 +58,8 @@ export const render = (scope: Rollback.Scope, effects: Rollback.Effects, done: b
   ].join("\n")
 }
 
-const isEmpty = (e: Rollback.Effects) =>
-  e.batches === 0 && e.idMapEntries === 0 && e.tables.every((t) => t.rows === 0)
+// Rows and id-map entries, not batches: a tenant scope lists every batch that could hold its rows.
+const isEmpty = (e: Rollback.Effects) => e.idMapEntries === 0 && e.tables.every((t) => t.rows === 0)
 
 // The whole rollback is one transaction, so a failure leaves every row in place; a foreign key
 // means rows of another entity still point at these, and those must go first.
