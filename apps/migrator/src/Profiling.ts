@@ -17,14 +17,28 @@ import * as Systems from "./Systems.js"
 
 /** What one source table (or file) is profiled with beyond its columns. */
 interface Extras {
-  readonly uniqueKeys: ReadonlyArray<{ readonly name: string; readonly expr: string }>
+  /** As SQL for a table, and as a function of a row for a file. */
+  readonly uniqueKeys: ReadonlyArray<{
+    readonly name: string
+    readonly column: string
+    readonly expr: string
+    readonly of: (row: Record<string, unknown>) => unknown
+  }>
   readonly cleansers: ReadonlyArray<{ readonly column: string; readonly clean: Profile.Cleanser }>
   /** Child column → the parent entity whose table and key it references. */
   readonly parents: ReadonlyArray<{ readonly column: string; readonly entity: string }>
 }
 
 const email = {
-  uniqueKeys: [{ name: "normalized email", expr: "lower(trim(email))" }],
+  uniqueKeys: [
+    {
+      name: "normalized email",
+      column: "email",
+      expr: "lower(trim(email))",
+      of: (row: Record<string, unknown>) =>
+        typeof row.email === "string" ? row.email.trim().toLowerCase() || null : null,
+    },
+  ],
   cleansers: [{ column: "email", clean: (v: unknown) => Email.clean(v) }],
 }
 
@@ -78,13 +92,15 @@ const extrasOf = (g: Group, columns: ReadonlySet<string>, manifest: Manifest.Man
   const unique = new Map(merged.flatMap((m) => m.uniqueKeys ?? []).map((k) => [k.name, k]))
   const cleansers = new Map(merged.flatMap((m) => m.cleansers ?? []).map((c) => [c.column, c]))
   return {
-    uniqueKeys: [...unique.values()].filter(() => has("email")),
+    uniqueKeys: [...unique.values()].filter((k) => has(k.column)),
     cleansers: [...cleansers.values()].filter((c) => has(c.column)),
     parents: merged
       .flatMap((m) => m.parents ?? [])
       .filter((p) => has(p.column) && tableOf(p.entity)?.table !== undefined),
   }
 }
+
+const sqlKeys = (extras: Extras) => extras.uniqueKeys.map((k) => ({ name: k.name, expr: k.expr }))
 
 const sqlRelationships = (extras: Extras, manifest: Manifest.Manifest) =>
   extras.parents.map((p) => {
@@ -163,7 +179,7 @@ export const run = (options: {
           tables.push(
             yield* Profile.table({
               ...common,
-              uniqueKeys: extras.uniqueKeys,
+              uniqueKeys: sqlKeys(extras),
               cleansers: extras.cleansers,
               relationships: sqlRelationships(extras, manifest),
             }).pipe(
@@ -180,7 +196,7 @@ export const run = (options: {
           tables.push(
             yield* Profile.postgresqlTable({
               ...common,
-              uniqueKeys: extras.uniqueKeys,
+              uniqueKeys: sqlKeys(extras),
               cleansers: extras.cleansers,
               relationships: sqlRelationships(extras, manifest),
             }).pipe(
@@ -209,10 +225,7 @@ export const run = (options: {
           path: file,
           entity,
           ...(first.key ? { key: first.key } : {}),
-          uniqueKeys: extras.uniqueKeys.map((k) => ({
-            name: k.name,
-            of: (row) => (typeof row.email === "string" ? row.email.trim().toLowerCase() || null : null),
-          })),
+          uniqueKeys: extras.uniqueKeys.map((k) => ({ name: k.name, of: k.of })),
           cleansers: extras.cleansers,
           asOf,
         }).pipe(Effect.mapError((e) => Exit.failure(`profile ${file}: ${e.message}`))),

@@ -213,6 +213,46 @@ describe("schoolbridge-migrate check", () => {
     expect(r.stdout + r.stderr).not.toContain("Secr3t-pw")
   })
 
+  it("checks a PostgreSQL source the same way", async () => {
+    const source = await createPgDatabase("check_src")
+    dbs.push(source)
+    const client = new pg.Client({ connectionString: source.url })
+    await client.connect()
+    try {
+      await client.query("create table users (user_id int primary key, email text)")
+    } finally {
+      await client.end()
+    }
+    writeFileSync(
+      path.join(dir, "pg.yaml"),
+      `version: 1
+name: pg-check
+system: legacy-sis
+target:
+  url: { env: SCHOOLBRIDGE_TARGET_URL }
+sources:
+  sis: { kind: postgres, url: { env: SIS_PG_URL } }
+entities:
+  - { name: legacy-sis.users, source: sis, table: users, key: user_id }
+  - { name: legacy-sis.students, source: sis, table: public.students, key: student_id }
+`,
+    )
+    const r = await cli(["check", "-m", path.join(dir, "pg.yaml")], { ...env, SIS_PG_URL: source.url })
+    expect(r.code).toBe(1)
+    const rows = lines(r.stdout).filter((l) => l[1] === "source sis")
+    expect(rows.map((l) => [l[0], l[2]])).toEqual([
+      ["ok", "connect"],
+      ["ok", "server"],
+      ["ok", "table users"],
+      ["ok", "column users.user_id"],
+      ["PROBLEM", "table public.students"],
+    ])
+    expect(rows[1]![3]).toMatch(/^PostgreSQL \d+/)
+    expect(rows[4]![3]).toBe(
+      "no table students in public: fix the entity's table in the manifest, or restore the table",
+    )
+  })
+
   it("checks that a file source's files exist", async () => {
     const files = path.join(dir, "exports")
     mkdirSync(files, { recursive: true })

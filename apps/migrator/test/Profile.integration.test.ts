@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { createMysqlDatabase, type TestDatabase } from "@schoolbridge/testing"
+import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import { ProfileReport } from "@schoolbridge/validators"
 import { Effect } from "effect"
 import mysql from "mysql2/promise"
+import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { cli } from "./Cli.js"
 
@@ -157,6 +158,50 @@ entities:
       future: 1,
       before1900: 0,
     })
+  })
+
+  it("profiles a PostgreSQL source table in its SQL", async () => {
+    const source = await createPgDatabase("profile_src")
+    const client = new pg.Client({ connectionString: source.url })
+    await client.connect()
+    try {
+      await client.query("create table users (user_id int primary key, email text, created_date date)")
+      await client.query(
+        "insert into users values (1, 'A@x.my', '2024-01-01'), (2, 'a@x.my ', '1890-01-01'), (3, null, null)",
+      )
+      writeFileSync(
+        path.join(dir, "pg.yaml"),
+        `version: 1
+name: pg-profile
+system: legacy-sis
+asOf: "2025-01-15"
+target:
+  url: { env: SCHOOLBRIDGE_TARGET_URL }
+sources:
+  sis: { kind: postgres, url: { env: SIS_PG_URL } }
+entities:
+  - { name: legacy-sis.users, source: sis, table: users, key: user_id }
+`,
+      )
+      const out = path.join(dir, "pg")
+      const r = await cli(["profile", "-m", path.join(dir, "pg.yaml"), "--out", out], {
+        ...env,
+        SIS_PG_URL: source.url,
+      })
+      expect(r.stderr).toBe("")
+      expect(r.code).toBe(0)
+      const [users] = (await read(path.join(out, "profile.json"))).tables
+      expect(users).toMatchObject({ source: "postgresql", table: "users", rows: 3 })
+      expect(users!.duplicates).toMatchObject([{ key: "normalized email", groups: 1 }])
+      expect(users!.columns.find((c) => c.column === "created_date")!.dates).toEqual({
+        zero: 0,
+        future: 0,
+        before1900: 1,
+      })
+    } finally {
+      await client.end()
+      await source.drop()
+    }
   })
 
   it("exits 2 naming a missing environment variable", async () => {
