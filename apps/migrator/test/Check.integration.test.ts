@@ -118,6 +118,70 @@ describe("schoolbridge-migrate check", () => {
     expect(ahead.stderr.trim()).toBe("1 check(s) failed: target schema")
   })
 
+  it("names the privileges a portal user lacks: CREATE on an empty portal, INSERT on a migrated one", async () => {
+    const empty = await createPgDatabase("check")
+    const migrated = await createPgDatabase("check")
+    dbs.push(empty, migrated)
+    expect(
+      (
+        await cli(["run", "-m", path.join(dir, "m.yaml"), "--tenant", "SA01"], {
+          ...env,
+          SCHOOLBRIDGE_TARGET_URL: migrated.url,
+        })
+      ).code,
+    ).toBe(0)
+    const sql = async (url: string, statements: ReadonlyArray<string>) => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        for (const s of statements) await client.query(s)
+      } finally {
+        await client.end()
+      }
+    }
+    await sql(empty.url, [
+      "drop role if exists sb_check_user",
+      "create role sb_check_user login password 'Secr3t-pw'",
+    ])
+    // Reading the level needs the ledger; nothing else is granted.
+    await sql(migrated.url, ["grant select on public.schoolbridge_schema_migrations to sb_check_user"])
+    const as = (url: string) => {
+      const u = new URL(url)
+      u.username = "sb_check_user"
+      u.password = "Secr3t-pw"
+      return u.toString()
+    }
+    try {
+      const first = await cli(["check", "-m", path.join(dir, "m.yaml")], {
+        ...env,
+        SCHOOLBRIDGE_TARGET_URL: as(empty.url),
+      })
+      expect(first.code).toBe(1)
+      expect(lines(first.stdout).filter((l) => l[0] === "PROBLEM")).toEqual([
+        [
+          "PROBLEM",
+          "target",
+          "create",
+          "no CREATE privilege on the database, and the run must create schema(s) migration, auth, academic, islamic, financial, communication, content, analytics, audit, validation: grant create on database to the migration's user",
+        ],
+      ])
+      const second = await cli(["check", "-m", path.join(dir, "m.yaml")], {
+        ...env,
+        SCHOOLBRIDGE_TARGET_URL: as(migrated.url),
+      })
+      expect(second.code).toBe(1)
+      const problems = lines(second.stdout).filter((l) => l[0] === "PROBLEM")
+      expect(problems.map((l) => l[2])).toEqual(["insert"])
+      expect(problems[0]![3]).toMatch(
+        /^no INSERT on \d+ table\(s\), e\.g\. academic\.\w+, .*: grant insert on them to the migration's user$/,
+      )
+      expect(second.stdout + second.stderr).not.toContain("Secr3t-pw")
+    } finally {
+      await sql(migrated.url, ["drop owned by sb_check_user"])
+      await sql(empty.url, ["drop role if exists sb_check_user"])
+    }
+  })
+
   it("fails the check of a table the source does not have and of a missing key column, exit 1", async () => {
     writeFileSync(
       path.join(dir, "missing.yaml"),
