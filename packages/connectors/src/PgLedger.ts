@@ -272,8 +272,10 @@ const deletesOf = (batches: ReadonlyArray<ScopedBatch>, scope: Rollback.Scope) =
     }
     for (let i = 0; i + 1 < b.id_ranges.length; i += 2) {
       const lo = b.id_ranges[i]!
-      // The tenant code sits in characters 4..12 of an ordered id: keep only that tenant's ranges.
-      if (part !== null && lo.slice(4, 13) !== part) continue
+      // The tenant code sits in characters 4..12 of an ordered id: keep only that tenant's ranges,
+      // unless the table has a tenant column to filter on (the ids of a single-tenant source carry
+      // no tenant, so their ranges hold that tenant's rows all the same).
+      if (part !== null && t.tenantColumn === null && lo.slice(4, 13) !== part) continue
       t.lo.push(lo)
       t.hi.push(b.id_ranges[i + 1]!)
     }
@@ -311,23 +313,23 @@ export const rollback = (db: PgClientShape): Rollback.RollbackShape => {
         for (const [table, t] of byTable) {
           const x = `${quoteTable(table)} x`
           const id = `x.${quoteIdent(t.idColumn)}`
-          const ofTenant =
+          const ofTenant = (n: number) =>
             tenant !== null && t.tenantColumn !== null
-              ? ` and x.${quoteIdent(t.tenantColumn)}::text = $2`
+              ? ` and x.${quoteIdent(t.tenantColumn)}::text = $${n}`
               : ""
           let rows = 0
           if (t.lo.length > 0) {
             const ranges = "unnest($1::uuid[], $2::uuid[]) r(lo, hi)"
             const sql = execute
-              ? `with d as (delete from ${x} using ${ranges} where ${id} between r.lo and r.hi returning 1) select count(*) as n from d`
-              : `select count(distinct ${id}) as n from ${x} join ${ranges} on ${id} between r.lo and r.hi`
-            rows += Number((yield* query(conn, sql, [t.lo, t.hi]))[0]!.n)
+              ? `with d as (delete from ${x} using ${ranges} where ${id} between r.lo and r.hi${ofTenant(3)} returning 1) select count(*) as n from d`
+              : `select count(distinct ${id}) as n from ${x} join ${ranges} on ${id} between r.lo and r.hi${ofTenant(3)}`
+            rows += Number((yield* query(conn, sql, ofTenant(3) ? [t.lo, t.hi, tenant] : [t.lo, t.hi]))[0]!.n)
           }
           if (t.ids.length > 0) {
             const sql = execute
-              ? `with d as (delete from ${x} where ${id} = any($1::uuid[])${ofTenant} returning 1) select count(*) as n from d`
-              : `select count(*) as n from ${x} where ${id} = any($1::uuid[])${ofTenant}`
-            rows += Number((yield* query(conn, sql, ofTenant ? [t.ids, tenant] : [t.ids]))[0]!.n)
+              ? `with d as (delete from ${x} where ${id} = any($1::uuid[])${ofTenant(2)} returning 1) select count(*) as n from d`
+              : `select count(*) as n from ${x} where ${id} = any($1::uuid[])${ofTenant(2)}`
+            rows += Number((yield* query(conn, sql, ofTenant(2) ? [t.ids, tenant] : [t.ids]))[0]!.n)
           }
           tables.push({ table, rows })
         }
@@ -347,9 +349,27 @@ export const rollback = (db: PgClientShape): Rollback.RollbackShape => {
                 mapParams,
               ))[0]!.n,
         )
-        const whole =
-          scope._tag === "Tenant" ? batches.filter((b) => b.partition_key === scope.tenant) : batches
         if (execute) {
+          // A tenant's own partition goes whole; a batch of a shared partition goes whole when none
+          // of its rows are left after the delete (a single-tenant source's batches, typically).
+          const whole: Array<ScopedBatch> = []
+          for (const b of batches) {
+            if (scope._tag !== "Tenant" || b.partition_key === scope.tenant) {
+              whole.push(b)
+              continue
+            }
+            const x = `${quoteTable(b.target_table)} x`
+            const id = `x.${quoteIdent(b.id_column)}`
+            const lo = b.id_ranges.filter((_, i) => i % 2 === 0)
+            const hi = b.id_ranges.filter((_, i) => i % 2 === 1)
+            const left = yield* query<{ left: boolean }>(
+              conn,
+              `select exists (select 1 from ${x} join unnest($1::uuid[], $2::uuid[]) r(lo, hi) on ${id} between r.lo and r.hi)
+                   or exists (select 1 from ${x} where ${id} = any($3::uuid[])) as left`,
+              [lo, hi, b.ids],
+            )
+            if (!left[0]!.left) whole.push(b)
+          }
           yield* query(
             conn,
             "update migration.batches set rolled_back_at = now() where batch_id = any($1::bigint[])",
