@@ -23,7 +23,8 @@ const workbook = async (name: string, build: (wb: ExcelJS.Workbook) => void) => 
   const wb = new ExcelJS.Workbook()
   build(wb)
   const path = join(dir, name)
-  await wb.xlsx.writeFile(path)
+  // exceljs's writeFile can resolve before the file is flushed; a buffer written by fs cannot.
+  await writeFile(path, Buffer.from(await wb.xlsx.writeBuffer()))
   return path
 }
 
