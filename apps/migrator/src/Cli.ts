@@ -12,6 +12,7 @@ import * as Profiling from "./Profiling.js"
 import * as ProgressView from "./ProgressView.js"
 import * as Rollback from "./Rollback.js"
 import * as Run from "./Run.js"
+import * as Seed from "./Seed.js"
 import * as Sources from "./Sources.js"
 import * as Status from "./Status.js"
 import * as Systems from "./Systems.js"
@@ -203,6 +204,7 @@ export const command = Command.make("schoolbridge-migrate").pipe(
     status,
     validate,
     Rollback.command,
+    Seed.command,
   ]),
 )
 
