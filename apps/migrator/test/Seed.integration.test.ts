@@ -354,3 +354,29 @@ describe("schoolbridge-migrate seed, usage errors", () => {
     expect(await query(db.url, "select to_regclass('auth.tenants') as t")).toEqual([{ t: null }])
   })
 })
+
+describe("SeedData", () => {
+  it("takes the current academic year from the date in Kuala Lumpur (UTC+8)", () => {
+    expect(SeedData.currentAcademicYear(new Date("2025-12-31T15:59:59Z"))).toEqual({
+      name: "2025",
+      code: "AY2025",
+      startDate: "2025-01-01",
+      endDate: "2025-12-31",
+    })
+    expect(SeedData.currentAcademicYear(new Date("2025-12-31T16:00:00Z")).name).toBe("2026")
+  })
+
+  it("resolves the matrix to 158 grants over 70 permissions, each a catalog permission", () => {
+    const codes = new Set(SeedData.permissions.map((p) => p.code))
+    expect(codes.size).toBe(70)
+    expect(SeedData.rolePermissions).toHaveLength(158)
+    expect(SeedData.rolePermissions.every((g) => codes.has(g.permission))).toBe(true)
+    expect(Object.keys(SeedData.matrix).sort()).toEqual(SeedData.roles.map((r) => r.code).sort())
+    expect(SeedData.permissionsOf("parent")).toEqual([
+      "students:read",
+      "attendance:read",
+      "invoices:read",
+      "payments:read",
+    ])
+  })
+})
