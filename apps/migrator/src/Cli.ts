@@ -4,6 +4,7 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Either, Option } from "effect"
+import * as Backup from "./Backup.js"
 import * as Check from "./Check.js"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
@@ -205,6 +206,8 @@ export const command = Command.make("schoolbridge-migrate").pipe(
     validate,
     Rollback.command,
     Seed.command,
+    Backup.backupCommand,
+    Backup.restoreCommand,
   ]),
 )
 
