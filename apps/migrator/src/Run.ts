@@ -48,16 +48,6 @@ const tenantOf = (manifest: Manifest.Manifest, options: Options): Effect.Effect<
   )
 }
 
-/** Registers the tenants the rows point at (`auth.tenants` is the foreign key of every tenant column). */
-const ensureTenants = (tenants: ReadonlyArray<string>) =>
-  Effect.flatMap(PgClient.PgClient, (db) =>
-    db.query(
-      `insert into auth.tenants (code, name) select t, t from unnest($1::text[]) t
-       on conflict (code) do nothing`,
-      [tenants],
-    ),
-  ).pipe(Effect.mapError(pgFailure))
-
 /** Runs a manifest. */
 export const run = (
   loaded: Manifest.Loaded,
@@ -81,7 +71,7 @@ export const run = (
     return yield* Effect.gen(function* () {
       const db = yield* PgClient.PgClient
       yield* PgLedger.migrateSchema.pipe(Effect.mapError(pgFailure))
-      yield* ensureTenants([tenant])
+      yield* Target.registerTenants([tenant]).pipe(Effect.mapError(pgFailure))
       const steps = yield* System.steps(system, manifest, sources, {
         tenant,
         asOf: manifest.asOf ?? day.slice(0, 10),

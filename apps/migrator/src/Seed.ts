@@ -285,11 +285,7 @@ export const seed = (
   Effect.gen(function* () {
     const db = yield* PgClient.PgClient
     yield* PgLedger.migrateSchema
-    yield* db.query(
-      `insert into auth.tenants (code, name) select t, t from unnest($1::text[]) t
-       on conflict (code) do nothing`,
-      [options.tenants],
-    )
+    yield* Target.registerTenants(options.tenants)
     const catalog = yield* seedCatalog(db)
     const tenants = yield* Effect.forEach(options.tenants, (t) => seedTenant(db, t, options.now))
     return { ...catalog, tenants }

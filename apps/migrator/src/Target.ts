@@ -39,3 +39,13 @@ export const use = <A, E, R>(
   target: Redacted.Redacted<string>,
   f: Effect.Effect<A, E, R | PgClient.PgClient>,
 ): Effect.Effect<A, E | Exit.CliError, Exclude<R, PgClient.PgClient>> => Effect.provide(f, layer(target))
+
+/** Registers tenant codes in `auth.tenants` (the foreign key of every tenant column); known ones are left as they are. */
+export const registerTenants = (tenants: ReadonlyArray<string>) =>
+  Effect.flatMap(PgClient.PgClient, (db) =>
+    db.query(
+      `insert into auth.tenants (code, name) select t, t from unnest($1::text[]) t
+       on conflict (code) do nothing`,
+      [tenants],
+    ),
+  )
