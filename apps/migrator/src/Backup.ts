@@ -393,7 +393,10 @@ export const verify = (dir: string): Effect.Effect<BackupManifest, Exit.CliError
     }
     if (!verified.has(manifestFile))
       return yield* Effect.fail(noGo(`${sumsPath} does not cover ${manifestFile}; nothing was restored`))
-    const manifest = JSON.parse(readFileSync(path.join(dir, manifestFile), "utf8")) as BackupManifest
+    const manifest = yield* Effect.try({
+      try: () => JSON.parse(readFileSync(path.join(dir, manifestFile), "utf8")) as BackupManifest,
+      catch: () => noGo(`${manifestFile} is not a backup manifest; nothing was restored`),
+    })
     for (const f of manifest.files)
       if (!verified.has(f.file))
         return yield* Effect.fail(
