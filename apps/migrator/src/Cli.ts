@@ -7,6 +7,7 @@ import { Console, Effect, Either, Option } from "effect"
 import * as Backup from "./Backup.js"
 import * as Check from "./Check.js"
 import * as Exit from "./Exit.js"
+import * as Files from "./Files.js"
 import * as Manifest from "./Manifest.js"
 import * as Plan from "./Plan.js"
 import * as Profiling from "./Profiling.js"
@@ -208,6 +209,7 @@ export const command = Command.make("schoolbridge-migrate").pipe(
     Seed.command,
     Backup.backupCommand,
     Backup.restoreCommand,
+    Files.command,
   ]),
 )
 

@@ -87,6 +87,35 @@ export type System = typeof System.Type
 
 const Fraction = Schema.Number.pipe(Schema.between(0, 1))
 
+const Identifier = /^[a-z_][a-z0-9_]*$/
+
+/** One portal column that holds file URLs, e.g. `auth.users` / `avatar_url`. */
+export const FileColumn = Schema.Struct({
+  table: Schema.String.pipe(
+    Schema.pattern(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, {
+      message: () => "a schema-qualified table such as auth.users",
+    }),
+  ),
+  column: Schema.String.pipe(
+    Schema.pattern(Identifier, { message: () => "a column name such as avatar_url" }),
+  ),
+})
+
+/** The `files` command's settings: where the legacy uploads are, where they go, and which columns point at them. */
+export const FilesDecl = Schema.Struct({
+  /** The legacy upload root directory. */
+  from: PathRef,
+  /** The target store directory. */
+  to: PathRef,
+  /** The public URL the store is served under; rewritten values are this plus the file's key. */
+  baseUrl: Schema.String.pipe(
+    Schema.pattern(/^https?:\/\/[^\s]+\/$/, { message: () => "an http(s) URL ending in /" }),
+  ),
+  columns: Schema.NonEmptyArray(FileColumn),
+})
+/** A declared `files` section. */
+export type FilesDecl = typeof FilesDecl.Type
+
 /** The whole manifest. */
 export const Manifest = Schema.Struct({
   version: Schema.Literal(1),
@@ -126,6 +155,8 @@ export const Manifest = Schema.Struct({
     default: () => ({}),
   }),
   entities: Schema.NonEmptyArray(EntityDecl),
+  /** Optional: the file assets the `files` command copies and rewrites. */
+  files: Schema.optional(FilesDecl),
 })
 /** A decoded manifest. */
 export type Manifest = typeof Manifest.Type
