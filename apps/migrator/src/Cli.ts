@@ -9,6 +9,7 @@ import * as Check from "./Check.js"
 import * as Exit from "./Exit.js"
 import * as Files from "./Files.js"
 import * as Manifest from "./Manifest.js"
+import * as Mask from "./Mask.js"
 import * as Plan from "./Plan.js"
 import * as Profiling from "./Profiling.js"
 import * as ProgressView from "./ProgressView.js"
@@ -210,6 +211,7 @@ export const command = Command.make("schoolbridge-migrate").pipe(
     Backup.backupCommand,
     Backup.restoreCommand,
     Files.command,
+    Mask.command,
   ]),
 )
 
