@@ -156,7 +156,7 @@ export const Manifest = Schema.Struct({
   }),
   entities: Schema.NonEmptyArray(EntityDecl),
   /** Optional: the file assets the `files` command copies and rewrites. */
-  files: Schema.optional(FilesDecl),
+  files: Schema.optionalWith(FilesDecl, { exact: true }),
 })
 /** A decoded manifest. */
 export type Manifest = typeof Manifest.Type

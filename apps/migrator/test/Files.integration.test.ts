@@ -74,6 +74,8 @@ entities:
     source: legacy
     table: users
     key: user_id
+defaults:
+  batchSize: 2
 files:
   from: media
   to: { env: STORE_DIR }
@@ -190,6 +192,56 @@ describe("schoolbridge-migrate files", () => {
     )
     expect(await avatars()).toEqual(before)
     expect(storedFiles(store)).toEqual(files)
+  })
+
+  it("exits 2 for a bad files section, a column the target lacks, or a missing upload directory", async () => {
+    const write = (name: string, files: string) => {
+      const file = path.join(dir, name)
+      writeFileSync(file, `${readFileSync(manifest, "utf8").split("files:")[0]!}files:\n${files}`)
+      return file
+    }
+    const bad = await cli(
+      [
+        "files",
+        "--manifest",
+        write(
+          "bad.yaml",
+          `  from: media\n  to: store\n  baseUrl: https://portal.example/files\n  columns:\n    - { table: users, column: avatar_url }\n`,
+        ),
+      ],
+      env(),
+    )
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.trim().split("\n")).toEqual([
+      "bad.yaml:20:3 files.baseUrl: an http(s) URL ending in /",
+      "bad.yaml:22:9 files.columns[0].table: a schema-qualified table such as auth.users",
+    ])
+    const column = await cli(
+      [
+        "files",
+        "--manifest",
+        write(
+          "column.yaml",
+          `  from: media\n  to: store\n  baseUrl: ${base}\n  columns:\n    - { table: auth.users, column: photo }\n`,
+        ),
+      ],
+      env(),
+    )
+    expect(column.code).toBe(2)
+    expect(column.stderr.trim()).toBe("files.columns: the target has no column auth.users.photo")
+    const nowhere = await cli(
+      [
+        "files",
+        "--manifest",
+        write(
+          "nowhere.yaml",
+          `  from: uploads\n  to: store\n  baseUrl: ${base}\n  columns:\n    - { table: auth.users, column: avatar_url }\n`,
+        ),
+      ],
+      env(),
+    )
+    expect(nowhere.code).toBe(2)
+    expect(nowhere.stderr.trim()).toBe(`files.from: ${path.join(dir, "uploads")} is not a directory`)
   })
 
   it("exits 2 for a manifest without a files section", async () => {
