@@ -7,6 +7,7 @@ import { Report } from "@schoolbridge/validators"
 import { Effect } from "effect"
 import mysql from "mysql2/promise"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { maskValue } from "../src/Mask.js"
 import { cli } from "./Cli.js"
 
 const manifest = `version: 1
@@ -205,5 +206,22 @@ describe("schoolbridge-migrate mask", () => {
     const after = await outcome(masked)
     expect(before.run[0]).toEqual(["legacy-sis.users", "5", "3", "2", "0"])
     expect(after).toEqual(before)
+  })
+
+  it("masks one value by its kind, keeping blanks and the phone's format class", () => {
+    const full = maskValue("s", "full-name", "Aisyah binti Rahman")
+    expect(full).toMatch(/^\S+( \S+)? \S+$/)
+    expect(PersonName.clean(full)._tag).toBe("Valid")
+    expect(maskValue("s", "full-name", "Aisyah binti Rahman")).toBe(full)
+    expect(maskValue("s", "phone", "+60 3-2222 3333")).toMatch(/^\+60 1[2-9]-\d{3} \d{4}$/)
+    expect(maskValue("s", "phone", "0060123456789")).toMatch(/^\+60 1[2-9]-\d{3} \d{4}$/)
+    expect(maskValue("s", "phone", "012 345 6789 (home)")).toMatch(/^invalid-0[0-9a-f]{7}$/)
+    expect(maskValue("s", "mykad", "A1234567")).toMatch(/^invalid-0[0-9a-f]{7}$/)
+    expect(maskValue("s", "mykad", "850101-14-5677")).toMatch(/^850101-(0[1-9]|1[0-6])-\d{3}[13579]$/)
+    expect(maskValue("s", "address", "  ")).toBe("  ")
+    expect(maskValue("s", "address", "12 Jalan Ampang")).toMatch(/^No \d+, Jalan Contoh \d+$/)
+    expect(maskValue("s", "text", null)).toBeNull()
+    expect(maskValue("s", "email", "A@B.com")).toBe(maskValue("s", "email", " a@b.com"))
+    expect(maskValue("s", "email", "a@b.com")).not.toBe(maskValue("s", "email", "a@c.com"))
   })
 })
