@@ -1,14 +1,12 @@
 /**
- * XLSX workbooks as a source, one worksheet read row by row with exceljs's streaming reader, so a big
- * sheet is never loaded whole. Rows come out as the CSV source gives them: records of text keyed by
- * the header (the first non-blank row), blank rows skipped, one partition, the record offset as the
- * cursor. A record's key is its key column's value or, without one, its row number in the sheet.
+ * XLSX workbooks as a source: one worksheet, read with exceljs, gives rows as the CSV source does:
+ * records of text keyed by the header (the first non-blank row), blank rows skipped, one partition,
+ * the record offset as the cursor. A record's key is its key column's value or, without one, its row number in the sheet.
  *
  * Cells become text: dates ISO (`2024-03-05`, or `2024-03-05T14:30:00` with a time, local as written),
  * numbers at Excel's own 15 significant digits (so `0.1+0.2` reads `0.3`, as Excel shows it),
  * formulas their cached result, rich text and hyperlinks their plain text, booleans `true`/`false`.
  */
-import { createReadStream, type ReadStream } from "node:fs"
 import { Source, type Transform } from "@schoolbridge/core"
 import { Effect, Option, Stream } from "effect"
 import ExcelJS from "exceljs"
@@ -125,47 +123,36 @@ const readRow = (row: ExcelJS.Row, date1904: boolean): SheetRow => {
   return { number: row.number, cells }
 }
 
-/** Opens the workbook and yields the chosen sheet's non-blank rows; the returned close ends the read. */
+/**
+ * Opens the workbook and yields the chosen sheet's non-blank rows; the returned close ends the read.
+ * The workbook is read whole: exceljs's streaming reader now and then loses the workbook part of a
+ * file that stores it after the sheets (as exceljs itself writes them) and then fails, so it is not
+ * used. A sheet holds at most 1,048,576 rows, and school workbooks are far smaller.
+ */
 const openSheet = (spec: RecordFile.Named, options: Options) => {
-  const input: ReadStream = createReadStream(options.path)
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: "emit",
-    sharedStrings: "cache",
-    styles: "cache",
-    hyperlinks: "ignore",
-    entries: "ignore",
-  })
   const wanted = options.sheet ?? 1
   async function* rows(): AsyncGenerator<SheetRow> {
-    let position = 0
-    const seen: Array<string> = []
-    for await (const sheet of reader) {
-      position++
-      const name = (sheet as unknown as { readonly name: string }).name
-      seen.push(name)
-      if (typeof wanted === "number" ? position !== wanted : name !== wanted) continue
-      const model = (
-        reader as unknown as { readonly properties?: { readonly model?: { date1904?: boolean } } }
-      ).properties?.model
-      const date1904 = model?.date1904 === true
-      for await (const row of sheet) {
-        const r = readRow(row as ExcelJS.Row, date1904)
-        if (r.cells.size > 0) yield r
-      }
-      return
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.readFile(options.path)
+    const sheets = workbook.worksheets
+    const sheet = typeof wanted === "number" ? sheets[wanted - 1] : sheets.find((s) => s.name === wanted)
+    if (sheet === undefined)
+      throw RecordFile.error(
+        spec,
+        "config",
+        `has no worksheet ${JSON.stringify(wanted)}; it has ${sheets.map((s) => JSON.stringify(s.name)).join(", ") || "none"}`,
+      )
+    const date1904 = (workbook.properties as { date1904?: boolean } | undefined)?.date1904 === true
+    for (let n = 1; n <= sheet.rowCount; n++) {
+      const r = readRow(sheet.getRow(n), date1904)
+      if (r.cells.size > 0) yield r
     }
-    throw RecordFile.error(
-      spec,
-      "config",
-      `has no worksheet ${JSON.stringify(wanted)}; it has ${seen.map((s) => JSON.stringify(s)).join(", ") || "none"}`,
-    )
   }
   const iterator = rows()
   return {
     iterator,
     close: async () => {
       await iterator.return(undefined).catch(() => undefined)
-      input.destroy()
     },
   }
 }
