@@ -21,11 +21,11 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { pipeline } from "node:stream/promises"
 import { Command, Options } from "@effect/cli"
-import { Terminal } from "@effect/platform"
+import type { Terminal } from "@effect/platform"
 import { ConnectionUrl, PgClient, PgLedger } from "@schoolbridge/connectors"
 import { Console, Effect, Option, Redacted } from "effect"
+import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
-import * as Manifest from "./Manifest.js"
 import * as Target from "./Target.js"
 
 /** The portal's schemas, each dumped on its own so that one can be restored without the rest. */
@@ -405,19 +405,6 @@ export const verify = (dir: string): Effect.Effect<BackupManifest, Exit.CliError
     return manifest
   })
 
-/** Whether the operator answered yes; without a terminal the answer must come from `--yes`. */
-const confirm = (yes: boolean): Effect.Effect<boolean, Exit.CliError, Terminal.Terminal> => {
-  if (yes) return Effect.succeed(true)
-  if (!process.stdin.isTTY)
-    return Effect.fail(Exit.config("standard input is not a terminal: pass --yes to restore without asking"))
-  return Effect.gen(function* () {
-    const terminal = yield* Terminal.Terminal
-    yield* terminal.display("Restore? [y/N] ")
-    const answer = yield* terminal.readLine
-    return /^\s*y(es)?\s*$/i.test(answer)
-  }).pipe(Effect.catchAll(() => Effect.succeed(false)))
-}
-
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`
 
 /** The tables of `schema`, parents before the tables whose foreign keys point at them. */
@@ -562,7 +549,7 @@ export const restore = (
         ? `will restore the whole database from ${chosen.file} into ${into}: every object in the backup is dropped and created again with the backup's rows`
         : `will restore schema ${schema} from ${chosen.file} into ${into}: the rows of its tables are replaced by the backup's`,
     )
-    if (!(yield* confirm(yes))) {
+    if (!(yield* CommandLine.confirm("Restore?", "restore", yes))) {
       yield* Console.log("nothing was restored")
       return null
     }
@@ -605,22 +592,9 @@ export const renderRestore = (o: RestoreOutcome): string =>
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-const manifestOption = Options.file("manifest", { exists: "either" }).pipe(
-  Options.withAlias("m"),
-  Options.withDescription(`The manifest whose target to use; default: ${Target.envVariable}`),
-  Options.optional,
+const manifestOption = CommandLine.optionalManifest(
+  `The manifest whose target to use; default: ${Target.envVariable}`,
 )
-
-const loadOptional = (file: Option.Option<string>) =>
-  Option.match(file, {
-    onNone: () => Effect.succeed(null),
-    onSome: (f) => {
-      const loaded = Manifest.load(f)
-      return loaded._tag === "Left"
-        ? Effect.fail(Exit.config(loaded.left.message))
-        : Effect.succeed(loaded.right)
-    },
-  })
 
 /** The `backup` command. */
 export const backupCommand = Command.make(
@@ -633,7 +607,7 @@ export const backupCommand = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
-      const loaded = yield* loadOptional(args.manifest)
+      const loaded = yield* CommandLine.loadOptionalManifest(args.manifest)
       const target = yield* Target.url(loaded, process.env)
       const outcome = yield* backup(target, args.out, () => new Date())
       yield* Console.log(renderBackup(outcome))
@@ -655,14 +629,12 @@ export const restoreCommand = Command.make(
       Options.withDescription("Restore only the rows of this schema's tables, from its own dump"),
       Options.optional,
     ),
-    yes: Options.boolean("yes").pipe(
-      Options.withDescription("Do not ask: needed when standard input is not a terminal"),
-    ),
+    yes: CommandLine.yes,
     manifest: manifestOption,
   },
   (args) =>
     Effect.gen(function* () {
-      const loaded = yield* loadOptional(args.manifest)
+      const loaded = yield* CommandLine.loadOptionalManifest(args.manifest)
       const target = yield* Target.url(loaded, process.env)
       const outcome = yield* restore(target, args.from, Option.getOrNull(args.schema), args.yes)
       if (outcome !== null) yield* Console.log(renderRestore(outcome))

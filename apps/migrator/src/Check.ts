@@ -10,6 +10,7 @@ import { Command, Options } from "@effect/cli"
 import { MysqlClient, PgClient, PgLedger } from "@schoolbridge/connectors"
 import { Migrations } from "@schoolbridge/schema"
 import { Console, Effect, Either, Redacted, type Scope } from "effect"
+import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Systems from "./Systems.js"
@@ -537,10 +538,7 @@ export const render = (items: ReadonlyArray<Item>): string => {
 export const command = Command.make(
   "check",
   {
-    manifest: Options.file("manifest", { exists: "either" }).pipe(
-      Options.withAlias("m"),
-      Options.withDescription("The migration manifest (YAML) to check"),
-    ),
+    manifest: CommandLine.manifest("The migration manifest (YAML) to check"),
     backupDir: Options.directory("backup-dir").pipe(
       Options.withDescription("Where a backup of the target would go, for the free-space check; default: ."),
       Options.withDefault("."),
@@ -548,10 +546,9 @@ export const command = Command.make(
   },
   ({ manifest, backupDir }) =>
     Effect.gen(function* () {
-      const loaded = Manifest.load(manifest)
-      if (Either.isLeft(loaded)) return yield* Effect.fail(Exit.config(loaded.left.message))
-      yield* Systems.load(loaded.right)
-      const items = yield* run(loaded.right, process.env, backupDir)
+      const loaded = yield* CommandLine.loadManifest(manifest)
+      yield* Systems.load(loaded)
+      const items = yield* run(loaded, process.env, backupDir)
       yield* Console.log(render(items))
       const failed = items.filter((i) => !i.ok)
       if (failed.length > 0)

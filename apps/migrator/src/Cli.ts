@@ -3,12 +3,12 @@
  * connects to anything, so a configuration error (exit 2) never leaves a write behind.
  */
 import { Args, Command, Options } from "@effect/cli"
-import { Console, Effect, Either, Option } from "effect"
+import { Console, Effect, Option } from "effect"
 import * as Backup from "./Backup.js"
 import * as Check from "./Check.js"
+import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
 import * as Files from "./Files.js"
-import * as Manifest from "./Manifest.js"
 import * as Mask from "./Mask.js"
 import * as Plan from "./Plan.js"
 import * as Profiling from "./Profiling.js"
@@ -22,24 +22,17 @@ import * as Systems from "./Systems.js"
 import * as Target from "./Target.js"
 import * as Validation from "./Validation.js"
 
-const manifestOption = Options.file("manifest", { exists: "either" }).pipe(
-  Options.withAlias("m"),
-  Options.withDescription("The migration manifest (YAML), e.g. apps/migrator/manifests/gibbon.yaml"),
+const manifestOption = CommandLine.manifest(
+  "The migration manifest (YAML), e.g. apps/migrator/manifests/gibbon.yaml",
 )
 
 const jsonOption = Options.boolean("json").pipe(
   Options.withDescription("Print the result as JSON instead of a table"),
 )
 
-/** Loads a manifest, or fails with exit 2 and one line per problem. */
-export const loadManifest = (file: string): Effect.Effect<Manifest.Loaded, Exit.CliError> => {
-  const loaded = Manifest.load(file)
-  return Either.isLeft(loaded) ? Effect.fail(Exit.config(loaded.left.message)) : Effect.succeed(loaded.right)
-}
-
 const plan = Command.make("plan", { manifest: manifestOption, json: jsonOption }, ({ manifest, json }) =>
   Effect.gen(function* () {
-    const loaded = yield* loadManifest(manifest)
+    const loaded = yield* CommandLine.loadManifest(manifest)
     yield* Systems.load(loaded)
     const sources = yield* Sources.open(loaded, process.env)
     const steps = yield* Plan.make(loaded.manifest, sources)
@@ -51,14 +44,9 @@ const plan = Command.make("plan", { manifest: manifestOption, json: jsonOption }
   ),
 )
 
-const optionalManifest = Options.file("manifest", { exists: "either" }).pipe(
-  Options.withAlias("m"),
-  Options.withDescription(`The manifest whose target to use; default: ${Target.envVariable}`),
-  Options.optional,
+const optionalManifest = CommandLine.optionalManifest(
+  `The manifest whose target to use; default: ${Target.envVariable}`,
 )
-
-const loadOptional = (file: Option.Option<string>) =>
-  Option.match(file, { onNone: () => Effect.succeed(null), onSome: loadManifest })
 
 const status = Command.make(
   "status",
@@ -72,7 +60,7 @@ const status = Command.make(
   },
   ({ run, manifest, json }) =>
     Effect.gen(function* () {
-      const loaded = yield* loadOptional(manifest)
+      const loaded = yield* CommandLine.loadOptionalManifest(manifest)
       const target = yield* Target.url(loaded, process.env)
       const result = yield* Target.use(target, Status.read(Option.getOrNull(run)))
       yield* Console.log(json ? JSON.stringify(result, null, 2) : Status.render(result))
@@ -82,14 +70,6 @@ const status = Command.make(
     "Show a run per entity: rows read, loaded, rejected and skipped, and rows/s. Works while the run is going.",
   ),
 )
-
-const list = (o: Option.Option<string>) =>
-  Option.map(o, (v) =>
-    v
-      .split(",")
-      .map((x) => x.trim())
-      .filter((x) => x !== ""),
-  ).pipe(Option.getOrNull)
 
 const runCommand = Command.make(
   "run",
@@ -121,15 +101,15 @@ const runCommand = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
-      const loaded = yield* loadManifest(args.manifest)
+      const loaded = yield* CommandLine.loadManifest(args.manifest)
       const target = yield* Target.url(loaded, process.env)
       const resumeHint = (runId: number | null) =>
         `resume with: schoolbridge-migrate run --manifest ${args.manifest}${runId === null ? " --resume RUN_ID (see status)" : ` --resume ${runId}`}`
       const view = ProgressView.forStderr()
       const outcome = yield* Run.run(loaded, target, {
         dryRun: args.dryRun,
-        only: list(args.only),
-        tenants: list(args.tenant),
+        only: CommandLine.commaList(args.only),
+        tenants: CommandLine.commaList(args.tenant),
         parallel: Option.getOrNull(args.parallel),
         resume: Option.getOrNull(args.resume),
         now: new Date(),
@@ -174,7 +154,7 @@ const validate = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
-      const loaded = yield* loadManifest(args.manifest)
+      const loaded = yield* CommandLine.loadManifest(args.manifest)
       const system = yield* Systems.load(loaded)
       const target = yield* Target.url(loaded, process.env)
       const sources = yield* Sources.open(loaded, process.env)

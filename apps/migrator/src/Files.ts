@@ -11,6 +11,7 @@ import * as path from "node:path"
 import { Command, Options } from "@effect/cli"
 import { PgClient } from "@schoolbridge/connectors"
 import { Console, Effect, Either } from "effect"
+import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Target from "./Target.js"
@@ -307,19 +308,14 @@ const resolvePath = (
 export const command = Command.make(
   "files",
   {
-    manifest: Options.file("manifest", { exists: "either" }).pipe(
-      Options.withAlias("m"),
-      Options.withDescription("The manifest with a files section"),
-    ),
+    manifest: CommandLine.manifest("The manifest with a files section"),
     dryRun: Options.boolean("dry-run").pipe(
       Options.withDescription("Copy and change nothing: report what would be copied and rewritten"),
     ),
   },
   (args) =>
     Effect.gen(function* () {
-      const parsed = Manifest.load(args.manifest)
-      if (Either.isLeft(parsed)) return yield* Effect.fail(Exit.config(parsed.left.message))
-      const loaded = parsed.right
+      const loaded = yield* CommandLine.loadManifest(args.manifest)
       const files = loaded.manifest.files
       if (files === undefined)
         return yield* Effect.fail(

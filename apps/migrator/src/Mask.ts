@@ -8,12 +8,11 @@
  */
 import { createHmac } from "node:crypto"
 import { Command, Options } from "@effect/cli"
-import { Terminal } from "@effect/platform"
 import { Email, MyKad, PersonName, Phone } from "@schoolbridge/cleansers"
 import type { MysqlClient } from "@schoolbridge/connectors"
 import { Console, Effect, Option } from "effect"
+import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
-import * as Manifest from "./Manifest.js"
 import * as MaskRules from "./MaskRules.js"
 import * as Sources from "./Sources.js"
 
@@ -289,35 +288,12 @@ export const render = (results: ReadonlyArray<TableResult>): string => {
   return [line(header), ...body.map(line)].join("\n")
 }
 
-/** Whether the operator answered yes; without a terminal the answer must come from `--yes`. */
-const confirm = (yes: boolean): Effect.Effect<boolean, Exit.CliError, Terminal.Terminal> => {
-  if (yes) return Effect.succeed(true)
-  if (!process.stdin.isTTY)
-    return Effect.fail(Exit.config("standard input is not a terminal: pass --yes to mask without asking"))
-  return Effect.gen(function* () {
-    const terminal = yield* Terminal.Terminal
-    yield* terminal.display("Overwrite the personal data in these databases? [y/N] ")
-    const answer = yield* terminal.readLine
-    return /^\s*y(es)?\s*$/i.test(answer)
-  }).pipe(Effect.catchAll(() => Effect.succeed(false)))
-}
-
-const loadManifest = (file: string) => {
-  const loaded = Manifest.load(file)
-  return loaded._tag === "Left" ? Effect.fail(Exit.config(loaded.left.message)) : Effect.succeed(loaded.right)
-}
-
 /** The `mask` command. */
 export const command = Command.make(
   "mask",
   {
-    manifest: Options.file("manifest", { exists: "either" }).pipe(
-      Options.withAlias("m"),
-      Options.withDescription("The manifest whose MySQL sources (a rehearsal copy!) to mask"),
-    ),
-    yes: Options.boolean("yes").pipe(
-      Options.withDescription("Do not ask: needed when standard input is not a terminal"),
-    ),
+    manifest: CommandLine.manifest("The manifest whose MySQL sources (a rehearsal copy!) to mask"),
+    yes: CommandLine.yes,
     seed: Options.text("seed").pipe(
       Options.withDescription("The key of the masking hash; default: the manifest's name"),
       Options.optional,
@@ -325,7 +301,7 @@ export const command = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
-      const loaded = yield* loadManifest(args.manifest)
+      const loaded = yield* CommandLine.loadManifest(args.manifest)
       const { manifest } = loaded
       const rules = MaskRules.forSystem(manifest.system)
       const names = Object.entries(manifest.sources)
@@ -352,7 +328,9 @@ export const command = Command.make(
         )
         planned.push(...tables)
       }
-      if (!(yield* confirm(args.yes))) {
+      if (
+        !(yield* CommandLine.confirm("Overwrite the personal data in these databases?", "mask", args.yes))
+      ) {
         yield* Console.log("nothing was changed")
         return
       }

@@ -10,6 +10,7 @@ import { Email } from "@schoolbridge/cleansers"
 import { MysqlClient, PgClient } from "@schoolbridge/connectors"
 import { FileProfile, Profile, ProfileDocument, ProfileReport } from "@schoolbridge/validators"
 import { Console, Effect, Either, Layer, Option, type Scope, Stream } from "effect"
+import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Sources from "./Sources.js"
@@ -287,10 +288,7 @@ export const render = (o: Outcome): string => {
 export const command = Command.make(
   "profile",
   {
-    manifest: Options.file("manifest", { exists: "either" }).pipe(
-      Options.withAlias("m"),
-      Options.withDescription("The migration manifest (YAML) whose sources to profile"),
-    ),
+    manifest: CommandLine.manifest("The migration manifest (YAML) whose sources to profile"),
     out: Options.directory("out").pipe(
       Options.withDescription("Where to write profile.json, .md and .html; default: ./reports/profile"),
       Options.withDefault("reports/profile"),
@@ -303,10 +301,9 @@ export const command = Command.make(
   },
   ({ manifest, out, sample }) =>
     Effect.gen(function* () {
-      const loaded = Manifest.load(manifest)
-      if (Either.isLeft(loaded)) return yield* Effect.fail(Exit.config(loaded.left.message))
-      yield* Systems.load(loaded.right)
-      const outcome = yield* run({ loaded: loaded.right, env: process.env, out, sample, now: new Date() })
+      const loaded = yield* CommandLine.loadManifest(manifest)
+      yield* Systems.load(loaded)
+      const outcome = yield* run({ loaded, env: process.env, out, sample, now: new Date() })
       yield* Console.log(render(outcome))
     }).pipe(Effect.scoped),
 ).pipe(

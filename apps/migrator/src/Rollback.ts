@@ -4,12 +4,12 @@
  * way back from a rollback is loading again.
  */
 import { Command, Options } from "@effect/cli"
-import { Terminal } from "@effect/platform"
+import type { Terminal } from "@effect/platform"
 import { PgClient, PgLedger } from "@schoolbridge/connectors"
 import { type CheckpointStore, Rollback } from "@schoolbridge/core"
 import { Console, Effect, Option, type Redacted } from "effect"
+import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
-import * as Manifest from "./Manifest.js"
 import * as Target from "./Target.js"
 
 /** The four ways to name what to roll back, as the options gave them. */
@@ -70,21 +70,6 @@ const ledgerFailure = (e: CheckpointStore.LedgerError) =>
       : e.message,
   )
 
-/** Whether the operator answered yes; without a terminal the answer must come from `--yes`. */
-const confirm = (yes: boolean): Effect.Effect<boolean, Exit.CliError, Terminal.Terminal> => {
-  if (yes) return Effect.succeed(true)
-  if (!process.stdin.isTTY)
-    return Effect.fail(
-      Exit.config("standard input is not a terminal: pass --yes to roll back without asking"),
-    )
-  return Effect.gen(function* () {
-    const terminal = yield* Terminal.Terminal
-    yield* terminal.display("Remove these rows? [y/N] ")
-    const answer = yield* terminal.readLine
-    return /^\s*y(es)?\s*$/i.test(answer)
-  }).pipe(Effect.catchAll(() => Effect.succeed(false)))
-}
-
 /** Plans, asks, and removes the rows of `scope` from the target. */
 export const rollback = (
   target: Redacted.Redacted<string>,
@@ -106,7 +91,7 @@ export const rollback = (
       return
     }
     yield* Console.log(render(scope, plan, false))
-    if (!(yield* confirm(yes))) {
+    if (!(yield* CommandLine.confirm("Remove these rows?", "roll back", yes))) {
       yield* Console.log("nothing was removed")
       return
     }
@@ -129,17 +114,6 @@ const hasLedger = (target: Redacted.Redacted<string>) =>
     }),
   )
 
-const loadOptional = (file: Option.Option<string>) =>
-  Option.match(file, {
-    onNone: () => Effect.succeed(null),
-    onSome: (f) => {
-      const loaded = Manifest.load(f)
-      return loaded._tag === "Left"
-        ? Effect.fail(Exit.config(loaded.left.message))
-        : Effect.succeed(loaded.right)
-    },
-  })
-
 /** The `rollback` command. */
 export const command = Command.make(
   "rollback",
@@ -160,19 +134,15 @@ export const command = Command.make(
       Options.withDescription("Remove this tenant's rows from every batch that loaded any"),
       Options.optional,
     ),
-    yes: Options.boolean("yes").pipe(
-      Options.withDescription("Do not ask: needed when standard input is not a terminal"),
-    ),
-    manifest: Options.file("manifest", { exists: "either" }).pipe(
-      Options.withAlias("m"),
-      Options.withDescription(`The manifest whose target to use; default: ${Target.envVariable}`),
-      Options.optional,
+    yes: CommandLine.yes,
+    manifest: CommandLine.optionalManifest(
+      `The manifest whose target to use; default: ${Target.envVariable}`,
     ),
   },
   (args) =>
     Effect.gen(function* () {
       const scope = yield* scopeOf(args)
-      const loaded = yield* loadOptional(args.manifest)
+      const loaded = yield* CommandLine.loadOptionalManifest(args.manifest)
       const target = yield* Target.url(loaded, process.env)
       yield* hasLedger(target)
       yield* rollback(target, scope, args.yes)

@@ -8,19 +8,17 @@
  */
 import { randomBytes } from "node:crypto"
 import { Command, Options } from "@effect/cli"
-import { type Algorithm, hash } from "@node-rs/argon2"
 import { PgClient, PgLedger } from "@schoolbridge/connectors"
 import { TargetId } from "@schoolbridge/core"
 import { Password } from "@schoolbridge/mappers"
-import { Console, Effect, Option, type Redacted } from "effect"
+import { Console, Effect, type Option, type Redacted } from "effect"
+import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
-import * as Manifest from "./Manifest.js"
+import type * as Manifest from "./Manifest.js"
 import * as SeedData from "./SeedData.js"
 import * as Target from "./Target.js"
 
 // The library's const enum cannot be read under verbatimModuleSyntax; 2 is its Argon2id member.
-const argon2id = 2 as Algorithm.Argon2id
-
 /** What to seed. */
 export interface SeedOptions {
   readonly tenants: ReadonlyArray<string>
@@ -59,14 +57,7 @@ export const tenantsOf = (
   option: Option.Option<string>,
   loaded: Manifest.Loaded | null,
 ): Effect.Effect<ReadonlyArray<string>, Exit.CliError> => {
-  const given = Option.match(option, {
-    onNone: () => loaded?.manifest.tenants ?? [],
-    onSome: (v) =>
-      v
-        .split(",")
-        .map((x) => x.trim())
-        .filter((x) => x !== ""),
-  })
+  const given = CommandLine.commaList(option) ?? loaded?.manifest.tenants ?? []
   const tenants = [...new Set(given)]
   if (tenants.length === 0)
     return Effect.fail(
@@ -245,8 +236,8 @@ const seedAdmin = (conn: PgClient.Connection, tenant: string) =>
     )
     if (found.length > 0) return exists
     const password = newPassword()
-    const passwordHash = yield* Effect.tryPromise({
-      try: () => hash(password, { algorithm: argon2id, ...Password.defaultParams }),
+    const passwordHash = yield* Effect.try({
+      try: () => Password.hashSecret(password),
       catch: (e) => Exit.failure(`hashing the administrator's password failed: ${String(e)}`),
     })
     const created = yield* PgClient.query<{ id: string }>(
@@ -317,17 +308,6 @@ export const render = (o: Outcome): string =>
       : []),
   ].join("\n")
 
-const loadOptional = (file: Option.Option<string>) =>
-  Option.match(file, {
-    onNone: () => Effect.succeed(null),
-    onSome: (f) => {
-      const loaded = Manifest.load(f)
-      return loaded._tag === "Left"
-        ? Effect.fail(Exit.config(loaded.left.message))
-        : Effect.succeed(loaded.right)
-    },
-  })
-
 /** The `seed` command. */
 export const command = Command.make(
   "seed",
@@ -336,17 +316,13 @@ export const command = Command.make(
       Options.withDescription("The tenant(s) to seed, comma-separated; default: the manifest's tenants"),
       Options.optional,
     ),
-    manifest: Options.file("manifest", { exists: "either" }).pipe(
-      Options.withAlias("m"),
-      Options.withDescription(
-        `The manifest whose target and tenants to use; default target: ${Target.envVariable}`,
-      ),
-      Options.optional,
+    manifest: CommandLine.optionalManifest(
+      `The manifest whose target and tenants to use; default target: ${Target.envVariable}`,
     ),
   },
   (args) =>
     Effect.gen(function* () {
-      const loaded = yield* loadOptional(args.manifest)
+      const loaded = yield* CommandLine.loadOptionalManifest(args.manifest)
       const tenants = yield* tenantsOf(args.tenant, loaded)
       const target = yield* Target.url(loaded, process.env)
       const outcome = yield* seed(target, { tenants, now: new Date() })
