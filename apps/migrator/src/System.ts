@@ -49,6 +49,8 @@ export interface Prep {
   ) => Effect.Effect<ReadonlyArray<R>, Exit.CliError>
   /** The run's force-reset password hash, made once. */
   readonly resetHash: () => Password.ResetHash
+  /** `make`, run once per run however many factories ask for `key` (a plan they share). */
+  readonly memo: <A>(key: string, make: Effect.Effect<A, Exit.CliError>) => Effect.Effect<A, Exit.CliError>
 }
 
 /** An entity that reads rows planned in memory instead of its declared source. */
@@ -155,6 +157,7 @@ export const steps = (
         Exit.config(`--only names entities the manifest does not declare: ${missing.join(", ")}`),
       )
     const cache = new Map<string, Effect.Effect<ReadonlyArray<Row>, Exit.CliError>>()
+    const memos = new Map<string, Effect.Effect<unknown, Exit.CliError>>()
     let reset: Password.ResetHash | undefined
     const prep: Prep = {
       manifest,
@@ -194,6 +197,14 @@ export const steps = (
           cache.set(id, cached)
         }
         return cached
+      },
+      memo: <A>(key: string, make: Effect.Effect<A, Exit.CliError>) => {
+        let cached = memos.get(key)
+        if (!cached) {
+          cached = once(make)
+          memos.set(key, cached)
+        }
+        return cached as Effect.Effect<A, Exit.CliError>
       },
       resetHash: () => {
         reset ??= Password.resetHash()

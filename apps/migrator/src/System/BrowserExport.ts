@@ -14,30 +14,21 @@ const root = (p: Prep) => {
 }
 
 // The plan is made once per run, over every collection.
-const plans = new WeakMap<Prep, Effect.Effect<BrowserExport.Plan, Exit.CliError>>()
-
-const planOf = (p: Prep, self: string): Effect.Effect<BrowserExport.Plan, Exit.CliError> => {
-  let plan = plans.get(p)
-  if (!plan) {
-    plan = Effect.runSync(
-      Effect.cached(
-        Effect.gen(function* () {
-          const collections = yield* Effect.forEach(BrowserExport.collectionNames, (name) =>
-            Effect.map(p.table(self, `${root(p)}${name}`, "id", self), (rows) => [name, rows] as const),
-          )
-          const document = Object.fromEntries(collections) as unknown as BrowserExport.Document
-          return BrowserExport.plan(document, {
-            schoolCode: p.option("schoolCode", p.tenant),
-            asOf: p.asOf,
-            timeZone: p.manifest.timeZone,
-          })
-        }),
-      ),
-    )
-    plans.set(p, plan)
-  }
-  return plan
-}
+const planOf = (p: Prep, self: string): Effect.Effect<BrowserExport.Plan, Exit.CliError> =>
+  p.memo(
+    "browser.plan",
+    Effect.gen(function* () {
+      const collections = yield* Effect.forEach(BrowserExport.collectionNames, (name) =>
+        Effect.map(p.table(self, `${root(p)}${name}`, "id", self), (rows) => [name, rows] as const),
+      )
+      const document = Object.fromEntries(collections) as unknown as BrowserExport.Document
+      return BrowserExport.plan(document, {
+        schoolCode: p.option("schoolCode", p.tenant),
+        asOf: p.asOf,
+        timeZone: p.manifest.timeZone,
+      })
+    }),
+  )
 
 const factory =
   (name: string): Factory =>

@@ -39,15 +39,22 @@ const roles = (p: Prep, self: string) =>
 
 const persons = (p: Prep, self: string) => table(p, self)<Gibbon.PersonRow>("gibbonPerson", "gibbonPersonID")
 
+// Students and guardians both take their national ids from the ID cards: planned once per run.
 const nationalIds = (p: Prep, self: string) =>
-  Effect.gen(function* () {
-    const t = table(p, self)
-    const types = GibbonDocuments.indexTypes(
-      yield* t<GibbonDocuments.DocumentTypeRow>("gibbonPersonalDocumentType", "gibbonPersonalDocumentTypeID"),
-    )
-    const docs = yield* t<GibbonDocuments.DocumentRow>("gibbonPersonalDocument", "gibbonPersonalDocumentID")
-    return GibbonDocuments.nationalIds(docs, types, options(p))
-  })
+  p.memo(
+    "gibbon.nationalIds",
+    Effect.gen(function* () {
+      const t = table(p, self)
+      const types = GibbonDocuments.indexTypes(
+        yield* t<GibbonDocuments.DocumentTypeRow>(
+          "gibbonPersonalDocumentType",
+          "gibbonPersonalDocumentTypeID",
+        ),
+      )
+      const docs = yield* t<GibbonDocuments.DocumentRow>("gibbonPersonalDocument", "gibbonPersonalDocumentID")
+      return GibbonDocuments.nationalIds(docs, types, options(p))
+    }),
+  )
 
 const schoolYears = (p: Prep, self: string) =>
   Effect.map(table(p, self)<GibbonAcademic.SchoolYearRow>("gibbonSchoolYear", "gibbonSchoolYearID"), (rows) =>
@@ -59,42 +66,46 @@ const finance = (p: Prep): GibbonFinance.FinanceOptions => ({
   currency: p.option("currency", "MYR"),
 })
 
-// What the invoice, fee and payment mappers share: whom each invoice bills, its fees and payments.
+// What the invoice, fee and payment mappers share (made once per run): whom each invoice bills, its
+// fees and payments, and which invoices the invoices mapper rejects.
 const invoicePlan = (p: Prep, self: string) =>
-  Effect.gen(function* () {
-    const t = table(p, self)
-    const { currency } = finance(p)
-    const invoiceRows = yield* t<GibbonFinance.InvoiceRow>("gibbonFinanceInvoice", "gibbonFinanceInvoiceID")
-    const invoicees = GibbonFinance.indexInvoicees(
-      yield* t<GibbonFinance.InvoiceeRow>("gibbonFinanceInvoicee", "gibbonFinanceInvoiceeID"),
-    )
-    const students = GibbonFinance.studentKeys(yield* persons(p, self), yield* roles(p, self))
-    const catalog = GibbonFinance.indexFees(
-      yield* t<GibbonFinance.FeeRow>("gibbonFinanceFee", "gibbonFinanceFeeID"),
-      currency,
-    )
-    const fees = GibbonFinance.feeTotals(
-      yield* t<GibbonFinance.InvoiceFeeRow>("gibbonFinanceInvoiceFee", "gibbonFinanceInvoiceFeeID"),
-      catalog,
-      currency,
-    )
-    const paid = GibbonFinance.paidTotals(
-      yield* t<GibbonFinance.PaymentRow>("gibbonPayment", "gibbonPaymentID"),
-      currency,
-    )
-    const invoiceOptions: GibbonFinance.InvoiceOptions = {
-      ...finance(p),
-      invoices: GibbonFinance.indexInvoices(invoiceRows, invoicees, students),
-      fees,
-      paid,
-      overpaid: p.option<"reject" | "flag">("overpaid", "flag"),
-    }
-    return {
-      invoiceOptions,
-      catalog,
-      rejected: GibbonFinance.rejectedInvoices(invoiceRows, invoiceOptions),
-    }
-  })
+  p.memo(
+    "gibbon.invoice.plan",
+    Effect.gen(function* () {
+      const t = table(p, self)
+      const { currency } = finance(p)
+      const invoiceRows = yield* t<GibbonFinance.InvoiceRow>("gibbonFinanceInvoice", "gibbonFinanceInvoiceID")
+      const invoicees = GibbonFinance.indexInvoicees(
+        yield* t<GibbonFinance.InvoiceeRow>("gibbonFinanceInvoicee", "gibbonFinanceInvoiceeID"),
+      )
+      const students = GibbonFinance.studentKeys(yield* persons(p, self), yield* roles(p, self))
+      const catalog = GibbonFinance.indexFees(
+        yield* t<GibbonFinance.FeeRow>("gibbonFinanceFee", "gibbonFinanceFeeID"),
+        currency,
+      )
+      const fees = GibbonFinance.feeTotals(
+        yield* t<GibbonFinance.InvoiceFeeRow>("gibbonFinanceInvoiceFee", "gibbonFinanceInvoiceFeeID"),
+        catalog,
+        currency,
+      )
+      const paid = GibbonFinance.paidTotals(
+        yield* t<GibbonFinance.PaymentRow>("gibbonPayment", "gibbonPaymentID"),
+        currency,
+      )
+      const invoiceOptions: GibbonFinance.InvoiceOptions = {
+        ...finance(p),
+        invoices: GibbonFinance.indexInvoices(invoiceRows, invoicees, students),
+        fees,
+        paid,
+        overpaid: p.option<"reject" | "flag">("overpaid", "flag"),
+      }
+      return {
+        invoiceOptions,
+        catalog,
+        rejected: GibbonFinance.rejectedInvoices(invoiceRows, invoiceOptions),
+      }
+    }),
+  )
 
 const entities: Record<string, Factory> = {
   [Gibbon.usersEntity]: (p) =>

@@ -66,27 +66,18 @@ const portalPeople = (p: Prep) =>
     return Moodle.userMatch({ users, students, identifiers })
   })
 
-// The users plan is needed by three factories; it is made once per run (per Prep).
-const plans = new WeakMap<Prep, Effect.Effect<Moodle.UserPlan, Exit.CliError>>()
-
-const userPlan = (p: Prep, needer: string): Effect.Effect<Moodle.UserPlan, Exit.CliError> => {
-  let plan = plans.get(p)
-  if (plan === undefined) {
-    plan = Effect.runSync(
-      Effect.cached(
-        Effect.gen(function* () {
-          const policy = yield* unmatched(p)
-          const admins = yield* siteAdmins(p)
-          const match = yield* portalPeople(p)
-          const users = yield* rows<Moodle.UserRow>(p, Moodle.usersEntity, needer)
-          return Moodle.planUsers(users, match, { unmatched: policy, siteAdmins: admins })
-        }),
-      ),
-    )
-    plans.set(p, plan)
-  }
-  return plan
-}
+// The users plan is needed by three factories; it is made once per run.
+const userPlan = (p: Prep, needer: string): Effect.Effect<Moodle.UserPlan, Exit.CliError> =>
+  p.memo(
+    "moodle.users.plan",
+    Effect.gen(function* () {
+      const policy = yield* unmatched(p)
+      const admins = yield* siteAdmins(p)
+      const match = yield* portalPeople(p)
+      const users = yield* rows<Moodle.UserRow>(p, Moodle.usersEntity, needer)
+      return Moodle.planUsers(users, match, { unmatched: policy, siteAdmins: admins })
+    }),
+  )
 
 const courses = (p: Prep, needer: string) =>
   Effect.map(rows<Moodle.CourseRow>(p, Moodle.classesEntity, needer), Moodle.indexCourses)
