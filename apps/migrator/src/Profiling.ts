@@ -7,8 +7,14 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Email } from "@schoolbridge/cleansers"
-import { MysqlClient, PgClient } from "@schoolbridge/connectors"
-import { FileProfile, Profile, ProfileDocument, ProfileReport } from "@schoolbridge/validators"
+import { PgClient } from "@schoolbridge/connectors"
+import {
+  FileProfile,
+  Profile,
+  ProfileDocument,
+  ProfileReport,
+  SourceDatabase,
+} from "@schoolbridge/validators"
 import { Console, Effect, Either, Layer, Option, type Scope, Stream } from "effect"
 import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
@@ -184,7 +190,7 @@ export const run = (options: {
               cleansers: extras.cleansers,
               relationships: sqlRelationships(extras, manifest),
             }).pipe(
-              Effect.provide(Layer.succeed(MysqlClient.MysqlClient, client)),
+              Effect.provide(SourceDatabase.layer(SourceDatabase.fromMysql(client))),
               Effect.mapError(profileFailure),
             ),
           )

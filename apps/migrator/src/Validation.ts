@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import { PgClient } from "@schoolbridge/connectors"
 import {
   CsvReport,
   type Declaration,
@@ -12,6 +12,7 @@ import {
   MarkdownReport,
   PortalRules,
   Report,
+  SourceDatabase,
   Validate,
 } from "@schoolbridge/validators"
 import { Effect, Layer, type Redacted } from "effect"
@@ -105,7 +106,7 @@ export const run = (options: {
         },
         title: `${manifest.name}: validation${runId === null ? "" : ` of run ${runId}`}`,
       }).pipe(Effect.mapError((e) => Exit.failure(e.message)))
-    }).pipe(Effect.provide(Layer.merge(target, Layer.succeed(MysqlClient.MysqlClient, source))))
+    }).pipe(Effect.provide(Layer.merge(target, SourceDatabase.layer(SourceDatabase.fromMysql(source)))))
     mkdirSync(options.out, { recursive: true })
     const files = [
       ["report.json", Report.toJson(report)],

@@ -1,10 +1,11 @@
-import type { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import type { PgClient } from "@schoolbridge/connectors"
 import { Effect } from "effect"
 import * as Check from "./Check.js"
 import * as Counts from "./Counts.js"
 import * as Declaration from "./Declaration.js"
 import * as Dialect from "./Dialect.js"
 import * as Query from "./Query.js"
+import type { SourceDatabase } from "./SourceDatabase.js"
 
 /** Options of the checksum check. */
 export interface Options {
@@ -22,18 +23,17 @@ interface Side {
   readonly bucket: string
 }
 
-const sides = (e: Declaration.EntityDeclaration, digits: number) => {
+const sides = (e: Declaration.EntityDeclaration, digits: number, sd: Dialect.Dialect) => {
   const t = Declaration.target(e)
-  const my = Dialect.mysql
   const pg = Dialect.postgresql
-  const myKey = my.text(my.id(e.source.key))
+  const sdKey = sd.text(sd.id(e.source.key))
   const pgKey = pg.text(pg.id(t.legacyIdColumn))
   const columns = e.asIs ?? []
   const source: Side = {
-    tenant: e.source.tenantColumn ? my.text(my.id(e.source.tenantColumn)) : "null",
-    key: myKey,
-    row: my.row([myKey, ...columns.map((c) => my.canonical(c.sourceSql ?? my.id(c.source), c.type))]),
-    bucket: `substr(${my.md5(myKey)}, 1, ${digits})`,
+    tenant: e.source.tenantColumn ? sd.text(sd.id(e.source.tenantColumn)) : "null",
+    key: sdKey,
+    row: sd.row([sdKey, ...columns.map((c) => sd.canonical(c.sourceSql ?? sd.id(c.source), c.type))]),
+    bucket: `substr(${sd.md5(sdKey)}, 1, ${digits})`,
   }
   const target: Side = {
     tenant: t.tenantColumn ? pg.text(pg.id(t.tenantColumn)) : "null",
@@ -66,13 +66,13 @@ export const check = (
   e: Declaration.EntityDeclaration,
   options: Options = {},
   excluded: ReadonlySet<string> = new Set(),
-): Effect.Effect<Check.Check, Query.ValidationError, MysqlClient.MysqlClient | PgClient.PgClient> =>
+): Effect.Effect<Check.Check, Query.ValidationError, SourceDatabase | PgClient.PgClient> =>
   Effect.gen(function* () {
+    const sd = yield* Query.sourceDialect
     const digits = Math.min(8, Math.max(1, Math.trunc(options.bucketDigits ?? 2)))
     const limit = options.sampleLimit ?? 10
     const id = `checksum:${e.name}`
-    const { t, source, target } = sides(e, digits)
-    const my = Dialect.mysql
+    const { t, source, target } = sides(e, digits, sd)
     const pg = Dialect.postgresql
     const where = Counts.sourceWhere(e)
     const [src, tgt] = yield* Effect.all(
@@ -80,8 +80,8 @@ export const check = (
         Query.source<Record<string, unknown>>(
           id,
           `select ${source.tenant} as tenant, ${source.bucket} as bucket, count(*) as n,
-                  sum(${my.slice60(my.md5(source.row))}) as h
-           from ${my.id(e.source.table)} ${where} group by 1, 2`,
+                  ${sd.hashSum(sd.slice60(sd.md5(source.row)))} as h
+           from ${sd.id(e.source.table)} ${where} group by 1, 2`,
         ),
         Query.target<Record<string, unknown>>(
           id,
@@ -110,13 +110,17 @@ export const check = (
     // Take the rows the run rightly left out (rejected, skipped) back out of the source sums.
     const left = [...excluded]
     for (let i = 0; i < left.length; i += 1000) {
-      const chunk = left.slice(i, i + 1000)
+      const chunk = Dialect.params(sd)
+      const list = left
+        .slice(i, i + 1000)
+        .map((k) => chunk.add(k))
+        .join(", ")
       const out = yield* Query.source<Record<string, unknown>>(
         id,
         `select ${source.tenant} as tenant, ${source.bucket} as bucket, count(*) as n,
-                sum(${my.slice60(my.md5(source.row))}) as h
-         from ${my.id(e.source.table)} ${where ? `${where} and` : "where"} ${source.key} in (?) group by 1, 2`,
-        [chunk],
+                ${sd.hashSum(sd.slice60(sd.md5(source.row)))} as h
+         from ${sd.id(e.source.table)} ${where ? `${where} and` : "where"} ${source.key} in (${list}) group by 1, 2`,
+        chunk.values,
       )
       for (const [k, b] of read(out)) {
         const have = s.get(k)
@@ -135,14 +139,17 @@ export const check = (
     const samples: Array<Check.Sample> = []
     let failingRows = 0
     for (const b of drilled) {
-      const tenantCond = (side: string) => (b.tenant === null ? `${side} is null` : `${side} = ?`)
+      const p = Dialect.params(sd)
+      const srcTenant =
+        b.tenant === null ? `${source.tenant} is null` : `${source.tenant} = ${p.add(b.tenant)}`
+      const srcBucket = `${source.bucket} = ${p.add(b.bucket)}`
       const [srcRows, tgtRows] = yield* Effect.all(
         [
           Query.source<{ k: string; h: string }>(
             id,
-            `select ${source.key} as k, ${my.md5(source.row)} as h from ${my.id(e.source.table)}
-             ${where ? `${where} and` : "where"} ${tenantCond(source.tenant)} and ${source.bucket} = ?`,
-            b.tenant === null ? [b.bucket] : [b.tenant, b.bucket],
+            `select ${source.key} as k, ${sd.md5(source.row)} as h from ${sd.id(e.source.table)}
+             ${where ? `${where} and` : "where"} ${srcTenant} and ${srcBucket}`,
+            p.values,
           ),
           Query.target<{ k: string; h: string }>(
             id,

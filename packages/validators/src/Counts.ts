@@ -37,7 +37,6 @@ export const ledgerTotal = (ledger: ReadonlyArray<LedgerTotals>): Omit<LedgerTot
     { read: 0, loaded: 0, rejected: 0, skipped: 0 },
   )
 
-const my = Dialect.mysql
 const pg = Dialect.postgresql
 
 /** SQL condition selecting an entity's migrated source rows. */
@@ -49,13 +48,14 @@ export const figures = (e: Declaration.EntityDeclaration, runId: number | null) 
   Effect.gen(function* () {
     const t = Declaration.target(e)
     const id = `counts:${e.name}`
-    const srcTenant = e.source.tenantColumn ? my.text(my.id(e.source.tenantColumn)) : "null"
+    const sd = yield* Query.sourceDialect
+    const srcTenant = e.source.tenantColumn ? sd.text(sd.id(e.source.tenantColumn)) : "null"
     const tgtTenant = t.tenantColumn ? pg.text(pg.id(t.tenantColumn)) : "null"
     const [source, target, ledger] = yield* Effect.all(
       [
         Query.source<{ tenant: unknown; n: unknown }>(
           id,
-          `select ${srcTenant} as tenant, count(*) as n from ${my.id(e.source.table)} ${sourceWhere(e)} group by 1`,
+          `select ${srcTenant} as tenant, count(*) as n from ${sd.id(e.source.table)} ${sourceWhere(e)} group by 1`,
         ),
         Query.target<{ tenant: unknown; n: unknown }>(
           id,

@@ -7,19 +7,25 @@ import type { ColumnKind } from "./Declaration.js"
  * bigint, and sums of these over a billion rows still fit both databases' exact decimals.
  */
 export interface Dialect {
-  readonly name: "mysql" | "postgresql"
+  readonly name: "mysql" | "postgresql" | "sqlite"
   /** Quotes one identifier or a dotted path of them. */
   readonly id: (name: string) => string
+  /** The placeholder of the `n`th parameter of a statement (from 1). */
+  readonly param: (n: number) => string
   /** Canonical text of a value of this kind, or SQL null. */
   readonly canonical: (expr: string, type: ColumnKind) => string
   /** Text of a key or tenant value. */
   readonly text: (expr: string) => string
+  /** Concatenation of non-null texts. */
+  readonly concat: (texts: ReadonlyArray<string>) => string
   /** Concatenation of canonical fields, with null written as a marker so null and '' differ. */
   readonly row: (fields: ReadonlyArray<string>) => string
   /** md5 as lowercase hex. */
   readonly md5: (textExpr: string) => string
   /** A non-negative integer from the first 15 hex digits of an md5. */
   readonly slice60: (md5Expr: string) => string
+  /** The exact sum of 60-bit slices over a group (as a number or decimal text), null over no rows. */
+  readonly hashSum: (sliceExpr: string) => string
 }
 
 const quoteWith = (q: string) => (name: string) =>
@@ -32,6 +38,7 @@ const quoteWith = (q: string) => (name: string) =>
 export const mysql: Dialect = {
   name: "mysql",
   id: quoteWith("`"),
+  param: () => "?",
   canonical: (expr, type) => {
     switch (type.kind) {
       case "text":
@@ -49,16 +56,19 @@ export const mysql: Dialect = {
     }
   },
   text: (expr) => `convert(${expr} using utf8mb4)`,
+  concat: (texts) => `concat(${texts.join(", ")})`,
   row: (fields) =>
     `concat(${fields.map((f) => `coalesce(${f}, char(30 using utf8mb4))`).join(", char(31 using utf8mb4), ")})`,
   md5: (t) => `md5(${t})`,
   slice60: (m) => `cast(conv(substr(${m}, 1, 15), 16, 10) as unsigned)`,
+  hashSum: (s) => `sum(${s})`,
 }
 
 /** PostgreSQL. */
 export const postgresql: Dialect = {
   name: "postgresql",
   id: quoteWith('"'),
+  param: (n) => `$${n}`,
   canonical: (expr, type) => {
     switch (type.kind) {
       case "text":
@@ -76,7 +86,80 @@ export const postgresql: Dialect = {
     }
   },
   text: (expr) => `(${expr})::text`,
+  concat: (texts) => `concat(${texts.join(", ")})`,
   row: (fields) => `concat(${fields.map((f) => `coalesce(${f}, chr(30))`).join(", chr(31), ")})`,
   md5: (t) => `md5(${t})`,
   slice60: (m) => `('x' || substr(${m}, 1, 15))::bit(60)::bigint`,
+  hashSum: (s) => `sum(${s})`,
+}
+
+/**
+ * The SQL functions the SQLite dialect calls that SQLite does not have. `SourceDatabase.fromSqlite`
+ * registers them (written in TypeScript, in `SqliteFunctions`) on the connection.
+ */
+export const sqliteFunctions = {
+  md5: "sb_md5",
+  slice60: "sb_slice60",
+  decimal: "sb_decimal",
+  hashSum: "sb_hash_sum",
+} as const
+
+// SQLite keeps whatever a column was given: dates as text (zero dates too), booleans as 0/1 or
+// words, decimals as REAL or TEXT. Each canonical form reads all of them.
+const sqliteZero = (expr: string, zero: string) => `cast(${expr} as text) like '${zero}%'`
+const sqliteDate = (expr: string, format: string) =>
+  `case when ${expr} is null or ${sqliteZero(expr, "0000-00-00")} then null
+        when typeof(${expr}) = 'integer' then strftime('${format}', ${expr}, 'unixepoch')
+        else strftime('${format}', ${expr}) end`
+
+/** SQLite, with the functions of `sqliteFunctions` registered. */
+export const sqlite: Dialect = {
+  name: "sqlite",
+  id: quoteWith('"'),
+  param: () => "?",
+  canonical: (expr, type) => {
+    switch (type.kind) {
+      case "text":
+        return `cast(${expr} as text)`
+      case "integer":
+        return `cast(cast(${expr} as integer) as text)`
+      case "decimal":
+        return `${sqliteFunctions.decimal}(${expr}, ${Math.trunc(type.scale)})`
+      case "boolean":
+        return `case when ${expr} is null then null
+                     when typeof(${expr}) in ('integer', 'real') then case when ${expr} <> 0 then 't' else 'f' end
+                     when lower(trim(${expr})) in ('t', 'true', 'y', 'yes', 'on', '1') then 't'
+                     when lower(trim(${expr})) in ('f', 'false', 'n', 'no', 'off', '0') then 'f'
+                     else cast(${expr} as text) end`
+      case "date":
+        return sqliteDate(expr, "%Y-%m-%d")
+      case "timestamp":
+        return sqliteDate(expr, "%Y-%m-%d %H:%M:%S")
+    }
+  },
+  text: (expr) => `cast(${expr} as text)`,
+  concat: (texts) => `(${texts.join(" || ")})`,
+  row: (fields) => `(${fields.map((f) => `coalesce(${f}, char(30))`).join(" || char(31) || ")})`,
+  md5: (t) => `${sqliteFunctions.md5}(${t})`,
+  slice60: (m) => `${sqliteFunctions.slice60}(${m})`,
+  hashSum: (s) => `${sqliteFunctions.hashSum}(${s})`,
+}
+
+/** The dialect of a kind of database. */
+export const of = (name: Dialect["name"]): Dialect =>
+  name === "mysql" ? mysql : name === "postgresql" ? postgresql : sqlite
+
+/**
+ * Collects a statement's parameters and writes their placeholders in this dialect, in the order
+ * they are added: `const p = Dialect.params(d); sql = \`… = ${p.add(x)}\`; query(sql, p.values)`.
+ */
+export const params = (d: Dialect) => {
+  const values: Array<unknown> = []
+  return {
+    values,
+    add: (value: unknown): string => {
+      values.push(value)
+      return d.param(values.length)
+    },
+  }
 }

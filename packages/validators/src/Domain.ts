@@ -1,10 +1,11 @@
-import type { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import type { PgClient } from "@schoolbridge/connectors"
 import { Effect } from "effect"
 import * as Check from "./Check.js"
 import * as Checksum from "./Checksum.js"
 import * as Declaration from "./Declaration.js"
 import { postgresql as pg } from "./Dialect.js"
 import * as Query from "./Query.js"
+import type { SourceDatabase } from "./SourceDatabase.js"
 
 /** Where a domain rule looks: a table, optionally only the rows one entity loaded. */
 export interface Scope {
@@ -94,7 +95,7 @@ export const preserved = (
   rule: Declaration.PreservedRule,
   options: Checksum.Options = {},
   excluded: ReadonlySet<string> = new Set(),
-): Effect.Effect<Check.Check, Query.ValidationError, MysqlClient.MysqlClient | PgClient.PgClient> =>
+): Effect.Effect<Check.Check, Query.ValidationError, SourceDatabase | PgClient.PgClient> =>
   Checksum.check({ ...e, asIs: rule.columns }, options, excluded).pipe(
     Effect.map((c) => ({
       ...c,

@@ -1,10 +1,11 @@
-import type { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import type { PgClient } from "@schoolbridge/connectors"
 import { Effect } from "effect"
 import * as Check from "./Check.js"
 import * as Counts from "./Counts.js"
 import * as Declaration from "./Declaration.js"
 import * as Dialect from "./Dialect.js"
 import * as Query from "./Query.js"
+import type { SourceDatabase } from "./SourceDatabase.js"
 
 const isoLike = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}:\d{2})(?:\.0+)?)?(?:Z|[+-]00(?::?00)?)?$/
 const numeric = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i
@@ -37,19 +38,20 @@ export const check = (
   sample: Declaration.FieldSample,
   sampleLimit = 10,
   excluded: ReadonlySet<string> = new Set(),
-): Effect.Effect<Check.Check, Query.ValidationError, MysqlClient.MysqlClient | PgClient.PgClient> =>
+): Effect.Effect<Check.Check, Query.ValidationError, SourceDatabase | PgClient.PgClient> =>
   Effect.gen(function* () {
     const id = `sample:${e.name}`
     const t = Declaration.target(e)
-    const my = Dialect.mysql
+    const sd = yield* Query.sourceDialect
     const pg = Dialect.postgresql
-    const key = my.id(e.source.key)
+    const key = sd.id(e.source.key)
     const size = Math.max(0, Math.trunc(sample.size))
     // Rows the run rightly left out are not drawn; the draw stays a function of the seed.
     const drawn = yield* Query.source<Record<string, unknown>>(
       id,
-      `select * from ${my.id(e.source.table)} ${Counts.sourceWhere(e)}
-       order by md5(concat(?, ${my.text(key)})) limit ${size + Math.min(excluded.size, size * 10)}`,
+      `select * from ${sd.id(e.source.table)} ${Counts.sourceWhere(e)}
+       order by ${sd.md5(sd.concat([sd.text(sd.param(1)), sd.text(key)]))}
+       limit ${size + Math.min(excluded.size, size * 10)}`,
       [sample.seed],
     )
     const rows = drawn.filter((r) => !excluded.has(String(r[e.source.key]))).slice(0, size)

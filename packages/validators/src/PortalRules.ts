@@ -2,7 +2,7 @@ import type { PgClient } from "@schoolbridge/connectors"
 import { Effect } from "effect"
 import type * as Check from "./Check.js"
 import type * as Declaration from "./Declaration.js"
-import { mysql as my, postgresql as pg } from "./Dialect.js"
+import { type Dialect, mysql, postgresql as pg } from "./Dialect.js"
 import * as Domain from "./Domain.js"
 import type * as Query from "./Query.js"
 
@@ -102,16 +102,28 @@ export type SoftDeleteSource =
   /** A deletion time: set (and not a zero date) means deleted. */
   | { readonly deletedAt: string }
 
-/** Soft-delete flags preserved: a row deleted at the source has `deleted_at` set in the target, and only then. */
+/**
+ * Soft-delete flags preserved: a row deleted at the source has `deleted_at` set in the target, and
+ * only then. The source expression is written in `sourceDialect` (Gibbon and Moodle: MySQL).
+ */
 export const softDeletePreserved = (
   source: SoftDeleteSource,
   targetColumn = "deleted_at",
   severity?: Check.Severity,
+  sourceDialect: Dialect = mysql,
 ): Declaration.PreservedRule => {
+  const my = sourceDialect
+  // Only MySQL and SQLite can hold a zero date; PostgreSQL would reject the literal.
+  const real = (c: string) =>
+    my.name === "mysql"
+      ? ` and ${c} <> '0000-00-00 00:00:00'`
+      : my.name === "sqlite"
+        ? ` and cast(${c} as text) not like '0000-00-00%'`
+        : ""
   const sourceSql =
     "flag" in source
       ? `(coalesce(${my.id(source.flag)}, 0) <> 0)`
-      : `(${my.id(source.deletedAt)} is not null and ${my.id(source.deletedAt)} <> '0000-00-00 00:00:00')`
+      : `(${my.id(source.deletedAt)} is not null${real(my.id(source.deletedAt))})`
   return {
     id: "soft-delete-preserved",
     title: `Soft deletes preserved: ${"flag" in source ? source.flag : source.deletedAt} → ${targetColumn}`,

@@ -1,9 +1,10 @@
-import { type MysqlClient, PgClient } from "@schoolbridge/connectors"
+import { PgClient } from "@schoolbridge/connectors"
 import { Effect } from "effect"
 import * as Check from "./Check.js"
-import { mysql as my, postgresql as pg } from "./Dialect.js"
+import * as Dialect from "./Dialect.js"
 import * as ProfileReport from "./ProfileReport.js"
 import * as Query from "./Query.js"
+import * as SourceDatabase from "./SourceDatabase.js"
 
 /** What the cleansers of `@schoolbridge/cleansers` return, as far as profiling needs it. */
 export type Cleanser = (input: unknown) => {
@@ -66,19 +67,17 @@ export type ColumnProfile = ProfileReport.ColumnProfile
 export type TableProfile = ProfileReport.TableProfile
 
 /** What differs between the databases a source table can live in. */
-interface Engine<R> {
-  readonly kind: "mysql" | "postgresql"
+interface Engine {
+  readonly kind: "mysql" | "postgresql" | "sqlite"
+  readonly dialect: Dialect.Dialect
   readonly id: (name: string) => string
-  /** Runs SQL written with `?` placeholders. */
-  readonly run: <Row>(
-    check: string,
-    sql: string,
-    params?: ReadonlyArray<unknown>,
-  ) => Effect.Effect<Array<Row>, Query.ValidationError, R>
   readonly today: string
-  readonly columns: string
-  /** Rows (estimate), data bytes and index bytes of a table, by schema and name. */
-  readonly size: string
+  /** Column names and types of a table, by schema (null: the default one) and name. */
+  readonly columns: (p: Params, schema: string | null, name: string) => string
+  /** Rows (estimate), data bytes and index bytes of a table, or why the engine cannot say. */
+  readonly size:
+    | ((p: Params, schema: string | null, name: string) => string)
+    | { readonly notMeasured: string }
   /** Counts the rows where `cond` holds. */
   readonly countIf: (cond: string) => string
   readonly isText: (type: string) => boolean
@@ -91,20 +90,29 @@ interface Engine<R> {
   readonly zero: (c: string) => string | null
   /** A value as the client should see it (dates as text, so no time zone shifts them). */
   readonly show: (expr: string, type: string) => string
+  /** Distinct combinations of several columns, counted. */
+  readonly countDistinct: (columns: ReadonlyArray<string>) => string
 }
+
+type Params = ReturnType<typeof Dialect.params>
 
 const mysqlText = new Set(["char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum", "set"])
 const mysqlDates = new Set(["date", "datetime", "timestamp"])
 
-const mysqlEngine: Engine<MysqlClient.MysqlClient> = {
+const mysqlEngine: Engine = {
   kind: "mysql",
-  id: my.id,
-  run: (check, sql, params) => Query.source(check, sql, params),
+  dialect: Dialect.mysql,
+  id: Dialect.mysql.id,
   today: "select cast(current_date as char) as d",
-  columns: `select column_name as c, data_type as t from information_schema.columns
-            where table_schema = coalesce(?, database()) and table_name = ? order by ordinal_position`,
-  size: `select table_rows as n, data_length as d, index_length as i from information_schema.tables
-         where table_schema = coalesce(?, database()) and table_name = ?`,
+  columns: (p, schema, name) => `select column_name as c, data_type as t from information_schema.columns
+            where table_schema = coalesce(${p.add(schema)}, database()) and table_name = ${p.add(name)}
+            order by ordinal_position`,
+  size: (
+    p,
+    schema,
+    name,
+  ) => `select table_rows as n, data_length as d, index_length as i from information_schema.tables
+         where table_schema = coalesce(${p.add(schema)}, database()) and table_name = ${p.add(name)}`,
   countIf: (cond) => `coalesce(sum(${cond}), 0)`,
   isText: (t) => mysqlText.has(t.toLowerCase()),
   isDate: (t) => mysqlDates.has(t.toLowerCase()),
@@ -112,36 +120,32 @@ const mysqlEngine: Engine<MysqlClient.MysqlClient> = {
   text: (e) => `cast(${e} as char)`,
   zero: (c) => `cast(${c} as char) like '0000-00-00%'`,
   show: (e) => e,
+  countDistinct: (columns) => `count(distinct ${columns.join(", ")})`,
 }
 
 const pgText = new Set(["text", "character varying", "character", "citext", "name"])
 const pgDates = new Set(["date", "timestamp without time zone", "timestamp with time zone"])
 const pgUnordered = new Set(["boolean", "json", "jsonb", "bytea", "xml", "array", "user-defined", "point"])
 
-// pg wants $1, $2, ...; statements with parameters are written once with ? and carry no ? elsewhere
-// (declared key expressions, which might, run without parameters and are left alone).
-const numbered = (sql: string) => {
-  let n = 0
-  return sql.replace(/\?/g, () => `$${++n}`)
-}
-
-const postgresqlEngine: Engine<PgClient.PgClient> = {
+const postgresqlEngine: Engine = {
   kind: "postgresql",
-  id: pg.id,
-  run: <Row>(check: string, sql: string, params: ReadonlyArray<unknown> = []) =>
-    Effect.flatMap(PgClient.PgClient, (c) => c.query(params.length === 0 ? sql : numbered(sql), params)).pipe(
-      Effect.map((rows) => rows as Array<Row>),
-      Effect.mapError(
-        (e) =>
-          new Query.ValidationError({ reason: "source", check, message: `source: ${e.message}`, cause: e }),
-      ),
-    ),
+  dialect: Dialect.postgresql,
+  id: Dialect.postgresql.id,
   today: "select current_date::text as d",
-  columns: `select column_name::text as c, data_type::text as t from information_schema.columns
-            where table_schema = coalesce(?::text, current_schema()) and table_name = ? order by ordinal_position`,
-  size: `select c.reltuples::bigint as n, pg_relation_size(c.oid) as d, pg_indexes_size(c.oid) as i
+  columns: (
+    p,
+    schema,
+    name,
+  ) => `select column_name::text as c, data_type::text as t from information_schema.columns
+            where table_schema = coalesce(${p.add(schema)}::text, current_schema()) and table_name = ${p.add(name)}
+            order by ordinal_position`,
+  size: (
+    p,
+    schema,
+    name,
+  ) => `select c.reltuples::bigint as n, pg_relation_size(c.oid) as d, pg_indexes_size(c.oid) as i
          from pg_class c join pg_namespace s on s.oid = c.relnamespace
-         where s.nspname = coalesce(?::text, current_schema()) and c.relname = ?`,
+         where s.nspname = coalesce(${p.add(schema)}::text, current_schema()) and c.relname = ${p.add(name)}`,
   countIf: (cond) => `count(*) filter (where ${cond})`,
   isText: (t) => pgText.has(t.toLowerCase()),
   isDate: (t) => pgDates.has(t.toLowerCase()),
@@ -149,7 +153,34 @@ const postgresqlEngine: Engine<PgClient.PgClient> = {
   text: (e) => `(${e})::text`,
   zero: () => null,
   show: (e, t) => (pgDates.has(t.toLowerCase()) ? `(${e})::text` : e),
+  countDistinct: (columns) => `count(distinct (${columns.join(", ")}))`,
 }
+
+// SQLite types are whatever the table declared; its affinity rules read them by substring.
+const sqliteEngine: Engine = {
+  kind: "sqlite",
+  dialect: Dialect.sqlite,
+  id: Dialect.sqlite.id,
+  today: "select date('now', 'localtime') as d",
+  columns: (p, schema, name) =>
+    `select name as c, type as t from pragma_table_info(${p.add(name)}, ${p.add(schema ?? "main")}) order by cid`,
+  size: { notMeasured: "SQLite keeps no size per table (no dbstat in this build)" },
+  countIf: (cond) => `count(case when ${cond} then 1 end)`,
+  isText: (t) => /char|clob|text/i.test(t),
+  isDate: (t) => /date|time/i.test(t),
+  asText: () => false,
+  text: (e) => `cast(${e} as text)`,
+  zero: (c) => `cast(${c} as text) like '0000-00-00%'`,
+  show: (e) => e,
+  // A list of quoted values is one text per combination, and no two combinations share it.
+  countDistinct: (columns) => `count(distinct ${columns.map((c) => `quote(${c})`).join(" || ',' || ")})`,
+}
+
+const engines = { mysql: mysqlEngine, postgresql: postgresqlEngine, sqlite: sqliteEngine } as const
+
+/** Runs a profile query on the source. */
+const run = <Row>(check: string, sql: string, params: ReadonlyArray<unknown> = []) =>
+  Query.source<Row>(check, sql, params)
 
 /** The ISO date `days` after `iso` (negative for before), without reading the clock. */
 export const addDays = (iso: string, days: number): string => {
@@ -325,18 +356,19 @@ export const findings = (
   ]
 }
 
-const profileWith = <R>(
-  e: Engine<R>,
+const profileWith = (
+  e: Engine,
   options: Options,
-): Effect.Effect<TableProfile, Query.ValidationError, R> =>
+): Effect.Effect<TableProfile, Query.ValidationError, SourceDatabase.SourceDatabase> =>
   Effect.gen(function* () {
     const id = `profile:${options.table}`
     const limit = Math.max(0, Math.trunc(options.sampleLimit ?? 10))
     const [schema, name] = options.table.includes(".") ? options.table.split(".", 2) : [null, options.table]
     const asOf =
-      options.asOf?.slice(0, 10) ?? String((yield* e.run<{ d: unknown }>(id, e.today))[0]?.d).slice(0, 10)
+      options.asOf?.slice(0, 10) ?? String((yield* run<{ d: unknown }>(id, e.today))[0]?.d).slice(0, 10)
     const tomorrow = addDays(asOf, 1)
-    const cols = yield* e.run<{ c: string; t: string }>(id, e.columns, [schema, name])
+    const catalog = Dialect.params(e.dialect)
+    const cols = yield* run<{ c: string; t: string }>(id, e.columns(catalog, schema, name), catalog.values)
     if (cols.length === 0)
       return yield* new Query.ValidationError({
         reason: "declaration",
@@ -344,7 +376,7 @@ const profileWith = <R>(
         message: `no table ${options.table}`,
       })
     const t = e.id(options.table)
-    const params: Array<unknown> = []
+    const params = Dialect.params(e.dialect)
     const parts = ["count(*) as n"]
     cols.forEach((col, i) => {
       const raw = e.id(col.c)
@@ -368,21 +400,21 @@ const profileWith = <R>(
         const real = zero === null ? "" : `not (${zero}) and `
         parts.push(
           `${zero === null ? "0" : e.countIf(zero)} as z${i}`,
-          `${e.countIf(`${real}${raw} >= ?`)} as f${i}`,
+          `${e.countIf(`${real}${raw} >= ${params.add(tomorrow)}`)} as f${i}`,
           `${e.countIf(`${real}${raw} < '1900-01-01'`)} as b${i}`,
         )
-        params.push(tomorrow)
       }
     })
     const agg =
-      (yield* e.run<Record<string, unknown>>(id, `select ${parts.join(", ")} from ${t}`, params))[0] ?? {}
+      (yield* run<Record<string, unknown>>(id, `select ${parts.join(", ")} from ${t}`, params.values))[0] ??
+      {}
     const rows = Query.num(agg.n)
     const columns: Array<ColumnProfile> = yield* Effect.forEach(
       cols,
       (col, i) => {
         const c = e.asText(col.t) ? e.text(e.id(col.c)) : e.id(col.c)
         return Effect.map(
-          e.run<{ v: unknown; n: unknown }>(
+          run<{ v: unknown; n: unknown }>(
             id,
             `select ${e.show(c, col.t)} as v, count(*) as n from ${t} group by ${c} order by 2 desc, 1 limit ${Math.trunc(options.topValues ?? 5)}`,
           ),
@@ -416,7 +448,7 @@ const profileWith = <R>(
     )
     const duplicates = yield* Effect.forEach(options.uniqueKeys ?? [], (k) =>
       Effect.map(
-        e.run<{ k: unknown; n: unknown; g: unknown }>(
+        run<{ k: unknown; n: unknown; g: unknown }>(
           id,
           `select k, n, count(*) over () as g from (
              select ${k.expr} as k, count(*) as n from ${t} where ${k.expr} is not null
@@ -434,16 +466,25 @@ const profileWith = <R>(
     const orphans = yield* Effect.forEach(options.relationships ?? [], (rel) =>
       orphansOf(e, options, rel, id, limit),
     )
-    const size = (yield* e.run<{ n: unknown; d: unknown; i: unknown }>(id, e.size, [schema, name]))[0]
+    const sizeParams = Dialect.params(e.dialect)
+    const size =
+      "notMeasured" in e.size
+        ? ProfileReport.notMeasured(e.size.notMeasured)
+        : ((yield* run<{ n: unknown; d: unknown; i: unknown }>(
+            id,
+            e.size(sizeParams, schema, name),
+            sizeParams.values,
+          ))[0] ?? ProfileReport.notMeasured("no size in the catalog"))
     let growth: ProfileReport.Volume["growth"] = noGrowth
     let projection5y: ProfileReport.Measured = ProfileReport.notMeasured(noGrowth.notMeasured)
     if (options.growth !== undefined) {
       const g = e.id(options.growth.column)
       const from = yearBefore(asOf)
-      const n = yield* e.run<{ n: unknown }>(
+      const window = Dialect.params(e.dialect)
+      const n = yield* run<{ n: unknown }>(
         id,
-        `select count(*) as n from ${t} where ${g} >= ? and ${g} < ?`,
-        [addDays(from, 1), tomorrow],
+        `select count(*) as n from ${t} where ${g} >= ${window.add(addDays(from, 1))} and ${g} < ${window.add(tomorrow)}`,
+        window.values,
       )
       const measured = growthOf(options.growth, asOf, Query.num(n[0]?.n), rows)
       growth = measured.growth
@@ -468,10 +509,8 @@ const profileWith = <R>(
       orphans,
       volume: {
         rows,
-        dataBytes:
-          size === undefined ? ProfileReport.notMeasured("no size in the catalog") : Query.num(size.d),
-        indexBytes:
-          size === undefined ? ProfileReport.notMeasured("no size in the catalog") : Query.num(size.i),
+        dataBytes: "notMeasured" in size ? size : Query.num(size.d),
+        indexBytes: "notMeasured" in size ? size : Query.num(size.i),
         growth,
         projection5y,
       },
@@ -489,7 +528,7 @@ const profileWith = <R>(
 const relationshipName = (table: string, r: Relationship) => r.name ?? `${table}.${r.columns.join("_")}`
 
 /** The cleanser pass: every row in keyset pages (one page in memory), or the first rows by key. */
-const cleanse = <R>(e: Engine<R>, options: Options, id: string, limit: number) =>
+const cleanse = (e: Engine, options: Options, id: string, limit: number) =>
   Effect.gen(function* () {
     const cleansers = options.cleansers ?? []
     if (cleansers.length === 0) return []
@@ -503,10 +542,11 @@ const cleanse = <R>(e: Engine<R>, options: Options, id: string, limit: number) =
     )
     let after: unknown
     for (;;) {
-      const rows = yield* e.run<Record<string, unknown>>(
+      const p = Dialect.params(e.dialect)
+      const rows = yield* run<Record<string, unknown>>(
         id,
-        `${select}${after === undefined ? "" : ` where ${key} > ?`} order by ${key} limit ${page}`,
-        after === undefined ? [] : [after],
+        `${select}${after === undefined ? "" : ` where ${key} > ${p.add(after)}`} order by ${key} limit ${page}`,
+        p.values,
       )
       for (const row of rows)
         cleansers.forEach((c, i) => {
@@ -520,7 +560,7 @@ const cleanse = <R>(e: Engine<R>, options: Options, id: string, limit: number) =
   })
 
 /** Child rows with no parent, counted with an anti-join (`not exists`), and a few of them. */
-const orphansOf = <R>(e: Engine<R>, options: Options, rel: Relationship, id: string, limit: number) =>
+const orphansOf = (e: Engine, options: Options, rel: Relationship, id: string, limit: number) =>
   Effect.gen(function* () {
     if (rel.columns.length === 0 || rel.columns.length !== rel.references.columns.length)
       return yield* new Query.ValidationError({
@@ -531,35 +571,34 @@ const orphansOf = <R>(e: Engine<R>, options: Options, rel: Relationship, id: str
     const child = e.id(options.table)
     const parent = e.id(rel.references.table)
     const absent = rel.absent ?? []
+    // Both statements below share this condition, so its placeholders too.
+    const params = Dialect.params(e.dialect)
     const present = rel.columns
       .map((c) => {
         const col = `c.${e.id(c)}`
         return absent.length === 0
           ? `${col} is not null`
-          : `${col} is not null and ${col} not in (${absent.map(() => "?").join(", ")})`
+          : `${col} is not null and ${col} not in (${absent.map((a) => params.add(a)).join(", ")})`
       })
       .join(" and ")
-    const params = rel.columns.flatMap(() => absent)
     const match = rel.columns
       .map((c, i) => `p.${e.id(rel.references.columns[i]!)} = c.${e.id(c)}`)
       .join(" and ")
     const where = `from ${child} c where ${present} and not exists (select 1 from ${parent} p where ${match})`
     const dangling =
       rel.columns.length === 1
-        ? `c.${e.id(rel.columns[0]!)}`
-        : e.kind === "mysql"
-          ? rel.columns.map((c) => `c.${e.id(c)}`).join(", ")
-          : `(${rel.columns.map((c) => `c.${e.id(c)}`).join(", ")})`
-    const counted = yield* e.run<{ n: unknown; m: unknown }>(
+        ? `count(distinct c.${e.id(rel.columns[0]!)})`
+        : e.countDistinct(rel.columns.map((c) => `c.${e.id(c)}`))
+    const counted = yield* run<{ n: unknown; m: unknown }>(
       id,
-      `select count(*) as n, count(distinct ${dangling}) as m ${where}`,
-      params,
+      `select count(*) as n, ${dangling} as m ${where}`,
+      params.values,
     )
-    const samples = yield* e.run<Record<string, unknown>>(
+    const samples = yield* run<Record<string, unknown>>(
       id,
       `select c.${e.id(options.key)} as ${e.id("key")}, ${rel.columns.map((c) => `c.${e.id(c)} as ${e.id(c)}`).join(", ")}
        ${where} order by c.${e.id(options.key)} limit ${limit}`,
-      params,
+      params.values,
     )
     return {
       name: relationshipName(options.table, rel),
@@ -572,18 +611,27 @@ const orphansOf = <R>(e: Engine<R>, options: Options, rel: Relationship, id: str
   })
 
 /**
- * Profiles a MySQL table in a few queries: one aggregate pass for every column's nulls, blanks,
- * distinct values, range and date anomalies; one group-by per column for its top values; one per
- * unique key for duplicates; one anti-join per relationship for orphans; the catalog for sizes; and
- * the cleansers over every row in keyset pages (or a sample).
+ * Profiles a table of the source database (MySQL, PostgreSQL or SQLite) in a few queries: one
+ * aggregate pass for every column's nulls, blanks, distinct values, range and date anomalies; one
+ * group-by per column for its top values; one per unique key for duplicates; one anti-join per
+ * relationship for orphans; the catalog for sizes (SQLite has none); and the cleansers over every
+ * row in keyset pages (or a sample).
  */
 export const table = (
   options: Options,
-): Effect.Effect<TableProfile, Query.ValidationError, MysqlClient.MysqlClient> =>
-  profileWith(mysqlEngine, options)
+): Effect.Effect<TableProfile, Query.ValidationError, SourceDatabase.SourceDatabase> =>
+  Effect.flatMap(SourceDatabase.SourceDatabase, (source) =>
+    profileWith(engines[source.dialect.name], options),
+  )
 
-/** Profiles a PostgreSQL source table the same way, through a `PgClient` connected to the source. */
+/** Profiles a PostgreSQL source table through a `PgClient` connected to the source (`table` over `fromPostgresql`). */
 export const postgresqlTable = (
   options: Options,
 ): Effect.Effect<TableProfile, Query.ValidationError, PgClient.PgClient> =>
-  profileWith(postgresqlEngine, options)
+  Effect.flatMap(PgClient.PgClient, (client) =>
+    Effect.provideService(
+      table(options),
+      SourceDatabase.SourceDatabase,
+      SourceDatabase.fromPostgresql(client),
+    ),
+  )

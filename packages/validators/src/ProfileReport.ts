@@ -15,7 +15,7 @@ export type Measured = typeof Measured.Type
 export const notMeasured = (why: string): NotMeasured => ({ notMeasured: why })
 
 /** Where the profiled rows came from. */
-export const SourceKind = Schema.Literal("mysql", "postgresql", "csv", "ndjson", "json", "rows")
+export const SourceKind = Schema.Literal("mysql", "postgresql", "sqlite", "csv", "ndjson", "json", "rows")
 /** Where the profiled rows came from. */
 export type SourceKind = typeof SourceKind.Type
 

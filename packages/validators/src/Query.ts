@@ -1,5 +1,7 @@
-import { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import { PgClient } from "@schoolbridge/connectors"
 import { Data, Effect } from "effect"
+import type * as Dialect from "./Dialect.js"
+import { SourceDatabase } from "./SourceDatabase.js"
 
 /** A check that could not run (a query failed, a declaration names a missing table). */
 export class ValidationError extends Data.TaggedError("ValidationError")<{
@@ -10,17 +12,23 @@ export class ValidationError extends Data.TaggedError("ValidationError")<{
   readonly cause?: unknown
 }> {}
 
-/** Runs SQL on the MySQL source, failing with the check's id. */
+/** Runs SQL on the source database (placeholders in its dialect), failing with the check's id. */
 export const source = <R = Record<string, unknown>>(
   check: string,
   sql: string,
   params: ReadonlyArray<unknown> = [],
-): Effect.Effect<Array<R>, ValidationError, MysqlClient.MysqlClient> =>
-  Effect.flatMap(MysqlClient.MysqlClient, (c) => c.query<R>(sql, params)).pipe(
+): Effect.Effect<Array<R>, ValidationError, SourceDatabase> =>
+  Effect.flatMap(SourceDatabase, (c) => c.query<R>(sql, params)).pipe(
     Effect.mapError(
       (e) => new ValidationError({ reason: "source", check, message: `source: ${e.message}`, cause: e }),
     ),
   )
+
+/** The dialect of the source database. */
+export const sourceDialect: Effect.Effect<Dialect.Dialect, never, SourceDatabase> = Effect.map(
+  SourceDatabase,
+  (c) => c.dialect,
+)
 
 /** Runs SQL on the PostgreSQL target, failing with the check's id. */
 export const target = <R extends Record<string, unknown> = Record<string, unknown>>(

@@ -1,4 +1,4 @@
-import type { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import type { PgClient } from "@schoolbridge/connectors"
 import { Effect } from "effect"
 import type * as Check from "./Check.js"
 import * as Checksum from "./Checksum.js"
@@ -12,6 +12,7 @@ import * as Ledger from "./Ledger.js"
 import * as Orphans from "./Orphans.js"
 import type * as Query from "./Query.js"
 import type * as Report from "./Report.js"
+import type { SourceDatabase } from "./SourceDatabase.js"
 
 /** What to check and how strictly. */
 export interface Options {
@@ -41,7 +42,7 @@ export interface Options {
 export const run = (
   entities: ReadonlyArray<Declaration.EntityDeclaration>,
   options: Options = {},
-): Effect.Effect<Report.Report, Query.ValidationError, MysqlClient.MysqlClient | PgClient.PgClient> =>
+): Effect.Effect<Report.Report, Query.ValidationError, SourceDatabase | PgClient.PgClient> =>
   Effect.gen(function* () {
     const runId = options.runId ?? null
     const sampleLimit = options.sampleLimit ?? 10
@@ -68,7 +69,7 @@ export const run = (
           // A large entity's scans are the cost: they run side by side (each holds at most two
           // connections, one per server), in a fixed order so the report reads the same every time.
           const scans: Array<
-            Effect.Effect<Check.Check, Query.ValidationError, MysqlClient.MysqlClient | PgClient.PgClient>
+            Effect.Effect<Check.Check, Query.ValidationError, SourceDatabase | PgClient.PgClient>
           > = [
             Checksum.check(e, { ...options.checksum, sampleLimit }, excluded),
             ...(e.rules ?? []).map((rule) => Domain.check(e, rule, sampleLimit)),

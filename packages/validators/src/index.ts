@@ -24,7 +24,7 @@ export * as Ledger from "./Ledger.js"
 export * as Orphans from "./Orphans.js"
 /** The domain rules of seed 001 §7.2.2 for the portal tables, as declarations. */
 export * as PortalRules from "./PortalRules.js"
-/** Pre-migration profiling of a MySQL or PostgreSQL source table, pushed into SQL. */
+/** Pre-migration profiling of a MySQL, PostgreSQL or SQLite source table, pushed into SQL. */
 export * as Profile from "./Profile.js"
 /** The pre-migration profile report value and its Schema (JSON other tools can read). */
 export * as ProfileReport from "./ProfileReport.js"
@@ -40,5 +40,9 @@ export * as MarkdownReport from "./Report/Markdown.js"
 export * as ProfileDocument from "./Report/ProfileDocument.js"
 /** The validation report value and its Schema. */
 export * as Report from "./Report.js"
+/** The database the migrated rows came from (MySQL, PostgreSQL or SQLite) and its dialect. */
+export * as SourceDatabase from "./SourceDatabase.js"
+/** The SQL functions the SQLite dialect needs and SQLite lacks (md5, exact sums), in TypeScript. */
+export * as SqliteFunctions from "./SqliteFunctions.js"
 /** Runs every post-migration check and the gate. */
 export * as Validate from "./Validate.js"

@@ -1,11 +1,11 @@
-import { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import { PgClient } from "@schoolbridge/connectors"
 import { Migrations } from "@schoolbridge/schema"
 import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import { Effect, Layer, Redacted } from "effect"
 import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { type Check, type Declaration, Domain, PortalRules, Validate } from "../src/index.js"
+import { type Check, type Declaration, Domain, PortalRules, SourceDatabase, Validate } from "../src/index.js"
 
 // A portal database with every shipped migration, a MySQL source of students, and the rows a
 // correct migration writes; each test injects its defects into a fresh copy.
@@ -13,7 +13,7 @@ let pgDb: TestDatabase
 let myDb: TestDatabase
 let pool: pg.Pool
 let my: mysql.Connection
-let layer: Layer.Layer<PgClient.PgClient | MysqlClient.MysqlClient, unknown>
+let layer: Layer.Layer<PgClient.PgClient | SourceDatabase.SourceDatabase, unknown>
 
 const id = (kind: number, n: number) =>
   `00000000-0000-4000-8000-${String(kind).padStart(4, "0")}${String(n).padStart(8, "0")}`
@@ -43,7 +43,7 @@ const students: Declaration.EntityDeclaration = {
   ],
 }
 
-const run = <A, E>(self: Effect.Effect<A, E, PgClient.PgClient | MysqlClient.MysqlClient>) =>
+const run = <A, E>(self: Effect.Effect<A, E, PgClient.PgClient | SourceDatabase.SourceDatabase>) =>
   Effect.runPromise(Effect.provide(self, layer))
 const byId = (checks: ReadonlyArray<Check.Check>, checkId: string) => {
   const c = checks.find((x) => x.id === checkId)
@@ -116,7 +116,7 @@ beforeAll(async () => {
   await my.query("set session sql_mode = ''")
   layer = Layer.mergeAll(
     PgClient.layer({ url: Redacted.make(pgDb.url), max: 4 }),
-    MysqlClient.layer({ url: Redacted.make(myDb.url), max: 4 }),
+    SourceDatabase.layerMysql({ url: Redacted.make(myDb.url), max: 4 }),
   )
 })
 afterAll(async () => {

@@ -2,15 +2,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Email } from "@schoolbridge/cleansers"
-import { CsvSource, MysqlClient } from "@schoolbridge/connectors"
+import { CsvSource } from "@schoolbridge/connectors"
 import { createMysqlDatabase, type TestDatabase } from "@schoolbridge/testing"
 import { Effect, Redacted } from "effect"
 import mysql from "mysql2/promise"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { FileProfile, Profile, ProfileDocument, ProfileReport } from "../src/index.js"
+import { FileProfile, Profile, ProfileDocument, ProfileReport, SourceDatabase } from "../src/index.js"
 
 let db: TestDatabase
-const layer = () => MysqlClient.layer({ url: Redacted.make(db.url) })
+const layer = () => SourceDatabase.layerMysql({ url: Redacted.make(db.url) })
 
 // Seven pupils: a duplicate email in two spellings, two emails the cleanser repairs and two it
 // cannot, guardians that do not exist (99 twice, 98) or are written 0 for "none", one admission
@@ -65,7 +65,7 @@ describe("Profile.table", () => {
         key: "id",
         uniqueKeys: [{ name: "normalized email", expr: "lower(trim(email))" }],
         cleansers: [{ column: "email", clean: (v) => Email.clean(v) }],
-      }).pipe(Effect.provide(MysqlClient.layer({ url: Redacted.make(db.url) }))),
+      }).pipe(Effect.provide(SourceDatabase.layerMysql({ url: Redacted.make(db.url) }))),
     )
     expect(p.rows).toBe(6)
     // no asOf given: the server's date

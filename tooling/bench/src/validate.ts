@@ -8,8 +8,8 @@
  *   pnpm bench:validate -- [--rows 1000000] [--sample 1000] [--seed bench-1] [--concurrency 4] [--scans 2]
  */
 import { parseArgs } from "node:util"
-import { MysqlClient, PgClient } from "@schoolbridge/connectors"
-import { type Declaration, PortalRules, Validate } from "@schoolbridge/validators"
+import { PgClient } from "@schoolbridge/connectors"
+import { type Declaration, PortalRules, SourceDatabase, Validate } from "@schoolbridge/validators"
 import { Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import pg from "pg"
 import { database, ensureSource, mysqlUrl, pgUrl, withDatabase } from "./BenchData.js"
@@ -128,7 +128,7 @@ const main = async () => {
 
   const layer = Layer.mergeAll(
     PgClient.layer({ url: Redacted.make(targetUrl), max: 4 }),
-    MysqlClient.layer({ url: Redacted.make(withDatabase(mysqlUrl, database)), max: 4 }),
+    SourceDatabase.layerMysql({ url: Redacted.make(withDatabase(mysqlUrl, database)), max: 4 }),
   )
   const started = process.hrtime.bigint()
   const report = await Effect.runPromise(

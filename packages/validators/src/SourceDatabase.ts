@@ -1,0 +1,54 @@
+import { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import { Context, Effect, Layer } from "effect"
+import * as Dialect from "./Dialect.js"
+
+/**
+ * The database the migrated rows came from, whatever its kind: the checks and the profile write
+ * their source SQL in its `dialect`. It is a service of its own, not `PgClient`, because a
+ * PostgreSQL source and the PostgreSQL target are two different connections.
+ */
+export interface SourceDatabaseShape {
+  readonly dialect: Dialect.Dialect
+  /** Says where it connects, without the password. */
+  readonly describe: string
+  /** Runs SQL written with `dialect.param` placeholders. */
+  readonly query: <R = Record<string, unknown>>(
+    sql: string,
+    params?: ReadonlyArray<unknown>,
+  ) => Effect.Effect<Array<R>, { readonly message: string }>
+}
+
+/** The source database service. */
+export class SourceDatabase extends Context.Tag("@schoolbridge/validators/SourceDatabase")<
+  SourceDatabase,
+  SourceDatabaseShape
+>() {}
+
+/** A MySQL/MariaDB source. */
+export const fromMysql = (client: MysqlClient.MysqlClientShape): SourceDatabaseShape => ({
+  dialect: Dialect.mysql,
+  describe: client.describe,
+  query: (sql, params) => client.query(sql, params),
+})
+
+/** A PostgreSQL source, through a client connected to the source (not the portal's). */
+export const fromPostgresql = (client: PgClient.PgClientShape): SourceDatabaseShape => ({
+  dialect: Dialect.postgresql,
+  describe: client.describe,
+  query: <R>(sql: string, params?: ReadonlyArray<unknown>) =>
+    client.query(sql, params) as Effect.Effect<Array<R>, PgClient.PgError>,
+})
+
+/** The service from a ready source. */
+export const layer = (source: SourceDatabaseShape): Layer.Layer<SourceDatabase> =>
+  Layer.succeed(SourceDatabase, source)
+
+/** A MySQL/MariaDB source with a pool of its own. */
+export const layerMysql = (
+  options: MysqlClient.Options,
+): Layer.Layer<SourceDatabase, MysqlClient.MysqlError> =>
+  Layer.scoped(SourceDatabase, Effect.map(MysqlClient.make(options), fromMysql))
+
+/** A PostgreSQL source with a pool of its own, beside the target's `PgClient`. */
+export const layerPostgresql = (options: PgClient.Options): Layer.Layer<SourceDatabase, PgClient.PgError> =>
+  Layer.scoped(SourceDatabase, Effect.map(PgClient.make(options), fromPostgresql))
