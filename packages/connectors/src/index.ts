@@ -17,5 +17,9 @@ export * as JsonSource from "./Source/Json.js"
 export * as MysqlSource from "./Source/Mysql.js"
 /** NDJSON files, resumable by record offset. */
 export * as NdjsonSource from "./Source/Ndjson.js"
+/** SQLite source: keyset pages over a file in memory, zero dates read as null with a note. */
+export * as SqliteSource from "./Source/Sqlite.js"
 /** XLSX worksheets read as a stream, rows as text records keyed by the header, resumable by record offset. */
 export * as XlsxSource from "./Source/Xlsx.js"
+/** A SQLite file read into memory with sql.js (WebAssembly): exact integers, SQL functions of our own. */
+export * as SqliteClient from "./SqliteClient.js"
