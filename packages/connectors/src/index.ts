@@ -17,6 +17,8 @@ export * as JsonSource from "./Source/Json.js"
 export * as MysqlSource from "./Source/Mysql.js"
 /** NDJSON files, resumable by record offset. */
 export * as NdjsonSource from "./Source/Ndjson.js"
+/** PostgreSQL source (e.g. a Django app's database): keyset pages, exact values, dates as text. */
+export * as PgSource from "./Source/Postgres.js"
 /** SQLite source: keyset pages over a file in memory, zero dates read as null with a note. */
 export * as SqliteSource from "./Source/Sqlite.js"
 /** XLSX worksheets read as a stream, rows as text records keyed by the header, resumable by record offset. */
