@@ -1,0 +1,7 @@
+export * as Calendar from "./Calendar.js"
+export * as LegacyDataset from "./LegacyDataset.js"
+export * as LegacyTables from "./LegacyTables.js"
+export * as Malaysia from "./Malaysia.js"
+export * as Mysql from "./Mysql.js"
+export * as Prng from "./Prng.js"
+export * as Sqlite from "./Sqlite.js"
