@@ -1,6 +1,7 @@
-import { MysqlClient, PgClient } from "@schoolbridge/connectors"
+import { MysqlClient, PgClient, SqliteClient } from "@schoolbridge/connectors"
 import { Context, Effect, Layer } from "effect"
 import * as Dialect from "./Dialect.js"
+import * as SqliteFunctions from "./SqliteFunctions.js"
 
 /**
  * The database the migrated rows came from, whatever its kind: the checks and the profile write
@@ -39,6 +40,20 @@ export const fromPostgresql = (client: PgClient.PgClientShape): SourceDatabaseSh
     client.query(sql, params) as Effect.Effect<Array<R>, PgClient.PgError>,
 })
 
+/**
+ * A SQLite source. Registers on the client the functions the SQLite dialect calls (md5, the 60-bit
+ * slice, exact decimal text, the exact sum of slices), so the client must not be shared with
+ * code that defines functions of the same names (`Dialect.sqliteFunctions`).
+ */
+export const fromSqlite = (client: SqliteClient.SqliteClientShape): SourceDatabaseShape => {
+  const names = Dialect.sqliteFunctions
+  client.registerFunction(names.md5, SqliteFunctions.md5)
+  client.registerFunction(names.slice60, SqliteFunctions.slice60)
+  client.registerFunction(names.decimal, SqliteFunctions.decimal)
+  client.registerAggregate(names.hashSum, SqliteFunctions.hashSum)
+  return { dialect: Dialect.sqlite, describe: client.describe, query: client.query }
+}
+
 /** The service from a ready source. */
 export const layer = (source: SourceDatabaseShape): Layer.Layer<SourceDatabase> =>
   Layer.succeed(SourceDatabase, source)
@@ -52,3 +67,9 @@ export const layerMysql = (
 /** A PostgreSQL source with a pool of its own, beside the target's `PgClient`. */
 export const layerPostgresql = (options: PgClient.Options): Layer.Layer<SourceDatabase, PgClient.PgError> =>
   Layer.scoped(SourceDatabase, Effect.map(PgClient.make(options), fromPostgresql))
+
+/** A SQLite file as the source. */
+export const layerSqlite = (
+  options: SqliteClient.Options,
+): Layer.Layer<SourceDatabase, SqliteClient.SqliteError> =>
+  Layer.scoped(SourceDatabase, Effect.map(SqliteClient.make(options), fromSqlite))
