@@ -11,9 +11,9 @@ export type ColumnKind =
   | { readonly kind: "integer" }
   /** A fixed-point number, compared at this many decimal places. */
   | { readonly kind: "decimal"; readonly scale: number }
-  /** MySQL `tinyint(1)` / PostgreSQL `boolean`. */
+  /** MySQL `tinyint(1)` / PostgreSQL `boolean` / SQLite 0, 1 or words such as `true`. */
   | { readonly kind: "boolean" }
-  /** Compared as `YYYY-MM-DD`; a MySQL zero date counts as null. */
+  /** Compared as `YYYY-MM-DD`; a zero date (MySQL, or SQLite text `0000-00-00`) counts as null. */
   | { readonly kind: "date" }
   /** Compared as `YYYY-MM-DD HH:MM:SS` (use `timestamp without time zone` on the target). */
   | { readonly kind: "timestamp" }
@@ -24,7 +24,7 @@ export interface AsIsColumn {
   /** Defaults to the source column's name. */
   readonly target?: string
   readonly type: ColumnKind
-  /** A MySQL expression read instead of the source column (e.g. a flag derived from two columns). */
+  /** A source expression, in the source dialect, read instead of the source column (e.g. a flag derived from two columns). */
   readonly sourceSql?: string
   /** A PostgreSQL expression read instead of the target column (e.g. `deleted_at is not null`). */
   readonly targetSql?: string
@@ -83,7 +83,7 @@ export interface EntityDeclaration {
   /** Also the `legacy_source` of its target rows unless `target.legacySource` says otherwise. */
   readonly name: string
   readonly source: {
-    /** MySQL table (optionally `db.table`). */
+    /** Source table (optionally `schema.table`). */
     readonly table: string
     /** Single-column key; its text is the target's legacy id. */
     readonly key: string
