@@ -7,7 +7,7 @@
 import { accessSync, constants, statfsSync, statSync } from "node:fs"
 import * as path from "node:path"
 import { Command, Options } from "@effect/cli"
-import { MysqlClient, PgClient, PgLedger } from "@schoolbridge/connectors"
+import { MysqlClient, PgClient, PgLedger, SqliteClient } from "@schoolbridge/connectors"
 import { Migrations } from "@schoolbridge/schema"
 import { Console, Effect, Either, Redacted, type Scope } from "effect"
 import * as CommandLine from "./CommandLine.js"
@@ -239,6 +239,50 @@ const postgresSourceChecks = (
     return [
       ok(subject, "connect", `connected to ${db.describe}`),
       ok(subject, "server", `PostgreSQL ${v}`),
+      ...(yield* tableChecks(manifest, name, probe)),
+    ]
+  })
+
+const sqliteChecks = (
+  manifest: Manifest.Manifest,
+  name: string,
+  file: string,
+): Effect.Effect<Array<Item>, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const subject = `source ${name}`
+    const found = readable(subject, "path", file, "file")
+    if (!found.ok) return [found]
+    const opened = yield* Effect.either(SqliteClient.make({ path: file }))
+    if (Either.isLeft(opened)) return [found, problem(subject, "open", opened.left.message)]
+    const db = opened.right
+    const version = yield* Effect.either(db.query<{ v: string }>("select sqlite_version() as v"))
+    // SQLite has no privileges and no error codes here: a missing table is the only way a select fails.
+    const probe: Probe = {
+      database: path.basename(file),
+      columns: (_schema, table) =>
+        db.query<{ c: string }>("select lower(name) as c from pragma_table_info(?)", [table]).pipe(
+          Effect.map((rows) => new Set(rows.map((r) => String(r.c)))),
+          Effect.mapError((e) => e.message),
+        ),
+      select: (table, where) =>
+        Effect.asVoid(
+          db.query(
+            `select 1 from ${quotePg(table)}${where === undefined ? "" : ` where (${where})`} limit 0`,
+          ),
+        ).pipe(
+          Effect.mapError((e) => ({
+            code: /no such table/i.test(e.message) ? "no such table" : undefined,
+            message: e.message,
+          })),
+        ),
+      noSuchTable: new Set(["no such table"]),
+      denied: new Set(),
+    }
+    return [
+      found,
+      Either.isRight(version)
+        ? ok(subject, "server", `SQLite ${version.right[0]?.v ?? "?"} (the file read into memory)`)
+        : problem(subject, "server", version.left.message),
       ...(yield* tableChecks(manifest, name, probe)),
     ]
   })
@@ -505,7 +549,9 @@ export const run = (
               : postgresSourceChecks(manifest, name, url, hint),
           )),
         )
-      } else items.push(...fileChecks(manifest, name, source.kind, value as string))
+      } else if (source.kind === "sqlite")
+        items.push(...(yield* Effect.scoped(sqliteChecks(manifest, name, value as string))))
+      else items.push(...fileChecks(manifest, name, source.kind, value as string))
     }
     const targetHint = `check that the server is up and that ${refText(manifest.target.url)} names the right host, port, user, password and database`
     items.push(...(yield* Effect.scoped(targetChecks(target.right, targetHint, path.resolve(backupDir)))))

@@ -307,7 +307,10 @@ const crossCheck = (m: Manifest) => {
         message: `no source named ${e.source}; declared sources: ${Object.keys(m.sources).join(", ") || "none"}`,
       })
     const source = m.sources[e.source]
-    if (source !== undefined && (source.kind === "mysql" || source.kind === "postgres")) {
+    if (
+      source !== undefined &&
+      (source.kind === "mysql" || source.kind === "postgres" || source.kind === "sqlite")
+    ) {
       if (e.table === undefined)
         problems.push({ keyPath: ["entities", i], message: `table is required for a ${source.kind} source` })
       if (e.key === undefined)

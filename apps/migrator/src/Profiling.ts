@@ -7,7 +7,6 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Email } from "@schoolbridge/cleansers"
-import { PgClient } from "@schoolbridge/connectors"
 import {
   FileProfile,
   Profile,
@@ -15,7 +14,7 @@ import {
   ProfileReport,
   SourceDatabase,
 } from "@schoolbridge/validators"
-import { Console, Effect, Either, Layer, Option, type Scope, Stream } from "effect"
+import { Console, Effect, Either, Option, type Scope, Stream } from "effect"
 import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
@@ -122,11 +121,22 @@ const sqlRelationships = (extras: Extras, manifest: Manifest.Manifest) =>
 
 const profileFailure = (e: { readonly message: string }) => Exit.failure(`profile: ${e.message}`)
 
+// The column names of a table, lower case, per source kind (`schema` null: the connection's own).
 const columnsQuery = {
-  mysql: `select lower(column_name) as c from information_schema.columns
-           where table_schema = coalesce(?, database()) and table_name = ?`,
-  postgres: `select lower(column_name::text) as c from information_schema.columns
-              where table_schema = coalesce($1::text, current_schema()) and table_name = $2`,
+  mysql: (schema: string | null, table: string) =>
+    [
+      `select lower(column_name) as c from information_schema.columns
+        where table_schema = coalesce(?, database()) and table_name = ?`,
+      [schema, table],
+    ] as const,
+  postgres: (schema: string | null, table: string) =>
+    [
+      `select lower(column_name::text) as c from information_schema.columns
+        where table_schema = coalesce($1::text, current_schema()) and table_name = $2`,
+      [schema, table],
+    ] as const,
+  sqlite: (_schema: string | null, table: string) =>
+    ["select lower(name) as c from pragma_table_info(?)", [table]] as const,
 }
 
 const splitTable = (name: string): [string | null, string] => {
@@ -147,71 +157,29 @@ export const run = (options: {
     const { manifest } = loaded
     const sources = yield* Sources.open(loaded, options.env)
     const asOf = manifest.asOf ?? options.now.toISOString().slice(0, 10)
-    const pgClients = new Map<string, PgClient.PgClientShape>()
-    const pgSource = (name: string) =>
-      Effect.gen(function* () {
-        const cached = pgClients.get(name)
-        if (cached) return cached
-        const source = manifest.sources[name] as { url: Manifest.SecretRef }
-        const url = Manifest.secret(loaded, source.url, ["sources", name, "url"], options.env)
-        if (Either.isLeft(url)) return yield* Effect.fail(Exit.config(url.left.message))
-        const client = yield* PgClient.make({
-          url: url.right,
-          max: 1,
-          applicationName: "schoolbridge-profile",
-        }).pipe(Effect.mapError((e) => Exit.failure(e.message)))
-        pgClients.set(name, client)
-        return client
-      })
     const tables: Array<ProfileReport.TableProfile> = []
     for (const g of groups(manifest)) {
       const kind = manifest.sources[g.source]!.kind
       const entity = g.entities.map((e) => e.name).join(", ")
       const first = g.entities[0]!
-      if (kind === "mysql" || kind === "postgres") {
+      if (Sources.isDatabase(kind)) {
         const [schema, bare] = splitTable(g.table!)
-        const common = {
-          table: g.table!,
-          key: first.key!,
-          entity,
-          cleanserMode: options.sample ? ("sample" as const) : ("full" as const),
-          ...(manifest.asOf ? { asOf: manifest.asOf } : {}),
-        }
-        if (kind === "mysql") {
-          const client = yield* sources.mysql(g.source)
-          const columns = yield* client
-            .query<{ c: string }>(columnsQuery.mysql, [schema, bare])
-            .pipe(Effect.mapError(profileFailure))
-          const extras = extrasOf(g, new Set(columns.map((r) => String(r.c))), manifest)
-          tables.push(
-            yield* Profile.table({
-              ...common,
-              uniqueKeys: sqlKeys(extras),
-              cleansers: extras.cleansers,
-              relationships: sqlRelationships(extras, manifest),
-            }).pipe(
-              Effect.provide(SourceDatabase.layer(SourceDatabase.fromMysql(client))),
-              Effect.mapError(profileFailure),
-            ),
-          )
-        } else {
-          const client = yield* pgSource(g.source)
-          const columns = yield* client
-            .query<{ c: string }>(columnsQuery.postgres, [schema, bare])
-            .pipe(Effect.mapError(profileFailure))
-          const extras = extrasOf(g, new Set(columns.map((r) => String(r.c))), manifest)
-          tables.push(
-            yield* Profile.postgresqlTable({
-              ...common,
-              uniqueKeys: sqlKeys(extras),
-              cleansers: extras.cleansers,
-              relationships: sqlRelationships(extras, manifest),
-            }).pipe(
-              Effect.provide(Layer.succeed(PgClient.PgClient, client)),
-              Effect.mapError(profileFailure),
-            ),
-          )
-        }
+        const db = yield* sources.database(g.source)
+        const [sql, params] = columnsQuery[kind](schema, bare)
+        const columns = yield* db.query<{ c: string }>(sql, params).pipe(Effect.mapError(profileFailure))
+        const extras = extrasOf(g, new Set(columns.map((r) => String(r.c))), manifest)
+        tables.push(
+          yield* Profile.table({
+            table: g.table!,
+            key: first.key!,
+            entity,
+            cleanserMode: options.sample ? "sample" : "full",
+            ...(manifest.asOf ? { asOf: manifest.asOf } : {}),
+            uniqueKeys: sqlKeys(extras),
+            cleansers: extras.cleansers,
+            relationships: sqlRelationships(extras, manifest),
+          }).pipe(Effect.provide(SourceDatabase.layer(db)), Effect.mapError(profileFailure)),
+        )
         continue
       }
       const reader = yield* sources.reader(first)

@@ -9,9 +9,14 @@ import {
   MysqlClient,
   MysqlSource,
   NdjsonSource,
+  PgClient,
+  PgSource,
+  SqliteClient,
+  SqliteSource,
   XlsxSource,
 } from "@schoolbridge/connectors"
 import type { Source } from "@schoolbridge/core"
+import { SourceDatabase } from "@schoolbridge/validators"
 import { Context, Effect, Either, Layer, type Redacted, type Scope } from "effect"
 import * as Exit from "./Exit.js"
 import * as JsonDocument from "./JsonDocument.js"
@@ -24,11 +29,23 @@ export type Reader = Source.SourceShape<Record<string, unknown>>
 export interface Opened {
   /** The reader of a declared entity. */
   readonly reader: (entity: Manifest.EntityDecl) => Effect.Effect<Reader, Exit.CliError>
-  /** A query on a database source, for the reference tables a system reads before mapping. */
+  /** The client of a MySQL/MariaDB source, for the commands that query it (profile, validate, mask). */
   readonly mysql: (source: string) => Effect.Effect<MysqlClient.MysqlClientShape, Exit.CliError>
+  /** The client of a PostgreSQL source (not the target: a source has its own connection). */
+  readonly postgres: (source: string) => Effect.Effect<PgClient.PgClientShape, Exit.CliError>
+  /** The client of a SQLite source, the file read into memory once. */
+  readonly sqlite: (source: string) => Effect.Effect<SqliteClient.SqliteClientShape, Exit.CliError>
+  /** Any database source (MySQL, PostgreSQL, SQLite) as the SQL the checks and the profile run on. */
+  readonly database: (source: string) => Effect.Effect<SourceDatabase.SourceDatabaseShape, Exit.CliError>
 }
 
-const sourceFailure = (e: Source.SourceError | MysqlClient.MysqlError): Exit.CliError =>
+/** The source kinds read with SQL. */
+export const isDatabase = (kind: Manifest.Source["kind"]): kind is "mysql" | "postgres" | "sqlite" =>
+  kind === "mysql" || kind === "postgres" || kind === "sqlite"
+
+const sourceFailure = (
+  e: Source.SourceError | MysqlClient.MysqlError | PgClient.PgError | SqliteClient.SqliteError,
+): Exit.CliError =>
   e._tag === "SourceError" && e.reason === "config" ? Exit.config(e.message) : Exit.failure(e.message)
 
 /**
@@ -54,35 +71,66 @@ export const open = (
       settings.set(name, { kind: source.kind, value: resolved.right })
     }
     const scope = yield* Effect.scope
-    const clients = new Map<string, Context.Context<MysqlClient.MysqlClient>>()
-    const mysqlContext = (name: string) =>
+    const clients = new Map<string, Context.Context<never>>()
+    // One client per database source, made on first use and kept for the scope.
+    const client = <
+      I,
+      E extends Source.SourceError | MysqlClient.MysqlError | PgClient.PgError | SqliteClient.SqliteError,
+    >(
+      name: string,
+      kind: "mysql" | "postgres" | "sqlite",
+      make: (value: Redacted.Redacted<string> | string) => Layer.Layer<I, E>,
+    ): Effect.Effect<Context.Context<I>, Exit.CliError> =>
       Effect.gen(function* () {
         const cached = clients.get(name)
-        if (cached) return cached
+        if (cached) return cached as Context.Context<I>
         const s = settings.get(name)
-        if (s?.kind !== "mysql" || typeof s.value === "string")
-          return yield* Effect.fail(Exit.config(`source ${name} is not a MySQL source`))
-        const pool = (manifest.sources[name] as { pool?: number }).pool
-        const context = yield* Layer.buildWithScope(
-          MysqlClient.layer({ url: s.value, ...(pool ? { max: pool } : {}) }),
-          scope,
-        ).pipe(Effect.mapError(sourceFailure))
-        clients.set(name, context)
+        if (s?.kind !== kind) return yield* Effect.fail(Exit.config(`source ${name} is not a ${kind} source`))
+        const context = yield* Layer.buildWithScope(make(s.value), scope).pipe(Effect.mapError(sourceFailure))
+        clients.set(name, context as Context.Context<never>)
         return context
       })
+    const poolOf = (name: string) => (manifest.sources[name] as { pool?: number }).pool
+    const mysqlContext = (name: string) =>
+      client(name, "mysql", (url) =>
+        MysqlClient.layer({
+          url: url as Redacted.Redacted<string>,
+          ...(poolOf(name) ? { max: poolOf(name)! } : {}),
+        }),
+      )
+    const postgresContext = (name: string) =>
+      client(name, "postgres", (url) =>
+        PgClient.layer({
+          url: url as Redacted.Redacted<string>,
+          applicationName: "schoolbridge-source",
+          ...(poolOf(name) ? { max: poolOf(name)! } : {}),
+        }),
+      )
+    const sqliteContext = (name: string) =>
+      client(name, "sqlite", (file) => SqliteClient.layer({ path: String(file) }))
     const documents = JsonDocument.loader()
     const reader = (entity: Manifest.EntityDecl): Effect.Effect<Reader, Exit.CliError> => {
       const s = settings.get(entity.source)!
+      // A database table is read in key order, resumably, by the same options on every kind.
+      const table = {
+        table: entity.table!,
+        key: entity.key!,
+        ...(entity.where ? { where: entity.where } : {}),
+        ...(entity.tenantColumn ? { tenantColumn: entity.tenantColumn } : {}),
+        ...(manifest.tenants.length > 0 && entity.tenantColumn ? { tenants: manifest.tenants } : {}),
+      }
       switch (s.kind) {
         case "mysql":
           return Effect.flatMap(mysqlContext(entity.source), (context) =>
-            MysqlSource.make({
-              table: entity.table!,
-              key: entity.key!,
-              ...(entity.where ? { where: entity.where } : {}),
-              ...(entity.tenantColumn ? { tenantColumn: entity.tenantColumn } : {}),
-              ...(manifest.tenants.length > 0 && entity.tenantColumn ? { tenants: manifest.tenants } : {}),
-            }).pipe(Effect.provide(context), Effect.mapError(sourceFailure)),
+            MysqlSource.make(table).pipe(Effect.provide(context), Effect.mapError(sourceFailure)),
+          )
+        case "postgres":
+          return Effect.flatMap(postgresContext(entity.source), (context) =>
+            PgSource.make(table).pipe(Effect.provide(context), Effect.mapError(sourceFailure)),
+          )
+        case "sqlite":
+          return Effect.flatMap(sqliteContext(entity.source), (context) =>
+            SqliteSource.make(table).pipe(Effect.provide(context), Effect.mapError(sourceFailure)),
           )
         case "csv":
         case "ndjson":
@@ -119,16 +167,32 @@ export const open = (
             ),
           )
         }
-        default:
-          return Effect.fail(
-            Exit.config(`source ${entity.source}: ${s.kind} sources are not supported by this version yet`),
-          )
       }
     }
-    return {
-      reader,
-      mysql: (name) => Effect.map(mysqlContext(name), (c) => Context.get(c, MysqlClient.MysqlClient)),
-    }
+    const mysql = (name: string) =>
+      Effect.map(mysqlContext(name), (c) => Context.get(c, MysqlClient.MysqlClient))
+    const postgres = (name: string) =>
+      Effect.map(postgresContext(name), (c) => Context.get(c, PgClient.PgClient))
+    const sqlite = (name: string) =>
+      Effect.map(sqliteContext(name), (c) => Context.get(c, SqliteClient.SqliteClient))
+    // A SQLite source gets the checks' SQL functions once, on its one client.
+    const databases = new Map<string, SourceDatabase.SourceDatabaseShape>()
+    const database = (name: string): Effect.Effect<SourceDatabase.SourceDatabaseShape, Exit.CliError> =>
+      Effect.suspend(() => {
+        const cached = databases.get(name)
+        if (cached) return Effect.succeed(cached)
+        const kind = settings.get(name)?.kind
+        const made =
+          kind === "mysql"
+            ? Effect.map(mysql(name), SourceDatabase.fromMysql)
+            : kind === "postgres"
+              ? Effect.map(postgres(name), SourceDatabase.fromPostgresql)
+              : kind === "sqlite"
+                ? Effect.map(sqlite(name), SourceDatabase.fromSqlite)
+                : Effect.fail(Exit.config(`source ${name} is a ${kind} file, not a database`))
+        return Effect.tap(made, (d) => Effect.sync(() => databases.set(name, d)))
+      })
+    return { reader, mysql, postgres, sqlite, database }
   })
 
 // A file source's path is the file, or, when the entity names a `table`, the directory that holds it

@@ -18,7 +18,7 @@ import {
 import { Effect, Layer, type Redacted } from "effect"
 import * as Exit from "./Exit.js"
 import type * as Manifest from "./Manifest.js"
-import type * as Sources from "./Sources.js"
+import * as Sources from "./Sources.js"
 import type { System } from "./System.js"
 
 /** Where the reports went and what the gate said. */
@@ -50,8 +50,15 @@ export const declarations = (
   manifest.entities.flatMap((e) => {
     const source = manifest.sources[e.source]
     const table = system.targets[e.name]
-    // Entities planned in memory (their rows are not one source table's) have no source count.
-    if (source?.kind !== "mysql" || table === undefined || system.planned?.includes(e.name)) return []
+    // Entities planned in memory (their rows are not one source table's) have no source count; nor
+    // have file sources yet (their rows are counted by reading them, not in SQL).
+    if (
+      source === undefined ||
+      !Sources.isDatabase(source.kind) ||
+      table === undefined ||
+      system.planned?.includes(e.name)
+    )
+      return []
     return [
       PortalRules.withRules({
         name: e.name,
@@ -78,20 +85,22 @@ export const run = (options: {
 }): Effect.Effect<Outcome, Exit.CliError> =>
   Effect.gen(function* () {
     const { manifest } = options.loaded
-    const mysqlSources = [
+    const databases = [
       ...new Set(
-        manifest.entities.filter((e) => manifest.sources[e.source]?.kind === "mysql").map((e) => e.source),
+        manifest.entities
+          .filter((e) => Sources.isDatabase(manifest.sources[e.source]?.kind ?? "csv"))
+          .map((e) => e.source),
       ),
     ]
-    if (mysqlSources.length !== 1)
+    if (databases.length !== 1)
       return yield* Effect.fail(
         Exit.config(
-          mysqlSources.length === 0
-            ? "validate compares a MySQL/MariaDB source with the portal; this manifest reads none"
-            : `validate compares one MySQL source at a time; this manifest reads ${mysqlSources.join(", ")}`,
+          databases.length === 0
+            ? "validate compares a database source (MySQL/MariaDB, PostgreSQL or SQLite) with the portal; this manifest reads none"
+            : `validate compares one source database at a time; this manifest reads ${databases.join(", ")}`,
         ),
       )
-    const source = yield* options.sources.mysql(mysqlSources[0]!)
+    const source = yield* options.sources.database(databases[0]!)
     const target = PgClient.layer({ url: options.target, applicationName: "schoolbridge-validate" }).pipe(
       Layer.mapError((e) => Exit.failure(e.message)),
     )
@@ -106,7 +115,7 @@ export const run = (options: {
         },
         title: `${manifest.name}: validation${runId === null ? "" : ` of run ${runId}`}`,
       }).pipe(Effect.mapError((e) => Exit.failure(e.message)))
-    }).pipe(Effect.provide(Layer.merge(target, SourceDatabase.layer(SourceDatabase.fromMysql(source)))))
+    }).pipe(Effect.provide(Layer.merge(target, SourceDatabase.layer(source))))
     mkdirSync(options.out, { recursive: true })
     const files = [
       ["report.json", Report.toJson(report)],
