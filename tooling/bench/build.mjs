@@ -12,7 +12,7 @@ await build({
   platform: "node",
   target: "node20",
   format: "esm",
-  // Drivers stay as installed packages; our TypeScript packages are bundled in.
-  external: ["pg", "pg-copy-streams", "mysql2", "mysql2/*"],
+  // Drivers (and sql.js with its .wasm file) stay as installed packages; our TypeScript packages are bundled in.
+  external: ["pg", "pg-copy-streams", "mysql2", "mysql2/*", "sql.js"],
   logLevel: "warning",
 })
