@@ -2,9 +2,12 @@
 // are bundled in; packages with native binaries or WebAssembly files stay installed dependencies.
 import { build } from "esbuild"
 
+// `node build.mjs [OUTFILE]`: another package's tests build their own copy, so that two test runs
+// never write the same file while the other runs it. It stays under apps/migrator so that the
+// external packages resolve.
 await build({
   entryPoints: ["src/main.ts"],
-  outfile: "dist/main.mjs",
+  outfile: process.argv[2] ?? "dist/main.mjs",
   bundle: true,
   platform: "node",
   target: "node20",

@@ -1,3 +1,9 @@
 import { config } from "@schoolbridge/testing/vitest"
 
-export default config({ name: "@schoolbridge/demo", databases: true, timeoutMs: 120_000 })
+// The demo test runs the migrator CLI, built once into a copy of its own before the test files start.
+export default config({
+  name: "@schoolbridge/demo",
+  databases: true,
+  timeoutMs: 180_000,
+  globalSetup: ["test/buildCli.ts"],
+})
