@@ -2,7 +2,7 @@
  * `seed`: the reference data of a fresh installation (seed §2.1.1). It brings the portal schema up to
  * date like `run`, registers the tenants, writes the shared role and permission catalog, and gives
  * each tenant its current academic year, Quran programs, default fee structures and one initial
- * administrator. Every row has a deterministic id and goes in with ON CONFLICT DO NOTHING, so a
+ * administrator (`--catalog-only`: the catalog alone). Every row has a deterministic id and goes in with ON CONFLICT DO NOTHING, so a
  * second run changes nothing; an administrator that exists is never touched, and its password is
  * only ever printed by the run that created it.
  */
@@ -316,6 +316,11 @@ export const command = Command.make(
       Options.withDescription("The tenant(s) to seed, comma-separated; default: the manifest's tenants"),
       Options.optional,
     ),
+    catalogOnly: Options.boolean("catalog-only").pipe(
+      Options.withDescription(
+        "Only the shared roles and permissions, no tenant: before migrating schools whose years, Quran programs and fees come from their legacy system (seed their administrators after the run)",
+      ),
+    ),
     manifest: CommandLine.optionalManifest(
       `The manifest whose target and tenants to use; default target: ${Target.envVariable}`,
     ),
@@ -323,7 +328,11 @@ export const command = Command.make(
   (args) =>
     Effect.gen(function* () {
       const loaded = yield* CommandLine.loadOptionalManifest(args.manifest)
-      const tenants = yield* tenantsOf(args.tenant, loaded)
+      if (args.catalogOnly && args.tenant._tag === "Some")
+        return yield* Effect.fail(
+          Exit.config("--catalog-only seeds no tenant: leave out --tenant, or leave out --catalog-only"),
+        )
+      const tenants = args.catalogOnly ? [] : yield* tenantsOf(args.tenant, loaded)
       const target = yield* Target.url(loaded, process.env)
       const outcome = yield* seed(target, { tenants, now: new Date() })
       yield* Console.log(render(outcome))

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { verify } from "@node-rs/argon2"
+import { LegacyDataset, Sqlite } from "@schoolbridge/demo"
 import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -352,6 +353,76 @@ describe("schoolbridge-migrate seed, usage errors", () => {
     expect(bad.code).toBe(2)
     expect(bad.stderr.trim()).toBe("not a tenant code: SMA 1 (letters, digits, _ . -, at most 63)")
     expect(await query(db.url, "select to_regclass('auth.tenants') as t")).toEqual([{ t: null }])
+  })
+})
+
+describe("schoolbridge-migrate seed around a migration", () => {
+  let db: TestDatabase
+  let dir: string
+
+  beforeAll(async () => {
+    db = await createPgDatabase("seedmig")
+    dir = mkdtempSync(path.join(tmpdir(), "sb-seed-"))
+  })
+  afterAll(() => db.drop())
+
+  it("--catalog-only writes the roles and permissions and no tenant", async () => {
+    const refused = await cli(["seed", "--catalog-only", "--tenant", "SA01"], {
+      SCHOOLBRIDGE_TARGET_URL: db.url,
+    })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/--catalog-only seeds no tenant/)
+
+    const r = await cli(["seed", "--catalog-only"], { SCHOOLBRIDGE_TARGET_URL: db.url })
+    expect(r.stderr).toBe("")
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "catalog: roles 8 (8 new), permissions 70 (70 new), role permissions 158 (158 new)",
+    ])
+    expect(
+      await query(
+        db.url,
+        `select (select count(*)::int from auth.tenants) as tenants,
+                (select count(*)::int from auth.users) as users,
+                (select count(*)::int from auth.role_permissions) as grants`,
+      ),
+    ).toEqual([{ tenants: 0, users: 0, grants: 158 }])
+  })
+
+  it("seeding a tenant after its migration keeps the migrated years, programs and fees and adds the administrator", async () => {
+    const dataset = LegacyDataset.generate({ students: 200, seed: 3 })
+    const file = path.join(dir, "legacy.sqlite")
+    await Sqlite.writeSqlite(dataset, file)
+    const env = { SCHOOLBRIDGE_TARGET_URL: db.url, LEGACY_SQLITE_PATH: file }
+    const manifest = path.resolve(import.meta.dirname, "../manifests/legacy-sis-sqlite.yaml")
+    const run = await cli(["run", "--manifest", manifest, "--tenant", "SA01"], env)
+    expect(run.code).toBe(0)
+    const before = await fingerprint(db.url)
+
+    const r = await cli(["seed", "--tenant", "SA01"], { SCHOOLBRIDGE_TARGET_URL: db.url })
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trim().split("\n")
+    // The migrated current year stays current; no second year of the same name is made.
+    expect(lines[1]).toMatch(
+      /^tenant SA01: academic year \S+, Quran programs 4 \(\d new\), fee structures 3 \(\d new\)$/,
+    )
+    expect(passwords(r.stdout).map((p) => p.tenant)).toEqual(["SA01"])
+    const after = await fingerprint(db.url)
+    expect(after["academic.academic_years"]).toBe(before["academic.academic_years"])
+    // Nothing migrated was changed or removed: every legacy row is still there as it was.
+    const legacy = await query<{ t: string; n: number }>(
+      db.url,
+      `select 'years' as t, count(*)::int as n from academic.academic_years where legacy_source is not null
+       union all select 'programs', count(*)::int from islamic.quran_programs where legacy_source is not null
+       union all select 'fees', count(*)::int from financial.fee_structures where legacy_source is not null
+       order by 1`,
+    )
+    const source = (name: string) => dataset.tables.find((t) => t.table.name === name)!.rows.length
+    expect(legacy).toEqual([
+      { t: "fees", n: source("fee_structures") },
+      { t: "programs", n: source("quran_programs") },
+      { t: "years", n: source("academic_years") },
+    ])
   })
 })
 
