@@ -160,6 +160,9 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
          order by start_date desc limit 1`,
         [tenant],
       )
+      // The default programs and fees are a fresh school's: a tenant that has any (migrated from its
+      // legacy system, or made in the portal) gets none, so nothing seeded points at migrated rows
+      // and a tenant rollback of the migration still goes through.
       const programs = SeedData.quranPrograms
       const createdPrograms = yield* PgClient.query(
         conn,
@@ -172,6 +175,8 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
                      $9::integer[], $10::text[])
            as q (id, code, name, program_type, description, target_juz, target_surahs, duration_months,
                  prerequisites)
+         where not exists (select 1 from islamic.quran_programs x
+                           where x.tenant_id = $1 and x.deleted_at is null)
          on conflict do nothing returning id`,
         [
           tenant,
@@ -186,8 +191,7 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
           programs.map((q) => q.prerequisites),
         ],
       )
-      // fee_structures has no unique key of its own: the deterministic id makes reruns no-ops, and
-      // a code the tenant already uses (migrated fees) is left alone.
+      // fee_structures has no unique key of its own: the deterministic id makes reruns no-ops.
       const fees = SeedData.feeStructures
       const createdFees = yield* PgClient.query(
         conn,
@@ -198,7 +202,7 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
                      $10::boolean[])
            as f (id, code, name, description, amount, currency, frequency, is_active)
          where not exists (select 1 from financial.fee_structures x
-                           where x.tenant_id = $1 and x.code = f.code and x.deleted_at is null)
+                           where x.tenant_id = $1 and x.deleted_at is null)
          on conflict do nothing returning id`,
         [
           tenant,

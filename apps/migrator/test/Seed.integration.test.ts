@@ -403,12 +403,14 @@ describe("schoolbridge-migrate seed around a migration", () => {
     expect(r.code).toBe(0)
     const lines = r.stdout.trim().split("\n")
     // The migrated current year stays current; no second year of the same name is made.
+    // A migrated school gets none of a fresh school's default programs and fees.
     expect(lines[1]).toMatch(
-      /^tenant SA01: academic year \S+, Quran programs 4 \(\d new\), fee structures 3 \(\d new\)$/,
+      /^tenant SA01: academic year \S+, Quran programs 4 \(0 new\), fee structures 3 \(0 new\)$/,
     )
     expect(passwords(r.stdout).map((p) => p.tenant)).toEqual(["SA01"])
     const after = await fingerprint(db.url)
-    expect(after["academic.academic_years"]).toBe(before["academic.academic_years"])
+    for (const table of ["academic.academic_years", "islamic.quran_programs", "financial.fee_structures"])
+      expect(after[table], table).toBe(before[table])
     // Nothing migrated was changed or removed: every legacy row is still there as it was.
     const legacy = await query<{ t: string; n: number }>(
       db.url,
@@ -423,6 +425,17 @@ describe("schoolbridge-migrate seed around a migration", () => {
       { t: "programs", n: source("quran_programs") },
       { t: "years", n: source("academic_years") },
     ])
+
+    // Nothing seeded points at migrated rows, so the migration can still be rolled back by tenant.
+    const rollback = await cli(["rollback", "--tenant", "SA01", "--yes"], { SCHOOLBRIDGE_TARGET_URL: db.url })
+    expect(rollback.code).toBe(0)
+    expect(
+      await query(
+        db.url,
+        `select (select count(*)::int from academic.academic_years) as years,
+                (select count(*)::int from auth.users where tenant_id = 'SA01') as users`,
+      ),
+    ).toEqual([{ years: 0, users: 1 }])
   })
 })
 
