@@ -121,6 +121,61 @@ describe("DateInput.clean", () => {
   table("time zone UTC", (input) => DateInput.clean(input, { today, kind: "dateTime", timeZone: "UTC" }), [
     ["2015-01-12 08:30", "Corrected", "2015-01-12T08:30:00.000Z", ["converted from UTC to UTC"]],
   ])
+  // Offsets are kept per UTC day; the days a zone changes its offset are converted instant by instant.
+  table(
+    "time zone with daylight saving",
+    (input) => DateInput.clean(input, { today, kind: "dateTime", timeZone: "America/New_York" }),
+    [
+      [
+        "2024-01-15 12:00",
+        "Corrected",
+        "2024-01-15T17:00:00.000Z",
+        ["converted from America/New_York to UTC"],
+      ],
+      [
+        "2024-03-10 01:30",
+        "Corrected",
+        "2024-03-10T06:30:00.000Z",
+        ["converted from America/New_York to UTC"],
+      ],
+      [
+        "2024-03-10 03:30",
+        "Corrected",
+        "2024-03-10T07:30:00.000Z",
+        ["converted from America/New_York to UTC"],
+      ],
+      [
+        "2024-03-10 23:30",
+        "Corrected",
+        "2024-03-11T03:30:00.000Z",
+        ["converted from America/New_York to UTC"],
+      ],
+      [
+        "2024-07-01 12:00",
+        "Corrected",
+        "2024-07-01T16:00:00.000Z",
+        ["converted from America/New_York to UTC"],
+      ],
+      [
+        "2024-11-03 00:30",
+        "Corrected",
+        "2024-11-03T04:30:00.000Z",
+        ["converted from America/New_York to UTC"],
+      ],
+      [
+        "2024-11-03 03:00",
+        "Corrected",
+        "2024-11-03T08:00:00.000Z",
+        ["converted from America/New_York to UTC"],
+      ],
+      [
+        "2024-11-03 22:00",
+        "Corrected",
+        "2024-11-04T03:00:00.000Z",
+        ["converted from America/New_York to UTC"],
+      ],
+    ],
+  )
   table("range", (input) => DateInput.clean(input, { today, notFuture: true, notBefore: "2000-01-01" }), [
     ["2030-01-01", "Invalid", "2030-01-01 is in the future"],
     ["1999-12-31", "Invalid", "1999-12-31 is before 2000-01-01"],
