@@ -2,21 +2,12 @@ import { Source, type Transform } from "@schoolbridge/core"
 import { Effect, Option, Stream } from "effect"
 import type { FieldPacket, PoolConnection } from "mysql2"
 import { classify, MysqlClient, type MysqlClientShape, type MysqlError } from "../MysqlClient.js"
+import * as Keyset from "./Keyset.js"
 
 /** What to read. Identifiers come from configuration (never from data) and are quoted. */
-export interface Options {
+export interface Options extends Keyset.Options {
   /** `table` or `database.table`. */
   readonly table: string
-  /** The primary key (one column): rows stream in its order and resume after its last committed value. */
-  readonly key: string
-  /** Columns to read; default all. */
-  readonly columns?: ReadonlyArray<string>
-  /** An extra SQL condition from the manifest, e.g. `deleted = 0`. */
-  readonly where?: string
-  /** One partition per value of this column (e.g. tenants in parallel). */
-  readonly tenantColumn?: string
-  /** The tenants to read, instead of every distinct value of `tenantColumn`. */
-  readonly tenants?: ReadonlyArray<string>
 }
 
 // MySQL column type codes (see the protocol's MYSQL_TYPE_*): dates and the tiny int used as a boolean.
@@ -31,11 +22,8 @@ const sourceError = (source: string, e: MysqlError) =>
     cause: e,
   })
 
-const escapeId = (id: string) =>
-  id
-    .split(".")
-    .map((p) => `\`${p.replace(/`/g, "``")}\``)
-    .join(".")
+const dialect: Keyset.Dialect = { quote: Keyset.quoteWith("`"), marker: () => "?" }
+const escapeId = dialect.quote
 
 /** Column conversions decided once per query from its field metadata. */
 interface Shape {
@@ -174,30 +162,19 @@ const fromClient = (
   const key = escapeId(options.key)
   const columns = options.columns ? options.columns.map(escapeId).join(", ") : "*"
   const fail = (e: MysqlError) => sourceError(describe, e)
-
-  const conditions = (partition: Source.Partition, after: Source.Cursor | null) => {
-    const sql: Array<string> = []
-    const params: Array<unknown> = []
-    if (options.tenantColumn && partition.tenant !== null) {
-      sql.push(`${escapeId(options.tenantColumn)} = ?`)
-      params.push(partition.tenant)
-    }
-    if (after !== null) {
-      sql.push(`${key} > ?`)
-      params.push(after)
-    }
-    if (options.where) sql.push(`(${options.where})`)
-    return { where: sql.length > 0 ? ` where ${sql.join(" and ")}` : "", params }
-  }
+  const run: Keyset.Run<Source.SourceError> = (sql, params) =>
+    client.query(sql, params).pipe(Effect.mapError(fail))
+  const conditions = (partition: Source.Partition, after: Source.Cursor | null) =>
+    Keyset.conditions(dialect, options, partition, after)
 
   const toBatch = (
     rows: Array<Record<string, unknown>>,
     shape: Shape,
   ): Source.SourceBatch<Record<string, unknown>> => {
-    const keys = rows.map((r) => String(r[options.key]))
+    const keys = Keyset.keysOf(rows, options.key)
     const notes: Array<Transform.Note> = []
     fixRows(rows, keys, shape, notes)
-    return { rows, keys, cursor: rows[rows.length - 1]![options.key] as Source.Cursor, rejected: [], notes }
+    return Keyset.batch(rows, options.key, keys, notes)
   }
 
   // One streaming query `where key > after order by key`: keyset-resumable, and measured faster
@@ -227,27 +204,10 @@ const fromClient = (
 
   return {
     describe,
-    partitions: options.tenantColumn
-      ? options.tenants
-        ? Effect.succeed(options.tenants.map((t) => ({ key: t, tenant: t })))
-        : client
-            .query<{ t: unknown }>(
-              `select distinct ${escapeId(options.tenantColumn)} as t from ${table} order by 1`,
-            )
-            .pipe(
-              Effect.map((rows) =>
-                rows.filter((r) => r.t !== null).map((r) => ({ key: String(r.t), tenant: String(r.t) })),
-              ),
-              Effect.mapError(fail),
-            )
-      : Effect.succeed([Source.wholeSource]),
-    estimate: (partition, after) => {
-      const { where, params } = conditions(partition, after)
-      return client.query<{ n: number }>(`select count(*) as n from ${table}${where}`, params).pipe(
-        Effect.map((rows) => Number(rows[0]?.n ?? 0)),
-        Effect.mapError(fail),
-      )
-    },
+    partitions: Keyset.partitions(dialect, options, (column) =>
+      run(`select distinct ${column} as t from ${table} order by 1`),
+    ),
+    estimate: (partition, after) => Keyset.count(run, table, conditions(partition, after)),
     stream,
   }
 }

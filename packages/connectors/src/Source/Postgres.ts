@@ -11,23 +11,16 @@
  * that pg never turns them into JS Dates in the local time zone.
  */
 import { Source } from "@schoolbridge/core"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import { PgClient, type PgClientShape, type PgError, query } from "../PgClient.js"
+import * as Keyset from "./Keyset.js"
 
 /** What to read. Identifiers come from configuration (never from data) and are quoted. */
-export interface Options {
+export interface Options extends Keyset.Options {
   /** `table` or `schema.table`. */
   readonly table: string
-  /** The primary key (one column): rows stream in its order and resume after its last committed value. */
-  readonly key: string
-  /** Columns to read; default all. */
-  readonly columns?: ReadonlyArray<string>
   /** An extra SQL condition from the manifest, e.g. `not is_deleted`. */
   readonly where?: string
-  /** One partition per value of this column (e.g. tenants in parallel). */
-  readonly tenantColumn?: string
-  /** The tenants to read, instead of every distinct value of `tenantColumn`. */
-  readonly tenants?: ReadonlyArray<string>
 }
 
 const sourceError = (source: string, e: PgError) =>
@@ -38,11 +31,8 @@ const sourceError = (source: string, e: PgError) =>
     cause: e,
   })
 
-const escapeId = (id: string) =>
-  id
-    .split(".")
-    .map((p) => `"${p.replace(/"/g, '""')}"`)
-    .join(".")
+const dialect: Keyset.Dialect = { quote: Keyset.quoteWith('"'), marker: (n) => `$${n}` }
+const escapeId = dialect.quote
 
 // Type oids pg would parse into Dates or interval objects: date, timestamp, timestamptz, interval and their arrays.
 const textTypes = new Set([1082, 1114, 1184, 1186, 1182, 1115, 1185, 1187])
@@ -82,6 +72,8 @@ const fromClient = (client: PgClientShape, options: Options) =>
     const table = escapeId(options.table)
     const key = escapeId(options.key)
     const fail = (e: PgError) => sourceError(describe, e)
+    const run: Keyset.Run<Source.SourceError> = (sql, params) =>
+      client.query(sql, params).pipe(Effect.mapError(fail))
 
     // The catalog is read once, on first use, not when the source is built.
     const shape = yield* Effect.cached(
@@ -114,20 +106,8 @@ const fromClient = (client: PgClientShape, options: Options) =>
         ),
     )
 
-    const conditions = (partition: Source.Partition, after: Source.Cursor | null) => {
-      const sql: Array<string> = []
-      const params: Array<unknown> = []
-      if (options.tenantColumn && partition.tenant !== null) {
-        params.push(partition.tenant)
-        sql.push(`${escapeId(options.tenantColumn)} = $${params.length}`)
-      }
-      if (after !== null) {
-        params.push(after)
-        sql.push(`${key} > $${params.length}`)
-      }
-      if (options.where) sql.push(`(${options.where})`)
-      return { where: sql.length > 0 ? ` where ${sql.join(" and ")}` : "", params }
-    }
+    const conditions = (partition: Source.Partition, after: Source.Cursor | null) =>
+      Keyset.conditions(dialect, options, partition, after)
 
     const page = (partition: Source.Partition, after: Source.Cursor | null, size: number, s: Shape) => {
       const { where, params } = conditions(partition, after)
@@ -144,13 +124,7 @@ const fromClient = (client: PgClientShape, options: Options) =>
           Effect.map((rows): Source.SourceBatch<Record<string, unknown>> | null => {
             if (rows.length === 0) return null
             fixBigints(rows, s.bigints)
-            return {
-              rows,
-              keys: rows.map((r) => String(r[options.key])),
-              cursor: rows[rows.length - 1]![options.key] as Source.Cursor,
-              rejected: [],
-              notes: [],
-            }
+            return Keyset.batch(rows, options.key, Keyset.keysOf(rows, options.key), [])
           }),
         )
     }
@@ -158,51 +132,17 @@ const fromClient = (client: PgClientShape, options: Options) =>
     const stream = (partition: Source.Partition, after: Source.Cursor | null, batchSize: number) =>
       Stream.unwrap(
         Effect.map(shape, (s) =>
-          Stream.paginateChunkEffect<
-            Source.Cursor | null,
-            Source.SourceBatch<Record<string, unknown>>,
-            Source.SourceError,
-            never
-          >(after, (from) =>
-            page(partition, from, batchSize, s).pipe(
-              Effect.map((batch) =>
-                batch === null
-                  ? ([Chunk.empty(), Option.none()] as const)
-                  : ([
-                      Chunk.of(batch),
-                      batch.rows.length < batchSize
-                        ? Option.none()
-                        : Option.some<Source.Cursor | null>(batch.cursor),
-                    ] as const),
-              ),
-            ),
-          ),
+          Keyset.paginate(after, batchSize, (from) => page(partition, from, batchSize, s)),
         ),
       )
 
     return {
       describe,
-      partitions: options.tenantColumn
-        ? options.tenants
-          ? Effect.succeed(options.tenants.map((t) => ({ key: t, tenant: t })))
-          : client
-              .query<{ t: unknown }>(
-                `select distinct ${escapeId(options.tenantColumn)} as v, ${escapeId(options.tenantColumn)}::text as t from ${table} order by 1`,
-              )
-              .pipe(
-                Effect.map((rows) =>
-                  rows.filter((r) => r.t !== null).map((r) => ({ key: String(r.t), tenant: String(r.t) })),
-                ),
-                Effect.mapError(fail),
-              )
-        : Effect.succeed([Source.wholeSource]),
-      estimate: (partition, after) => {
-        const { where, params } = conditions(partition, after)
-        return client.query<{ n: string }>(`select count(*) as n from ${table}${where}`, params).pipe(
-          Effect.map((rows) => Number(rows[0]?.n ?? 0)),
-          Effect.mapError(fail),
-        )
-      },
+      // Tenants are read as text, in the column's own order (so numeric tenants sort as numbers).
+      partitions: Keyset.partitions(dialect, options, (column) =>
+        run(`select distinct ${column} as v, ${column}::text as t from ${table} order by 1`),
+      ),
+      estimate: (partition, after) => Keyset.count(run, table, conditions(partition, after)),
       stream,
     } satisfies Source.SourceShape<Record<string, unknown>>
   })

@@ -8,33 +8,21 @@
  * declared BOOLEAN gives true/false for 1/0, as MySQL's tinyint(1) does.
  */
 import { Source, type Transform } from "@schoolbridge/core"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import { SqliteClient, type SqliteClientShape, type SqliteError } from "../SqliteClient.js"
+import * as Keyset from "./Keyset.js"
 
 /** What to read. Identifiers come from configuration (never from data) and are quoted. */
-export interface Options {
+export interface Options extends Keyset.Options {
   /** `table` or `schema.table` (an attached schema such as `main`). */
   readonly table: string
-  /** The primary key (one column): rows stream in its order and resume after its last committed value. */
-  readonly key: string
-  /** Columns to read; default all. */
-  readonly columns?: ReadonlyArray<string>
-  /** An extra SQL condition from the manifest, e.g. `deleted = 0`. */
-  readonly where?: string
-  /** One partition per value of this column (e.g. tenants in parallel). */
-  readonly tenantColumn?: string
-  /** The tenants to read, instead of every distinct value of `tenantColumn`. */
-  readonly tenants?: ReadonlyArray<string>
 }
 
 const sourceError = (source: string, e: SqliteError) =>
   new Source.SourceError({ reason: e.reason, source, message: e.message, cause: e })
 
-const escapeId = (id: string) =>
-  id
-    .split(".")
-    .map((p) => `"${p.replace(/"/g, '""')}"`)
-    .join(".")
+const dialect: Keyset.Dialect = { quote: Keyset.quoteWith('"'), marker: () => "?" }
+const escapeId = dialect.quote
 
 /** Column conversions decided once per source from the declared column types. */
 interface Shape {
@@ -108,6 +96,8 @@ const fromClient = (
   const key = escapeId(options.key)
   const columns = options.columns ? options.columns.map(escapeId).join(", ") : "*"
   const fail = (e: SqliteError) => sourceError(describe, e)
+  const run: Keyset.Run<Source.SourceError> = (sql, params) =>
+    client.query(sql, params).pipe(Effect.mapError(fail))
 
   const [schema, name] = options.table.includes(".")
     ? [
@@ -135,22 +125,11 @@ const fromClient = (
       Effect.catchTag("SqliteError", (e) => Effect.fail(fail(e))),
     )
 
-  const conditions = (partition: Source.Partition, after: Source.Cursor | null, numericKey: boolean) => {
-    const sql: Array<string> = []
-    const params: Array<unknown> = []
-    if (options.tenantColumn && partition.tenant !== null) {
-      sql.push(`${escapeId(options.tenantColumn)} = ?`)
-      params.push(partition.tenant)
-    }
-    if (after !== null) {
-      // A key beyond 2^53 comes back as its decimal text; compared as text it would sort after every number.
-      const exact = numericKey && typeof after === "string" && /^-?\d+$/.test(after)
-      sql.push(exact ? `${key} > cast(? as integer)` : `${key} > ?`)
-      params.push(after)
-    }
-    if (options.where) sql.push(`(${options.where})`)
-    return { where: sql.length > 0 ? ` where ${sql.join(" and ")}` : "", params }
-  }
+  // A key beyond 2^53 comes back as its decimal text; compared as text it would sort after every number.
+  const conditions = (partition: Source.Partition, after: Source.Cursor | null, numericKey: boolean) =>
+    numericKey && typeof after === "string" && /^-?\d+$/.test(after)
+      ? Keyset.conditions(dialect, options, partition, after, (marker) => `cast(${marker} as integer)`)
+      : Keyset.conditions(dialect, options, partition, after)
 
   const page = (partition: Source.Partition, after: Source.Cursor | null, size: number, s: Shape) => {
     const { where, params } = conditions(partition, after, s.numericKey)
@@ -162,16 +141,10 @@ const fromClient = (
       .pipe(
         Effect.map((rows): Source.SourceBatch<Record<string, unknown>> | null => {
           if (rows.length === 0) return null
-          const keys = rows.map((r) => String(r[options.key]))
+          const keys = Keyset.keysOf(rows, options.key)
           const notes: Array<Transform.Note> = []
           fixRows(rows, keys, s, notes)
-          return {
-            rows,
-            keys,
-            cursor: rows[rows.length - 1]![options.key] as Source.Cursor,
-            rejected: [],
-            notes,
-          }
+          return Keyset.batch(rows, options.key, keys, notes)
         }),
         Effect.mapError(fail),
       )
@@ -180,52 +153,17 @@ const fromClient = (
   const stream = (partition: Source.Partition, after: Source.Cursor | null, batchSize: number) =>
     Stream.unwrap(
       Effect.map(shape, (s) =>
-        Stream.paginateChunkEffect<
-          Source.Cursor | null,
-          Source.SourceBatch<Record<string, unknown>>,
-          Source.SourceError,
-          never
-        >(after, (from) =>
-          page(partition, from, batchSize, s).pipe(
-            Effect.map((batch) =>
-              batch === null
-                ? ([Chunk.empty(), Option.none()] as const)
-                : ([
-                    Chunk.of(batch),
-                    batch.rows.length < batchSize
-                      ? Option.none()
-                      : Option.some<Source.Cursor | null>(batch.cursor),
-                  ] as const),
-            ),
-          ),
-        ),
+        Keyset.paginate(after, batchSize, (from) => page(partition, from, batchSize, s)),
       ),
     )
 
   return {
     describe,
-    partitions: options.tenantColumn
-      ? options.tenants
-        ? Effect.succeed(options.tenants.map((t) => ({ key: t, tenant: t })))
-        : client
-            .query<{ t: unknown }>(
-              `select distinct ${escapeId(options.tenantColumn)} as t from ${table} order by 1`,
-            )
-            .pipe(
-              Effect.map((rows) =>
-                rows.filter((r) => r.t !== null).map((r) => ({ key: String(r.t), tenant: String(r.t) })),
-              ),
-              Effect.mapError(fail),
-            )
-      : Effect.succeed([Source.wholeSource]),
+    partitions: Keyset.partitions(dialect, options, (column) =>
+      run(`select distinct ${column} as t from ${table} order by 1`),
+    ),
     estimate: (partition, after) =>
-      Effect.flatMap(shape, (s) => {
-        const { where, params } = conditions(partition, after, s.numericKey)
-        return client.query<{ n: number }>(`select count(*) as n from ${table}${where}`, params).pipe(
-          Effect.map((rows) => Number(rows[0]?.n ?? 0)),
-          Effect.mapError(fail),
-        )
-      }),
+      Effect.flatMap(shape, (s) => Keyset.count(run, table, conditions(partition, after, s.numericKey))),
     stream,
   }
 }
