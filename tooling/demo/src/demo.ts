@@ -52,8 +52,12 @@ if (!existsSync(cli)) {
 }
 const manifest = path.join(root, "apps/migrator/manifests/legacy-sis-sqlite.yaml")
 const say = (line = "") => process.stdout.write(`${line}\n`)
-// Paths as the operator typed from: pnpm runs the script in tooling/demo and says where it was called.
-const relative = (file: string) => path.relative(process.env.INIT_CWD ?? process.cwd(), file) || "."
+// Paths from where the operator typed (pnpm runs the script in tooling/demo and says where it was
+// called); a path outside that folder is shown whole.
+const relative = (file: string) => {
+  const shown = path.relative(process.env.INIT_CWD ?? process.cwd(), file)
+  return shown === "" ? "." : shown.startsWith("..") ? file : shown
+}
 
 /** A port nobody listens on now. */
 const freePort = () =>
