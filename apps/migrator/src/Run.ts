@@ -58,6 +58,8 @@ export const run = (
     const { manifest } = loaded
     const system = yield* Systems.load(loaded)
     const tenant = yield* tenantOf(manifest, options)
+    // Configuration first: a wrong entity name stops the run before the target is touched.
+    yield* System.selection(system, manifest, options.only ?? undefined)
     const sources = yield* Sources.open(loaded, process.env)
     const day = options.now.toISOString()
     const client = PgClient.layer({

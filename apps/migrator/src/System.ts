@@ -126,6 +126,26 @@ const readAll = (reader: Sources.Reader): Effect.Effect<ReadonlyArray<Row>, Exit
     return rows
   })
 
+/**
+ * The entities a run loads: `only`, else all of the manifest's, each one the system maps and the
+ * manifest declares. Checked before anything connects, so a typo writes nothing.
+ */
+export const selection = (
+  system: System,
+  manifest: Manifest.Manifest,
+  only: ReadonlyArray<string> | undefined,
+): Effect.Effect<ReadonlyArray<string>, Exit.CliError> =>
+  Effect.gen(function* () {
+    yield* checkNames(system, manifest)
+    const selected = only ?? manifest.entities.map((e) => e.name)
+    const missing = selected.filter((n) => !manifest.entities.some((e) => e.name === n))
+    if (missing.length > 0)
+      return yield* Effect.fail(
+        Exit.config(`--only names entities the manifest does not declare: ${missing.join(", ")}`),
+      )
+    return selected
+  })
+
 /** What `steps` needs besides the manifest. */
 export interface StepOptions {
   readonly tenant: string
@@ -148,14 +168,8 @@ export const steps = (
   options: StepOptions,
 ): Effect.Effect<ReadonlyArray<Pipeline.Step>, Exit.CliError> =>
   Effect.gen(function* () {
-    yield* checkNames(system, manifest)
+    const only = yield* selection(system, manifest, options.only)
     const declared = new Map(manifest.entities.map((e) => [e.name, e]))
-    const only = options.only ?? manifest.entities.map((e) => e.name)
-    const missing = only.filter((n) => !declared.has(n))
-    if (missing.length > 0)
-      return yield* Effect.fail(
-        Exit.config(`--only names entities the manifest does not declare: ${missing.join(", ")}`),
-      )
     const cache = new Map<string, Effect.Effect<ReadonlyArray<Row>, Exit.CliError>>()
     const memos = new Map<string, Effect.Effect<unknown, Exit.CliError>>()
     let reset: Password.ResetHash | undefined

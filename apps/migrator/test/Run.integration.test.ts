@@ -134,5 +134,27 @@ describe("schoolbridge-migrate run", () => {
     )
     expect(r.code).toBe(2)
     expect(r.stderr.trim()).toBe("--only names entities the manifest does not declare: legacy-sis.guardians")
+
+    // On an empty portal the refusal leaves it empty: no schema was migrated, no tenant registered.
+    const empty = await createPgDatabase("empty")
+    try {
+      const again = await cli(
+        ["run", "--manifest", path.join(dir, "legacy.yaml"), "--only", "legacy-sis.guardians"],
+        { ...env(), SCHOOLBRIDGE_TARGET_URL: empty.url },
+      )
+      expect(again.code).toBe(2)
+      const c = new pg.Client({ connectionString: empty.url })
+      await c.connect()
+      try {
+        const { rows } = await c.query(
+          "select nspname from pg_namespace where nspname in ('migration', 'auth', 'academic')",
+        )
+        expect(rows).toEqual([])
+      } finally {
+        await c.end()
+      }
+    } finally {
+      await empty.drop()
+    }
   })
 })
