@@ -179,7 +179,9 @@ const cleanText = (original: string, options: Options | undefined): Cleaned.Clea
       .split(" ")
       .map((token, i) => recaseToken(token, i, expand))
       .join(" ")
-    if (recased !== name) {
+    // A recasing that the text repair would change again (lower case can turn broken bytes into
+    // valid mojibake: "Ã€©" into "ã€©") is not made, so that a cleaned name cleans to itself.
+    if (recased !== name && Text.normalize(recased).value === recased) {
       changes.push(`capitalized the name (it was all ${casing} case)`)
       name = recased
     }

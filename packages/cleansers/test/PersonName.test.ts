@@ -65,6 +65,8 @@ const rows: ReadonlyArray<Row> = [
     ["repaired text encoding (UTF-8 read as Windows-1252)", ...recased("upper")],
   ],
   ["MÃ¼ller", "Corrected", "Müller", ["repaired text encoding (UTF-8 read as Windows-1252)"]],
+  // In lower case these broken bytes would read as mojibake of "〩": the name is left as it is.
+  ["+Ã€©", "Valid", "+Ã€©"],
   ["e\u0301mile", "Corrected", "Émile", ["normalized Unicode (NFC)", ...recased("lower")]],
   ["Ahmad\u200b Ali", "Corrected", "Ahmad Ali", ["removed zero-width characters"]],
   ["محمد بن عبدالله", "Valid", "محمد بن عبدالله"],
