@@ -88,7 +88,10 @@ export const run = (options: {
     const databases = [
       ...new Set(
         manifest.entities
-          .filter((e) => Sources.isDatabase(manifest.sources[e.source]?.kind ?? "csv"))
+          .filter((e) => {
+            const source = manifest.sources[e.source]
+            return source !== undefined && Sources.isDatabase(source.kind)
+          })
           .map((e) => e.source),
       ),
     ]
