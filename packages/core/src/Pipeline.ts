@@ -63,6 +63,13 @@ export interface Options {
   readonly concurrency?: number
   /** Restricts the partitions to these tenants. */
   readonly tenants?: ReadonlyArray<string>
+  /**
+   * The tenant of the rows of a source that is not partitioned by tenant (a school's own database):
+   * the rows' ids are that tenant's. Without it such rows belong to no tenant.
+   */
+  readonly tenant?: string
+  /** Each tenant's id key (see `TargetId.TenantKeys`); when given, every tenant of the run needs one. */
+  readonly tenantKeys?: TargetId.TenantKeys
   /** Rows read, transformed and encoded at a time (a batch is made of such chunks). Default 1,000. */
   readonly chunkSize?: number
   /** Batches read and transformed ahead of the ones being loaded. Default 2. */
@@ -101,13 +108,13 @@ const fromLedger = (entity: string) => (e: LedgerError) => failure("ledger", { e
 /** Runs one entity's transform over a chunk; the source's own rejections and notes come first. */
 const transformBatch = (
   entity: Entity,
-  partition: Partition,
+  tenant: string | null,
   batch: SourceBatch,
   makeId: RowContext["id"],
 ) => {
   const result = Transform.run(entity.transform, batch.rows, batch.keys, {
     entity: entity.name,
-    tenant: partition.tenant,
+    tenant,
     id: makeId,
   })
   if (batch.rejected.length > 0) result.rejected.unshift(...batch.rejected)
@@ -125,13 +132,13 @@ interface Prepared {
 
 const prepare = (
   entity: Entity,
-  partition: Partition,
+  tenant: string | null,
   chunk: SourceBatch,
   makeId: RowContext["id"],
   sink: SinkShape,
   trace: LoadBatch["trace"],
 ): Prepared => {
-  const { result } = transformBatch(entity, partition, chunk, makeId)
+  const { result } = transformBatch(entity, tenant, chunk, makeId)
   const read = recordsIn(chunk)
   if (!sink.encode) return { read, cursor: chunk.cursor, result, encoded: undefined }
   const encoded = [sink.encode(entity.target, result.ok, trace)]
@@ -187,15 +194,25 @@ export const runEntity = (
       .prepare(entity.name, entity.target)
       .pipe(Effect.mapError((e) => failure("sink", { entity: entity.name }, e.message, e)))
 
+    // The tenant of each partition's rows: its own, or the run's for a source of one school, whose
+    // batches the ledger then files under that tenant too.
+    const tenantOf = (p: Partition): string | null => p.tenant ?? options.tenant ?? null
+    const ledgerKey = (p: Partition): string =>
+      p.tenant === null && options.tenant !== undefined ? options.tenant : p.key
     let partitions = yield* source.partitions.pipe(Effect.mapError(fromSource(entity.name, "*")))
     if (options.tenants && options.tenants.length > 0) {
       const wanted = new Set(options.tenants)
-      partitions = partitions.filter((p) => p.tenant !== null && wanted.has(p.tenant))
+      partitions = partitions.filter((p) => {
+        const t = tenantOf(p)
+        return t !== null && wanted.has(t)
+      })
     }
-    const clashes = TargetId.collisions(
-      "tenant",
-      partitions.flatMap((p) => (p.tenant === null ? [] : [p.tenant])),
-    )
+    const tenants = [...new Set(partitions.flatMap((p) => tenantOf(p) ?? []))]
+    const keyless = options.tenantKeys ? tenants.filter((t) => !options.tenantKeys!.has(t)) : []
+    if (keyless.length > 0) {
+      return yield* failure("config", { entity: entity.name }, `no id key for tenant ${keyless.join(", ")}`)
+    }
+    const clashes = TargetId.collisions("tenant", tenants, options.tenantKeys)
     if (clashes.length > 0) {
       return yield* failure(
         "config",
@@ -207,14 +224,15 @@ export const runEntity = (
     const trace = entity.ids === "ordered" ? "ranges" : "ids"
     const tracker = new Progress.Tracker(options.runId, entity.name)
     const sample: Array<Rejected> = []
-    const makeId = TargetId.forEntity(entity.name)
+    const makeId = TargetId.forEntity(entity.name, options.tenantKeys)
 
     const runPartition = (partition: Partition) =>
       Effect.gen(function* () {
-        const point = yield* store.resumePoint(options.runId, entity.name, partition.key)
+        const key = ledgerKey(partition)
+        const point = yield* store.resumePoint(options.runId, entity.name, key)
         const mode: LoadMode = point.rowsMayExist ? "merge" : "copy"
         yield* Effect.logDebug("partition start").pipe(
-          Effect.annotateLogs({ entity: entity.name, partition: partition.key, mode, after: point.cursor }),
+          Effect.annotateLogs({ entity: entity.name, partition: key, mode, after: point.cursor }),
         )
         // Each batch may commit only after the one before it: checkpoints then always form a prefix,
         // however many batches are loading at once.
@@ -225,8 +243,8 @@ export const runEntity = (
         // objects is ever young and alive; a batch (one transaction) is then a run of encoded chunks.
         const chunkRows = Math.min(batchSize, Math.max(1, options.chunkSize ?? 1_000))
         yield* source.stream(partition, point.cursor, chunkRows).pipe(
-          Stream.mapError(fromSource(entity.name, partition.key)),
-          Stream.map((chunk) => prepare(entity, partition, chunk, makeId, sink, trace)),
+          Stream.mapError(fromSource(entity.name, key)),
+          Stream.map((chunk) => prepare(entity, tenantOf(partition), chunk, makeId, sink, trace)),
           Stream.grouped(Math.ceil(batchSize / chunkRows)),
           Stream.map((chunks) => {
             const merged = merge(Chunk.toReadonlyArray(chunks))
@@ -245,14 +263,14 @@ export const runEntity = (
           ),
           Stream.mapEffect(
             ({ read, cursor, result, encoded, seq, cursorFrom, after, committed }) => {
-              const at = { entity: entity.name, partition: partition.key, seq, after: cursorFrom }
+              const at = { entity: entity.name, partition: key, seq, after: cursorFrom }
               // Suspended so that each retry asks the sink again.
               const load = Effect.suspend(() =>
                 sink.load({
                   runId: options.runId,
                   entity: entity.name,
                   target: entity.target,
-                  partition: partition.key,
+                  partition: key,
                   seq,
                   cursorFrom,
                   cursorTo: cursor,
@@ -284,7 +302,7 @@ export const runEntity = (
             tracker.add({ read, loaded: loaded.loaded, rejected: loaded.rejected, skipped: loaded.skipped })
             for (const r of rejected) if (sample.length < sampleSize) sample.push(r)
             for (const r of loaded.refused) if (sample.length < sampleSize) sample.push(r)
-            return options.onProgress ? options.onProgress(tracker.event(partition.key)) : Effect.void
+            return options.onProgress ? options.onProgress(tracker.event(key)) : Effect.void
           }),
         )
       }).pipe(
@@ -302,7 +320,7 @@ export const runEntity = (
     const estimating = yield* Effect.forEach(
       partitions,
       (p) =>
-        Effect.flatMap(store.resumePoint(options.runId, entity.name, p.key), (point) =>
+        Effect.flatMap(store.resumePoint(options.runId, entity.name, ledgerKey(p)), (point) =>
           source.estimate(p, point.cursor),
         ).pipe(Effect.orElseSucceed(() => null)),
       { concurrency: 2 },

@@ -71,10 +71,34 @@ describe("TargetId", () => {
   })
 
   it("uses small integer tenants as they are and hashes the rest", () => {
-    expect(TargetId.tenantCode("12")).toBe(12)
+    // 32 high bits, then the 12 bits a key adds (none here)
+    expect(TargetId.tenantCode("12")).toBe(12 * 4096)
     expect(TargetId.tenantCode(null)).toBe(0)
     expect(TargetId.tenantCode("SMK-TAMAN-MELATI")).toBe(TargetId.tenantCode("SMK-TAMAN-MELATI"))
-    expect(TargetId.tenantPart("12")).toBe("0000-000c")
+    expect(TargetId.tenantPart("12")).toBe("0000-000c-8000")
+    expect(TargetId.tenantPartOf(TargetId.of("scores", "12", 7))).toBe("0000-000c-8000")
+  })
+
+  it("keys a tenant's ids with its secret: 44 bits another tenant cannot work out", () => {
+    const keys = new Map([
+      ["SA01", "6f1c2a9e-0b7d-4e53-9c1a-2f8d7e6b5a40"],
+      ["SB02", "0d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60"],
+    ])
+    const make = TargetId.forEntity("legacy-sis.students", keys)
+    const a = make("SA01", 5)
+    // Same entity and legacy key in two schools: two ids, and neither is the unkeyed one.
+    expect(make("SB02", 5)).not.toBe(a)
+    expect(a).not.toBe(TargetId.of("legacy-sis.students", "SA01", 5))
+    expect(a).toBe(TargetId.of("legacy-sis.students", "SA01", 5, keys.get("SA01")))
+    expect(a).toMatch(uuid)
+    expect(TargetId.tenantPartOf(a)).toBe(TargetId.tenantPart("SA01", keys.get("SA01")))
+    // Ordered within the tenant, whatever the key.
+    expect(make("SA01", 4) < a && a < make("SA01", 6)).toBe(true)
+    expect(uuid.exec(make("SA01", "STU-1"))?.[1]).toBe("5")
+    expect(make("SA01", "STU-1")).not.toBe(TargetId.of("legacy-sis.students", "SA01", "STU-1"))
+    // A tenant without a key gets no id at all rather than a wrong one.
+    expect(() => make("SC03", 5)).toThrow(/no id key for tenant SC03/)
+    expect(TargetId.collisions("tenant", ["SA01", "SB02"], keys)).toEqual([])
   })
 
   it("traces a batch as one id range per tenant", () => {
