@@ -103,17 +103,42 @@ describe("the portal schema", () => {
     expect(rows.filter((r) => r.pk !== "id:uuid")).toEqual([])
   })
 
-  it("indexes every foreign key (its columns lead some index)", async () => {
+  // A key that carries the tenant, (tenant_id, student_id), is served as well by an index led by
+  // student_id alone: ids are unique across tenants.
+  it("indexes every foreign key (its columns, the tenant aside, lead some index)", async () => {
     const rows = (
       await portal.admin.query<{ constraint: string }>(
         `select k.conrelid::regclass::text || ' ' || k.conname as constraint
            from pg_constraint k join pg_namespace n on n.oid = k.connamespace
+          cross join lateral (
+            select coalesce(array_agg(a.attnum), '{}') as cols from pg_attribute a
+             where a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+               and (a.attname <> 'tenant_id' or cardinality(k.conkey) = 1)) own
           where k.contype = 'f' and n.nspname = any($1)
             and not exists (
               select 1 from pg_index i
                where i.indrelid = k.conrelid
-                 and (i.indkey::int2[])[0:cardinality(k.conkey) - 1] @> k.conkey
-                 and (i.indkey::int2[])[0:cardinality(k.conkey) - 1] <@ k.conkey)`,
+                 and ((i.indkey::int2[])[0:cardinality(k.conkey) - 1] @> k.conkey
+                      and (i.indkey::int2[])[0:cardinality(k.conkey) - 1] <@ k.conkey
+                   or (i.indkey::int2[])[0:cardinality(own.cols) - 1] @> own.cols
+                      and (i.indkey::int2[])[0:cardinality(own.cols) - 1] <@ own.cols))`,
+        [schemas],
+      )
+    ).rows
+    expect(rows).toEqual([])
+  })
+
+  it("puts the tenant in every foreign key between tenant-owned tables", async () => {
+    const rows = (
+      await portal.admin.query<{ constraint: string }>(
+        `select k.conrelid::regclass::text || ' ' || k.conname as constraint
+           from pg_constraint k join pg_namespace n on n.oid = k.connamespace
+          where k.contype = 'f' and n.nspname = any($1) and k.confrelid <> 'auth.tenants'::regclass
+            and exists (select 1 from pg_attribute a where a.attrelid = k.conrelid and a.attname = 'tenant_id')
+            and exists (select 1 from pg_attribute a where a.attrelid = k.confrelid and a.attname = 'tenant_id')
+            and not (
+              (select a.attname from pg_attribute a where a.attrelid = k.conrelid and a.attnum = k.conkey[1]) = 'tenant_id'
+              and (select a.attname from pg_attribute a where a.attrelid = k.confrelid and a.attnum = k.confkey[1]) = 'tenant_id')`,
         [schemas],
       )
     ).rows

@@ -8,6 +8,10 @@ let migrator: pg.Client
 
 const userA = "00000000-0000-4000-8000-00000000000a"
 const userB = "00000000-0000-4000-8000-00000000000b"
+const studentA = "00000000-0000-4000-8000-0000000000a1"
+const studentB = "00000000-0000-4000-8000-0000000000b1"
+const guardianA = "00000000-0000-4000-8000-0000000000a2"
+const guardianB = "00000000-0000-4000-8000-0000000000b2"
 
 // The test connects as the server's superuser and becomes each role with SET SESSION AUTHORIZATION,
 // which makes it that role for every check (RLS, grants) without depending on pg_hba or passwords.
@@ -28,8 +32,12 @@ beforeAll(async () => {
     insert into auth.users (id, tenant_id, first_name, email) values
       ('${userA}', 'A', 'Aisyah', 'aisyah@a.example'),
       ('${userB}', 'B', 'Badrul', 'badrul@b.example');
-    insert into academic.students (tenant_id, user_id, student_number) values
-      ('A', '${userA}', 'STU2024A0001'), ('B', '${userB}', 'STU2024B0001');
+    insert into academic.students (id, tenant_id, user_id, student_number) values
+      ('${studentA}', 'A', '${userA}', 'STU2024A0001'), ('${studentB}', 'B', '${userB}', 'STU2024B0001');
+    insert into academic.guardians (id, tenant_id, first_name) values
+      ('${guardianA}', 'A', 'Ibu A'), ('${guardianB}', 'B', 'Ibu B');
+    insert into academic.student_guardians (tenant_id, student_id, guardian_id, relationship) values
+      ('B', '${studentB}', '${guardianB}', 'mother');
   `)
   app = await as("schoolbridge_app", "A")
   migrator = await as("schoolbridge_migrator", null)
@@ -121,5 +129,54 @@ describe("row-level security", () => {
         where r.rolname in ('schoolbridge_migrator', 'schoolbridge_app')`,
     )
     expect(Number(owned.rows[0].n)).toBe(0)
+  })
+})
+
+describe("references across tenants", () => {
+  // What an id of another tenant makes the database say must not depend on whether that id exists.
+  const link = (client: pg.Client, tenant: string, student: string, guardian: string) =>
+    client.query(
+      "insert into academic.student_guardians (tenant_id, student_id, guardian_id, relationship) values ($1, $2, $3, 'mother')",
+      [tenant, student, guardian],
+    )
+  const missing = "00000000-0000-4000-8000-0000000000ff"
+
+  it("refuses the application role a link to another tenant's student, exactly as to an id that exists nowhere", async () => {
+    const other = await link(app, "A", studentB, guardianA).catch((e: Error) => e)
+    const none = await link(app, "A", missing, guardianA).catch((e: Error) => e)
+    expect(other).toBeInstanceOf(Error)
+    expect((other as { code?: string }).code).toBe("23503")
+    expect((other as Error).message).toBe((none as Error).message)
+    // Nor does a pair that another tenant has linked already answer "already exists".
+    const pair = await link(app, "A", studentB, guardianB).catch((e: Error) => e)
+    expect((pair as { code?: string }).code).toBe("23503")
+    expect(await count(portal.admin, "select count(*) as n from academic.student_guardians")).toBe(1)
+  })
+
+  it("refuses the migrator, which bypasses row-level security, the same links", async () => {
+    await expect(link(migrator, "A", studentB, guardianA)).rejects.toThrow(
+      /student_guardians_student_id_fkey/,
+    )
+    await expect(link(migrator, "B", studentB, guardianA)).rejects.toThrow(
+      /student_guardians_guardian_id_fkey/,
+    )
+    await expect(
+      migrator.query("insert into academic.teachers (tenant_id, user_id) values ('A', $1)", [userB]),
+    ).rejects.toThrow(/teachers_user_id_fkey/)
+    // Within one tenant the same statements go through.
+    await link(migrator, "A", studentA, guardianA)
+    expect(await count(portal.admin, "select count(*) as n from academic.student_guardians")).toBe(2)
+  })
+
+  it("follows a tenant whose code changes, through every key", async () => {
+    await portal.admin.query("update auth.tenants set code = 'B2' where code = 'B'")
+    expect(
+      (
+        await portal.admin.query("select tenant_id from academic.student_guardians where student_id = $1", [
+          studentB,
+        ])
+      ).rows,
+    ).toEqual([{ tenant_id: "B2" }])
+    await portal.admin.query("update auth.tenants set code = 'B' where code = 'B2'")
   })
 })
