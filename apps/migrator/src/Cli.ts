@@ -151,6 +151,10 @@ const validate = Command.make(
       ),
       Options.withDefault("reports/validation"),
     ),
+    tenant: Options.text("tenant").pipe(
+      Options.withDescription("Without RUN_ID: the latest run of this manifest for this tenant"),
+      Options.optional,
+    ),
   },
   (args) =>
     Effect.gen(function* () {
@@ -164,6 +168,7 @@ const validate = Command.make(
         sources,
         target,
         runId: Option.getOrNull(args.run),
+        tenant: Option.getOrNull(args.tenant),
         out: args.out,
       })
       yield* Console.log(Validation.render(outcome))

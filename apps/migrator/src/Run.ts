@@ -48,6 +48,21 @@ const tenantOf = (manifest: Manifest.Manifest, options: Options): Effect.Effect<
   )
 }
 
+/**
+ * Refuses (exit 2, before anything is written) to load entities that a run made before ids were
+ * scoped by tenant loaded and left in place: their rows would come in a second time under new ids.
+ */
+const refuseTenantless = (entities: ReadonlyArray<string>) =>
+  Effect.flatMap(PgLedger.tenantlessRuns(entities).pipe(Effect.mapError(pgFailure)), (runs) =>
+    runs.length === 0
+      ? Effect.void
+      : Effect.fail(
+          Exit.config(
+            `run${runs.length > 1 ? "s" : ""} ${runs.map((r) => r.runId).join(", ")} loaded ${[...new Set(runs.flatMap((r) => r.entities))].join(", ")} with ids made before ids were scoped by tenant: roll ${runs.length > 1 ? "them" : "it"} back first (${runs.map((r) => `schoolbridge-migrate rollback --run ${r.runId} --yes`).join("; ")}), then run again`,
+          ),
+        ),
+  )
+
 /** Runs a manifest. */
 export const run = (
   loaded: Manifest.Loaded,
@@ -59,7 +74,7 @@ export const run = (
     const system = yield* Systems.load(loaded)
     const tenant = yield* tenantOf(manifest, options)
     // Configuration first: a wrong entity name stops the run before the target is touched.
-    yield* System.selection(system, manifest, options.only ?? undefined)
+    const selected = yield* System.selection(system, manifest, options.only ?? undefined)
     const sources = yield* Sources.open(loaded, process.env)
     const day = options.now.toISOString()
     const client = PgClient.layer({
@@ -72,8 +87,10 @@ export const run = (
     const services = Layer.mergeAll(PgSink.layer, PgLedger.layer).pipe(Layer.provideMerge(client))
     return yield* Effect.gen(function* () {
       const db = yield* PgClient.PgClient
+      yield* refuseTenantless(selected)
       yield* PgLedger.migrateSchema.pipe(Effect.mapError(pgFailure))
       yield* Target.registerTenants([tenant]).pipe(Effect.mapError(pgFailure))
+      const tenantKeys = yield* PgLedger.tenantKeys([tenant]).pipe(Effect.mapError(pgFailure))
       const steps = yield* System.steps(system, manifest, sources, {
         tenant,
         asOf: manifest.asOf ?? day.slice(0, 10),
@@ -83,6 +100,8 @@ export const run = (
         ...(options.only ? { only: options.only } : {}),
       })
       const result = yield* Pipeline.run(steps, {
+        tenant,
+        tenantKeys,
         dryRun: options.dryRun,
         concurrency: options.parallel ?? manifest.defaults.parallel,
         batchSize: manifest.defaults.batchSize,

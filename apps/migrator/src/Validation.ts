@@ -28,24 +28,41 @@ export interface Outcome {
 }
 
 /**
- * The latest completed run that loaded rows, when none is named: a rerun over rows already loaded
- * skips them all, and its ledger says nothing about the data the checks look at.
+ * The latest completed run of this manifest (and tenant, when one is named) that loaded rows, when
+ * no run is named: a rerun over rows already loaded skips them all, and its ledger says nothing about
+ * the data the checks look at; another manifest's or another school's run is not this source's.
  */
-const latestRun = Effect.flatMap(PgClient.PgClient, (db) =>
-  db.query<{ run_id: string | null }>(
-    `select max(r.run_id) as run_id from migration.runs r
-      where r.status = 'completed' and not r.dry_run
-        and exists (select 1 from migration.batches b where b.run_id = r.run_id and b.loaded_count > 0)`,
-  ),
-).pipe(
-  Effect.map((r) => (r[0]?.run_id ? Number(r[0].run_id) : null)),
-  Effect.mapError((e) => Exit.failure(e.message)),
-)
+const latestRun = (manifest: string, tenant: string | null) =>
+  Effect.flatMap(PgClient.PgClient, (db) =>
+    db.query<{ run_id: string | null }>(
+      `select max(r.run_id) as run_id from migration.runs r
+        where r.status = 'completed' and not r.dry_run and r.options->>'manifest' = $1
+          and ($2::text is null or r.options->>'tenant' = $2)
+          and exists (select 1 from migration.batches b where b.run_id = r.run_id and b.loaded_count > 0)`,
+      [manifest, tenant],
+    ),
+  ).pipe(
+    Effect.map((r) => (r[0]?.run_id ? Number(r[0].run_id) : null)),
+    Effect.mapError((e) => Exit.failure(e.message)),
+  )
+
+/** The tenant a run loaded a single-school source into, as it recorded it. */
+const tenantOfRun = (runId: number) =>
+  Effect.flatMap(PgClient.PgClient, (db) =>
+    db.query<{ tenant: string | null }>(
+      "select options->>'tenant' as tenant from migration.runs where run_id = $1",
+      [runId],
+    ),
+  ).pipe(
+    Effect.map((r) => r[0]?.tenant ?? null),
+    Effect.mapError((e) => Exit.failure(e.message)),
+  )
 
 /** The declarations the checks run over: each database entity of the manifest with its target table. */
 export const declarations = (
   system: System,
   manifest: Manifest.Manifest,
+  tenant: string | null,
 ): ReadonlyArray<Declaration.EntityDeclaration> =>
   manifest.entities.flatMap((e) => {
     const source = manifest.sources[e.source]
@@ -66,10 +83,15 @@ export const declarations = (
           table: e.table!,
           key: e.key!,
           ...(e.where ? { where: e.where } : {}),
-          ...(e.tenantColumn ? { tenantColumn: e.tenantColumn } : {}),
+          ...(e.tenantColumn ? { tenantColumn: e.tenantColumn } : tenant !== null ? { tenant } : {}),
         },
-        // A source without a tenant column holds one tenant's rows: compare totals, not per tenant.
-        target: e.tenantColumn ? { table } : { table, tenantColumn: null },
+        // A source without a tenant column holds one school's rows: compared with that tenant's
+        // rows only, so another school's migration into the same portal is not counted against it.
+        target: e.tenantColumn
+          ? { table, ...(manifest.tenants.length > 0 ? { tenants: manifest.tenants } : {}) }
+          : tenant !== null
+            ? { table, tenants: [tenant] }
+            : { table, tenantColumn: null },
       }),
     ]
   })
@@ -81,6 +103,8 @@ export const run = (options: {
   readonly sources: Sources.Opened
   readonly target: Redacted.Redacted<string>
   readonly runId: number | null
+  /** Picks the latest run of this tenant when no run is named. */
+  readonly tenant: string | null
   readonly out: string
 }): Effect.Effect<Outcome, Exit.CliError> =>
   Effect.gen(function* () {
@@ -108,8 +132,9 @@ export const run = (options: {
       Layer.mapError((e) => Exit.failure(e.message)),
     )
     const report = yield* Effect.gen(function* () {
-      const runId = options.runId ?? (yield* latestRun)
-      return yield* Validate.run(declarations(options.system, manifest), {
+      const runId = options.runId ?? (yield* latestRun(manifest.name, options.tenant))
+      const tenant = runId === null ? options.tenant : ((yield* tenantOfRun(runId)) ?? options.tenant)
+      return yield* Validate.run(declarations(options.system, manifest, tenant), {
         runId,
         tolerance: manifest.tolerances.countParity,
         gate: {

@@ -84,7 +84,9 @@ export const checkpointStore = (db: PgClientShape): CheckpointStore.CheckpointSt
   reopenRun: (runId) =>
     db
       .query(
-        `update migration.runs set status = 'running', finished_at = null, message = null
+        // Rows this code loads have tenant-scoped ids whatever the run began with; the migrator
+        // refuses to resume a run that loaded rows the older way (see `tenantlessRuns`).
+        `update migration.runs set status = 'running', finished_at = null, message = null, id_scheme = 2
          where run_id = $1 and status <> 'rolled_back' returning *`,
         [runId],
       )
@@ -251,9 +253,17 @@ const scopeFilter = (scope: Rollback.Scope): readonly [string, unknown] => {
  * tenant's part of them for a tenant scope). Tables come out children first: the reverse of the
  * order they were first loaded in, so foreign keys never block a delete.
  */
-const deletesOf = (batches: ReadonlyArray<ScopedBatch>, scope: Rollback.Scope) => {
+const deletesOf = (
+  batches: ReadonlyArray<ScopedBatch>,
+  scope: Rollback.Scope,
+  tenantKey: string | undefined,
+) => {
   const tenant = scope._tag === "Tenant" ? scope.tenant : null
-  const part = tenant === null ? null : TargetId.tenantPart(tenant)
+  // Ids made before tenants had keys carry the unkeyed code.
+  const parts =
+    tenant === null
+      ? null
+      : new Set([TargetId.tenantPart(tenant), ...(tenantKey ? [TargetId.tenantPart(tenant, tenantKey)] : [])])
   const byTable = new Map<
     string,
     {
@@ -272,10 +282,9 @@ const deletesOf = (batches: ReadonlyArray<ScopedBatch>, scope: Rollback.Scope) =
     }
     for (let i = 0; i + 1 < b.id_ranges.length; i += 2) {
       const lo = b.id_ranges[i]!
-      // The tenant code sits in characters 4..12 of an ordered id: keep only that tenant's ranges,
-      // unless the table has a tenant column to filter on (the ids of a single-tenant source carry
-      // no tenant, so their ranges hold that tenant's rows all the same).
-      if (part !== null && t.tenantColumn === null && lo.slice(4, 13) !== part) continue
+      // The tenant code sits in characters 4..17 of an ordered id: keep only that tenant's ranges,
+      // unless the table has a tenant column to filter on.
+      if (parts !== null && t.tenantColumn === null && !parts.has(TargetId.tenantPartOf(lo))) continue
       t.lo.push(lo)
       t.hi.push(b.id_ranges[i + 1]!)
     }
@@ -283,6 +292,65 @@ const deletesOf = (batches: ReadonlyArray<ScopedBatch>, scope: Rollback.Scope) =
   }
   return { byTable, tenant }
 }
+
+// A ledger in a database without the portal's tenants (the engine's own tests) has no keys.
+const tenantKeysOn = (conn: Connection, tenants: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const [present] = yield* query<{ ok: boolean }>(
+      conn,
+      "select to_regclass('auth.tenants') is not null as ok",
+    )
+    if (!present?.ok) return new Map<string, string>()
+    const rows = yield* query<{ code: string; key: string }>(
+      conn,
+      "select code, id::text as key from auth.tenants where code = any($1::text[])",
+      [tenants],
+    )
+    return new Map(rows.map((r) => [r.code, r.key]))
+  })
+
+/** A run whose rows have ids made before ids were scoped by tenant (`migration.runs.id_scheme` 1). */
+export interface TenantlessRun {
+  readonly runId: number
+  readonly entities: ReadonlyArray<string>
+}
+
+/**
+ * The runs that loaded rows of these entities with ids made before ids were scoped by tenant, and
+ * whose rows are still there. Read-only, and answers on a portal of any schema level (before the
+ * ledger records the scheme, every run is of the old one), so it can be asked before migrating.
+ */
+export const tenantlessRuns = (entities: ReadonlyArray<string>) =>
+  Effect.flatMap(PgClient, (db) =>
+    db.withConnection((conn) =>
+      Effect.gen(function* () {
+        const [state] = yield* query<{ ledger: boolean; scheme: boolean }>(
+          conn,
+          `select to_regclass('migration.batches') is not null as ledger,
+                  exists (select 1 from information_schema.columns
+                           where table_schema = 'migration' and table_name = 'runs' and column_name = 'id_scheme') as scheme`,
+        )
+        if (!state?.ledger) return []
+        const rows = yield* query<{ run_id: string; entities: Array<string> }>(
+          conn,
+          `select b.run_id, array_agg(distinct b.entity order by b.entity) as entities
+             from migration.batches b join migration.runs r using (run_id)
+            where b.rolled_back_at is null and b.loaded_count > 0 and b.entity = any($1::text[])
+              ${state.scheme ? "and r.id_scheme = 1" : ""}
+            group by b.run_id order by b.run_id`,
+          [entities],
+        )
+        return rows.map((r): TenantlessRun => ({ runId: Number(r.run_id), entities: r.entities }))
+      }),
+    ),
+  )
+
+/**
+ * The id key of each tenant (its `auth.tenants.id`, see `TargetId.TenantKeys`), for the tenants that
+ * are registered; the run registers its tenants first.
+ */
+export const tenantKeys = (tenants: ReadonlyArray<string>) =>
+  Effect.flatMap(PgClient, (db) => db.withConnection((conn) => tenantKeysOn(conn, tenants)))
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`
 const quoteTable = (table: string) => table.split(".").map(quoteIdent).join(".")
@@ -308,7 +376,13 @@ export const rollback = (db: PgClientShape): Rollback.RollbackShape => {
           ])
           if (known.length === 0) return yield* Effect.fail(notFound(Rollback.describe(scope)))
         }
-        const { byTable, tenant } = deletesOf(batches, scope)
+        const key =
+          scope._tag === "Tenant" ? yield* tenantKeysOn(conn, [scope.tenant]) : new Map<string, string>()
+        const { byTable, tenant } = deletesOf(
+          batches,
+          scope,
+          scope._tag === "Tenant" ? key.get(scope.tenant) : undefined,
+        )
         const tables: Array<{ table: string; rows: number }> = []
         for (const [table, t] of byTable) {
           const x = `${quoteTable(table)} x`

@@ -30,7 +30,7 @@ const sides = (e: Declaration.EntityDeclaration, digits: number, sd: Dialect.Dia
   const pgKey = pg.text(pg.id(t.legacyIdColumn))
   const columns = e.asIs ?? []
   const source: Side = {
-    tenant: e.source.tenantColumn ? sd.text(sd.id(e.source.tenantColumn)) : "null",
+    tenant: Declaration.sourceTenant(e, sd),
     key: sdKey,
     row: sd.row([sdKey, ...columns.map((c) => sd.canonical(c.sourceSql ?? sd.id(c.source), c.type))]),
     bucket: `substr(${sd.md5(sdKey)}, 1, ${digits})`,
@@ -75,6 +75,7 @@ export const check = (
     const { t, source, target } = sides(e, digits, sd)
     const pg = Dialect.postgresql
     const where = Counts.sourceWhere(e)
+    const own = Declaration.targetRows(t, 1)
     const [src, tgt] = yield* Effect.all(
       [
         Query.source<Record<string, unknown>>(
@@ -87,8 +88,8 @@ export const check = (
           id,
           `select ${target.tenant} as tenant, ${target.bucket} as bucket, count(*) as n,
                   sum(${pg.slice60(pg.md5(target.row))}) as h
-           from ${pg.id(t.table)} where ${pg.id(t.legacySourceColumn)} = $1 group by 1, 2`,
-          [t.legacySource],
+           from ${pg.id(t.table)} where ${own.sql} group by 1, 2`,
+          own.params,
         ),
       ],
       { concurrency: 2 },
@@ -154,9 +155,9 @@ export const check = (
           Query.target<{ k: string; h: string }>(
             id,
             `select ${target.key} as k, ${pg.md5(target.row)} as h from ${pg.id(t.table)}
-             where ${pg.id(t.legacySourceColumn)} = $1
-               and ${b.tenant === null ? `${target.tenant} is null` : `${target.tenant} = $3`} and ${target.bucket} = $2`,
-            b.tenant === null ? [t.legacySource, b.bucket] : [t.legacySource, b.bucket, b.tenant],
+             where ${own.sql} and ${target.bucket} = $${own.params.length + 1}
+               and ${b.tenant === null ? `${target.tenant} is null` : `${target.tenant} = $${own.params.length + 2}`}`,
+            b.tenant === null ? [...own.params, b.bucket] : [...own.params, b.bucket, b.tenant],
           ),
         ],
         { concurrency: 2 },

@@ -49,8 +49,9 @@ export const figures = (e: Declaration.EntityDeclaration, runId: number | null) 
     const t = Declaration.target(e)
     const id = `counts:${e.name}`
     const sd = yield* Query.sourceDialect
-    const srcTenant = e.source.tenantColumn ? sd.text(sd.id(e.source.tenantColumn)) : "null"
+    const srcTenant = Declaration.sourceTenant(e, sd)
     const tgtTenant = t.tenantColumn ? pg.text(pg.id(t.tenantColumn)) : "null"
+    const rows = Declaration.targetRows(t, 1)
     const [source, target, ledger] = yield* Effect.all(
       [
         Query.source<{ tenant: unknown; n: unknown }>(
@@ -60,8 +61,8 @@ export const figures = (e: Declaration.EntityDeclaration, runId: number | null) 
         Query.target<{ tenant: unknown; n: unknown }>(
           id,
           `select ${tgtTenant} as tenant, count(*) as n from ${pg.id(t.table)}
-           where ${pg.id(t.legacySourceColumn)} = $1 group by 1`,
-          [t.legacySource],
+           where ${rows.sql} group by 1`,
+          rows.params,
         ),
         runId === null
           ? Effect.succeed(null)

@@ -87,7 +87,10 @@ export interface EntityDeclaration {
     readonly table: string
     /** Single-column key; its text is the target's legacy id. */
     readonly key: string
+    /** The column that names each row's tenant, for a source that holds several schools. */
     readonly tenantColumn?: string
+    /** The tenant of every row, for a source that holds one school (the run's `--tenant`). */
+    readonly tenant?: string
     /** Extra SQL condition that selects the rows that were migrated. */
     readonly where?: string
   }
@@ -100,6 +103,11 @@ export interface EntityDeclaration {
     readonly legacySourceColumn?: string
     readonly legacyIdColumn?: string
     readonly legacySource?: string
+    /**
+     * The tenants this source's rows went to; rows of other tenants in the same table (another
+     * school's migration) are not compared. Default: every tenant.
+     */
+    readonly tenants?: ReadonlyArray<string>
   }
   readonly asIs?: ReadonlyArray<AsIsColumn>
   readonly relationships?: ReadonlyArray<Relationship>
@@ -116,6 +124,7 @@ export interface ResolvedTarget {
   readonly legacySourceColumn: string
   readonly legacyIdColumn: string
   readonly legacySource: string
+  readonly tenants: ReadonlyArray<string> | null
 }
 
 /** The entity's target with every default applied. */
@@ -126,4 +135,37 @@ export const target = (e: EntityDeclaration): ResolvedTarget => ({
   legacySourceColumn: e.target.legacySourceColumn ?? "legacy_source",
   legacyIdColumn: e.target.legacyIdColumn ?? "legacy_id",
   legacySource: e.target.legacySource ?? e.name,
+  tenants: e.target.tenants && e.target.tenantColumn !== null ? e.target.tenants : null,
 })
+
+/**
+ * The condition that picks an entity's rows in its target table (alias `alias`, or none): its
+ * legacy source, and its tenants when they are given. Placeholders are numbered from `first`.
+ */
+export const targetRows = (
+  t: ResolvedTarget,
+  first: number,
+  alias = "",
+): { readonly sql: string; readonly params: ReadonlyArray<unknown> } => {
+  const q = (c: string) => `${alias === "" ? "" : `${alias}.`}"${c.replace(/"/g, '""')}"`
+  return t.tenants === null || t.tenantColumn === null
+    ? { sql: `${q(t.legacySourceColumn)} = $${first}`, params: [t.legacySource] }
+    : {
+        sql: `${q(t.legacySourceColumn)} = $${first} and ${q(t.tenantColumn)}::text = any($${first + 1}::text[])`,
+        params: [t.legacySource, t.tenants],
+      }
+}
+
+/**
+ * The source expression of each row's tenant, in the source's dialect: its tenant column, the one
+ * tenant of a single-school source as a literal, or null.
+ */
+export const sourceTenant = (
+  e: EntityDeclaration,
+  d: { readonly id: (name: string) => string; readonly text: (expr: string) => string },
+): string =>
+  e.source.tenantColumn
+    ? d.text(d.id(e.source.tenantColumn))
+    : e.source.tenant !== undefined
+      ? `'${e.source.tenant.replace(/'/g, "''")}'`
+      : "null"

@@ -12,8 +12,8 @@ export interface Scope {
   /** Names the check (`domain:<entity>:<rule>`); null for a rule over a whole portal table. */
   readonly entity: string | null
   readonly table: string
-  /** Restricts the rule to rows with this legacy source (the entity's own rows). */
-  readonly legacy?: { readonly column: string; readonly source: string }
+  /** Restricts the rule to one entity's own rows (its legacy source, and its tenants when given). */
+  readonly rows?: Declaration.ResolvedTarget
   /** Columns shown for each failing row when the rule names none. */
   readonly sampleColumns: ReadonlyArray<string>
 }
@@ -34,14 +34,14 @@ export const checkScope = (
     const sampleExpr = columns
       .map((c) => `'${c.replace(/'/g, "''")}', ${/^[a-z_][a-z0-9_]*$/i.test(c) ? `t.${pg.id(c)}` : c}`)
       .join(", ")
-    const own = scope.legacy ? `t.${pg.id(scope.legacy.column)} = $1 and ` : ""
+    const own = scope.rows ? Declaration.targetRows(scope.rows, 1, "t") : { sql: "true", params: [] }
     const rows = yield* Query.target<{ sample: Record<string, unknown>; n: string }>(
       id,
       `select jsonb_build_object(${sampleExpr}) as sample, count(*) over () as n
        from ${pg.id(scope.table)} t
-       where ${own}(${rule.predicate}) is not true
+       where ${own.sql} and (${rule.predicate}) is not true
        limit ${Math.max(1, Math.trunc(sampleLimit))}`,
-      scope.legacy ? [scope.legacy.source] : [],
+      own.params,
     )
     const failing = rows.length === 0 ? 0 : Query.num(rows[0]!.n)
     return Check.make({
@@ -78,7 +78,7 @@ export const check = (
     {
       entity: e.name,
       table,
-      ...(table === t.table ? { legacy: { column: t.legacySourceColumn, source: t.legacySource } } : {}),
+      ...(table === t.table ? { rows: t } : {}),
       sampleColumns: [t.idColumn, t.legacyIdColumn, ...(t.tenantColumn ? [t.tenantColumn] : [])],
     },
     rule,

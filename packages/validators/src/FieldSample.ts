@@ -56,11 +56,12 @@ export const check = (
     )
     const rows = drawn.filter((r) => !excluded.has(String(r[e.source.key]))).slice(0, size)
     const keys = rows.map((r) => String(r[e.source.key]))
+    const own = Declaration.targetRows(t, 2, "t")
     const found = yield* Query.target<{ k: string; row: Record<string, unknown> }>(
       id,
       `select ${pg.id(t.legacyIdColumn)} as k, to_jsonb(t) as row from ${pg.id(t.table)} t
-       where ${pg.id(t.legacySourceColumn)} = $1 and ${pg.id(t.legacyIdColumn)} = any($2::text[])`,
-      [t.legacySource, keys],
+       where t.${pg.id(t.legacyIdColumn)} = any($1::text[]) and ${own.sql}`,
+      [keys, ...own.params],
     )
     const byKey = new Map(found.map((r) => [String(r.k), r.row]))
     const samples: Array<Check.Sample> = []

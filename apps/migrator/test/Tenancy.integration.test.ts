@@ -1,0 +1,246 @@
+/**
+ * Many schools, one portal. Two generated legacy SIS schools, whose legacy keys overlap (both
+ * number their students, classes and invoices from 1), are migrated with the same ready manifest
+ * and `--tenant SA01` / `--tenant SB02` into one portal, in both orders: each school's run reads,
+ * loads, rejects and skips exactly what it does in a portal of its own, and each school's rows
+ * point only at its own rows. A portal loaded before ids were scoped by tenant is refused with the
+ * rollback that clears it, and loads in full afterwards.
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { LegacyDataset, Sqlite } from "@schoolbridge/demo"
+import { Migrations, Migrator } from "@schoolbridge/schema"
+import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
+import { Effect } from "effect"
+import pg from "pg"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { cli, type Result } from "./Cli.js"
+
+const manifest = path.resolve(import.meta.dirname, "../manifests/legacy-sis-sqlite.yaml")
+const schools = {
+  SA01: LegacyDataset.generate({ students: 160, seed: 17 }),
+  SB02: LegacyDataset.generate({ students: 110, seed: 29 }),
+} as const
+type School = keyof typeof schools
+
+const dbs: Array<TestDatabase> = []
+let dir: string
+const files = {} as Record<School, string>
+
+const portal = async () => {
+  const db = await createPgDatabase("tenancy")
+  dbs.push(db)
+  return db.url
+}
+
+const withClient = async <A>(url: string, f: (c: pg.Client) => Promise<A>): Promise<A> => {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    return await f(c)
+  } finally {
+    await c.end()
+  }
+}
+
+const run = (url: string, school: School, ...extra: Array<string>) =>
+  cli(["run", "-m", manifest, "--tenant", school, ...extra], {
+    LEGACY_SQLITE_PATH: files[school],
+    SCHOOLBRIDGE_TARGET_URL: url,
+  })
+
+/** `entity read/loaded/rejected/skipped` per entity of one run, as its ledger has them. */
+const ledgerOf = (url: string, runId: number) =>
+  withClient(url, async (c) =>
+    (
+      await c.query(
+        `select entity || ' ' || sum(read_count) || '/' || sum(loaded_count) || '/' || sum(rejected_count)
+                || '/' || sum(skipped_count) as line
+           from migration.batches where run_id = $1 and rolled_back_at is null group by entity order by entity`,
+        [runId],
+      )
+    ).rows.map((r) => r.line as string),
+  )
+
+/** Rows per tenant of the tables every school fills. */
+const rowsByTenant = (url: string) =>
+  withClient(url, async (c) => {
+    const tables = [
+      "auth.users",
+      "academic.students",
+      "academic.guardians",
+      "academic.student_guardians",
+      "academic.classes",
+      "academic.enrollments",
+      "academic.attendance",
+      "financial.invoices",
+      "financial.payments",
+    ]
+    const out: Record<string, Record<string, number>> = {}
+    for (const t of tables) {
+      const rows = (await c.query(`select tenant_id, count(*)::int as n from ${t} group by 1 order by 1`))
+        .rows
+      out[t] = Object.fromEntries(rows.map((r) => [r.tenant_id, r.n]))
+    }
+    return out
+  })
+
+const runIdOf = (r: Result) => {
+  const m = /run (\d+) completed/.exec(r.stdout)
+  if (!m) throw new Error(`no completed run in:\n${r.stdout}\n${r.stderr}`)
+  return Number(m[1])
+}
+
+interface Alone {
+  readonly url: string
+  readonly runId: number
+  readonly ledger: ReadonlyArray<string>
+}
+const alone = {} as Record<School, Promise<Alone>>
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "sb-tenancy-"))
+  for (const school of Object.keys(schools) as Array<School>) {
+    files[school] = path.join(dir, `${school}.sqlite`)
+    await Sqlite.writeSqlite(schools[school], files[school])
+  }
+  // Each school alone in a portal of its own: what it must also come to beside the other one.
+  for (const school of Object.keys(schools) as Array<School>) {
+    alone[school] = (async () => {
+      const url = await portal()
+      const r = await run(url, school)
+      if (r.code !== 0) throw new Error(`${school} alone: exit ${r.code}\n${r.stdout}\n${r.stderr}`)
+      const runId = runIdOf(r)
+      return { url, runId, ledger: await ledgerOf(url, runId) }
+    })()
+    alone[school].catch(() => undefined)
+  }
+}, 120_000)
+afterAll(async () => {
+  await Promise.allSettled(Object.values(alone))
+  for (const db of dbs) await db.drop()
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
+})
+
+describe.each([
+  ["SA01", "SB02"],
+  ["SB02", "SA01"],
+] as const)("two schools with overlapping legacy ids, %s first, then %s", (first, second) => {
+  it("load in full, each as it loads alone, each referencing only its own rows", async () => {
+    const url = await portal()
+    const a = await run(url, first)
+    const b = await run(url, second)
+    expect(a.code).toBe(0)
+    expect(b.code).toBe(0)
+    expect(b.stdout).toContain("completed")
+    for (const [school, result] of [
+      [first, a],
+      [second, b],
+    ] as const) {
+      const own = await alone[school]
+      expect(await ledgerOf(url, runIdOf(result))).toEqual(own.ledger)
+    }
+    // The rows per tenant are what each school's own portal holds.
+    const together = await rowsByTenant(url)
+    for (const school of [first, second]) {
+      const own = await rowsByTenant((await alone[school]).url)
+      for (const [table, counts] of Object.entries(own))
+        expect([table, school, together[table]![school]]).toEqual([table, school, counts[school]])
+    }
+    // Every link resolves within its tenant: no row of one school names a row of the other.
+    const crossing = await withClient(
+      url,
+      async (c) =>
+        (
+          await c.query(`
+          select 'student_guardians' as t, count(*)::int as n from academic.student_guardians l
+            join academic.students s on s.id = l.student_id where s.tenant_id <> l.tenant_id
+          union all select 'enrollments', count(*)::int from academic.enrollments e
+            join academic.classes k on k.id = e.class_id where k.tenant_id <> e.tenant_id
+          union all select 'students', count(*)::int from academic.students s
+            join auth.users u on u.id = s.user_id where u.tenant_id <> s.tenant_id
+          union all select 'payments', count(*)::int from financial.payment_allocations p
+            join financial.invoices i on i.id = p.invoice_id where i.tenant_id <> p.tenant_id`)
+        ).rows,
+    )
+    expect(crossing.filter((r) => r.n !== 0)).toEqual([])
+    // And each school's run validates against its own rows, not against both schools' counts.
+    for (const school of [first, second]) {
+      const v = await cli(
+        ["validate", "-m", manifest, "--tenant", school, "--out", path.join(dir, `${first}-${school}`)],
+        { LEGACY_SQLITE_PATH: files[school], SCHOOLBRIDGE_TARGET_URL: url },
+      )
+      expect([school, v.stdout.split("\n")[0]]).toEqual([school, "verdict: GO"])
+    }
+  })
+})
+
+describe("a portal loaded before ids were scoped by tenant", () => {
+  it("is refused before anything is written, with the rollback that clears it, and loads in full after it", async () => {
+    const url = await portal()
+    const first = await run(url, "SA01")
+    const oldRun = runIdOf(first)
+    // What the ledger of a run made by an earlier schoolbridge says.
+    await withClient(url, (c) =>
+      c.query("update migration.runs set id_scheme = 1 where run_id = $1", [oldRun]),
+    )
+    const before = await withClient(
+      url,
+      async (c) => (await c.query("select count(*)::int as n from migration.runs")).rows[0].n,
+    )
+    const refused = await run(url, "SA01")
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain(`run ${oldRun} loaded legacy-sis.`)
+    expect(refused.stderr).toContain(`schoolbridge-migrate rollback --run ${oldRun} --yes`)
+    const after = await withClient(
+      url,
+      async (c) => (await c.query("select count(*)::int as n from migration.runs")).rows[0].n,
+    )
+    expect(after).toBe(before)
+
+    const rollback = await cli(["rollback", "--run", String(oldRun), "--yes"], {
+      SCHOOLBRIDGE_TARGET_URL: url,
+    })
+    expect(rollback.code).toBe(0)
+    const again = await run(url, "SA01")
+    expect(again.code).toBe(0)
+    expect(await ledgerOf(url, runIdOf(again))).toEqual((await alone.SA01).ledger)
+  })
+
+  it("is refused on a portal of an older schema level too, which stays at its level", async () => {
+    const url = await portal()
+    const older = Migrations.all.filter((m) => m.version <= 13)
+    await withClient(url, async (c) => {
+      await Effect.runPromise(
+        Migrator.migrate(
+          {
+            query: (sql, params) =>
+              Effect.promise(() => c.query(sql, params as Array<unknown>).then((r) => r.rows)),
+            transaction: (self) =>
+              Effect.acquireUseRelease(
+                Effect.promise(() => c.query("begin")),
+                () => self,
+                (_, exit) => Effect.promise(() => c.query(exit._tag === "Success" ? "commit" : "rollback")),
+              ),
+          },
+          older,
+        ),
+      )
+      await c.query(`insert into migration.runs (label, status) values ('legacy-sis-sqlite', 'completed')`)
+      await c.query(
+        `insert into migration.batches (run_id, entity, partition_key, seq, cursor_to, target_table, mode, read_count, loaded_count, rejected_count, skipped_count)
+         values (1, 'legacy-sis.users', '*', 1, '10', 'auth.users', 'copy', 10, 10, 0, 0)`,
+      )
+    })
+    const refused = await run(url, "SA01")
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain("run 1 loaded legacy-sis.users")
+    const level = await withClient(
+      url,
+      async (c) =>
+        (await c.query("select max(version)::int as v from public.schoolbridge_schema_migrations")).rows[0].v,
+    )
+    expect(level).toBe(13)
+  })
+})
