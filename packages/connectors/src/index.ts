@@ -13,6 +13,8 @@ export * as PgSink from "./Sink/Pg.js"
 export * as CsvSource from "./Source/Csv.js"
 /** JSON array files, resumable by record offset. */
 export * as JsonSource from "./Source/Json.js"
+/** What the table sources share: keyset reads, tenant partitions (by column or by SQL condition). */
+export * as Keyset from "./Source/Keyset.js"
 /** MySQL/MariaDB source: one keyset-ordered streaming query per partition. */
 export * as MysqlSource from "./Source/Mysql.js"
 /** NDJSON files, resumable by record offset. */

@@ -186,8 +186,21 @@ describe("SqliteSource", () => {
       2,
       4,
     ])
+    // Naming the tenants leaves the others' rows to a partition of their own, rejected with a reason
+    // instead of never read.
     const named = await withSource({ ...options, tenants: ["B"] }, (s) => s.partitions)
-    expect(named).toEqual([{ key: "B", tenant: "B" }])
+    expect(named).toEqual([{ key: "B", tenant: "B" }, Source.unassigned])
+    const others = await read({ ...options, tenants: ["B"] }, Source.unassigned, null, 10)
+    expect(others.flatMap((b) => b.rows)).toEqual([])
+    expect(
+      others.flatMap((b) => b.rejected.map((r) => [r.key, r.reasons[0]!.rule, r.reasons[0]!.message])),
+    ).toEqual(
+      ["1", "3", "9223372036854775807"].map((k) => [
+        k,
+        "tenant_unknown",
+        `school "A" is none of the run's tenants (B)`,
+      ]),
+    )
     const late = await read(
       { table: "events", key: "id", tenantColumn: "school", where: "kind = 'late'" },
       { key: "C", tenant: "C" },

@@ -8,10 +8,18 @@ export type Cursor = string | number
 export interface Partition {
   readonly key: string
   readonly tenant: string | null
+  /**
+   * The rows of a source divided by tenant that belong to none of the run's tenants: the source
+   * rejects each of them with its reason, so they are counted and never lost.
+   */
+  readonly unassigned?: boolean
 }
 
 /** The whole source as one partition. */
 export const wholeSource: Partition = { key: "*", tenant: null }
+
+/** The partition of rows that belong to no tenant of the run (see `Partition.unassigned`). */
+export const unassigned: Partition = { key: "(no tenant)", tenant: null, unassigned: true }
 
 /** One batch read from a source. `cursor` is the position after its last record: the next checkpoint. */
 export interface SourceBatch<Row = unknown> {
@@ -80,3 +88,81 @@ export const fromRows = <Row>(
     )
   },
 })
+
+/**
+ * One source per tenant as one source partitioned by tenant: rows planned in memory for each school
+ * (Gibbon's family pairs of that school's families). Partition `t` streams `sources.get(t)`.
+ */
+export const byTenant = <Row>(
+  describe: string,
+  sources: ReadonlyMap<string, SourceShape<Row>>,
+): SourceShape<Row> => {
+  const of = (partition: Partition) => {
+    const s = partition.tenant === null ? undefined : sources.get(partition.tenant)
+    return s === undefined
+      ? Effect.fail(
+          new SourceError({ reason: "config", source: describe, message: `no partition ${partition.key}` }),
+        )
+      : Effect.succeed(s)
+  }
+  return {
+    describe,
+    partitions: Effect.succeed([...sources.keys()].map((t) => ({ key: t, tenant: t }))),
+    estimate: (partition, after) => Effect.flatMap(of(partition), (s) => s.estimate(wholeSource, after)),
+    stream: (partition, after, size) =>
+      Stream.unwrap(Effect.map(of(partition), (s) => s.stream(wholeSource, after, size))),
+  }
+}
+
+/**
+ * A source of several schools whose rows say their school themselves (a file with a school column):
+ * one partition per tenant, each reading the whole source and keeping the rows `tenantOf` gives it,
+ * and one of the rows it gives none of the tenants, each rejected with `reason`. The cursor is the
+ * source's own, so every partition resumes exactly.
+ */
+export const routed = <Row>(
+  inner: SourceShape<Row>,
+  tenants: ReadonlyArray<string>,
+  tenantOf: (row: Row) => string | null,
+  reason: (row: Row) => string,
+): SourceShape<Row> => {
+  const known = new Set(tenants)
+  return {
+    describe: inner.describe,
+    partitions: Effect.succeed([...tenants.map((t) => ({ key: t, tenant: t })), unassigned]),
+    // Counting a school's rows would mean reading them all: the whole source is the estimate.
+    estimate: (_partition, after) => inner.estimate(wholeSource, after),
+    stream: (partition, after, size) =>
+      inner.stream(wholeSource, after, size).pipe(
+        Stream.map((batch): SourceBatch<Row> => {
+          const rows: Array<Row> = []
+          const keys: Array<string> = []
+          const rejected: Array<Rejected> = []
+          batch.rows.forEach((row, i) => {
+            const t = tenantOf(row)
+            const mine = partition.unassigned ? t === null || !known.has(t) : t === partition.tenant
+            if (!mine) return
+            if (partition.unassigned)
+              rejected.push({
+                key: batch.keys[i]!,
+                reasons: [{ column: null, rule: "tenant_unknown", message: reason(row) }],
+                raw: row,
+              })
+            else {
+              rows.push(row)
+              keys.push(batch.keys[i]!)
+            }
+          })
+          // Records the source could not read belong to no school: the partition of no tenant counts them.
+          const own = new Set(keys)
+          return {
+            rows,
+            keys,
+            cursor: batch.cursor,
+            rejected: partition.unassigned ? [...batch.rejected, ...rejected] : [],
+            notes: batch.notes.filter((n) => own.has(n.key)),
+          }
+        }),
+      ),
+  }
+}

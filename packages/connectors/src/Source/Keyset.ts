@@ -20,6 +20,53 @@ export interface Options {
   readonly tenantColumn?: string
   /** The tenants to read, instead of every distinct value of `tenantColumn`. */
   readonly tenants?: ReadonlyArray<string>
+  /** How rows divide among tenants when a plain column cannot tell (wins over `tenantColumn`). */
+  readonly tenancy?: Tenancy
+}
+
+/**
+ * How a table's rows divide among the tenants of a run, in SQL of the source's dialect over the row,
+ * which the query names `t` (so a condition may look the row's parents up in subqueries).
+ */
+export type Tenancy =
+  /** Each tenant's partition reads every row: rows the schools share, such as school years. */
+  | { readonly kind: "every"; readonly tenants: ReadonlyArray<string> }
+  /**
+   * A row belongs to each tenant whose condition holds (usually one). Rows that belong to none of
+   * them are read in a partition of their own and each is rejected, with `reason` saying why.
+   */
+  | {
+      readonly kind: "rows"
+      readonly tenants: ReadonlyArray<string>
+      /** A boolean SQL expression over `t`: the row belongs to this tenant (given as a literal). */
+      readonly belongs: (tenant: string) => string
+      /** Why a row that belongs to no tenant has none, for its rejection. */
+      readonly reason: (row: Record<string, unknown>) => string
+    }
+
+/** A tenant code as an SQL string literal (codes are letters, digits and `_ . -`). */
+export const tenantLiteral = (tenant: string): string => `'${tenant.replace(/'/g, "''")}'`
+
+// A column partition with named tenants is the simplest case of a condition partition, so that rows
+// of a tenant not named are rejected rather than never read.
+const tenancyOf = (dialect: Dialect, table: Options): Tenancy | null => {
+  if (table.tenancy) return table.tenancy
+  if (table.tenantColumn && table.tenants) {
+    const column = `t.${dialect.quote(table.tenantColumn)}`
+    const tenantColumn = table.tenantColumn
+    return {
+      kind: "rows",
+      tenants: table.tenants,
+      belongs: (tenant) => `${column} = ${tenantLiteral(tenant)}`,
+      reason: (row) => {
+        const v = row[tenantColumn]
+        return v === null || v === undefined || String(v).trim() === ""
+          ? `${tenantColumn} is empty: the row belongs to no tenant`
+          : `${tenantColumn} ${JSON.stringify(String(v))} is none of the run's tenants (${table.tenants!.join(", ")})`
+      },
+    }
+  }
+  return null
 }
 
 /** How an engine writes names and parameters. */
@@ -59,7 +106,13 @@ export const conditions = (
 ): Conditions => {
   const sql: Array<string> = []
   const params: Array<unknown> = []
-  if (table.tenantColumn && partition.tenant !== null) {
+  const tenancy = tenancyOf(dialect, table)
+  if (tenancy?.kind === "rows") {
+    // A condition may be null (a parent that is missing): only a true one places a row.
+    if (partition.unassigned)
+      sql.push(`not (${tenancy.tenants.map((t) => `coalesce((${tenancy.belongs(t)}), false)`).join(" or ")})`)
+    else if (partition.tenant !== null) sql.push(`coalesce((${tenancy.belongs(partition.tenant)}), false)`)
+  } else if (tenancy === null && table.tenantColumn && partition.tenant !== null) {
     params.push(partition.tenant)
     sql.push(`${dialect.quote(table.tenantColumn)} = ${dialect.marker(params.length)}`)
   }
@@ -87,6 +140,12 @@ export const partitions = <E>(
   table: Options,
   distinct: (column: string) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, E>,
 ): Effect.Effect<ReadonlyArray<Source.Partition>, E> => {
+  const tenancy = tenancyOf(dialect, table)
+  if (tenancy !== null)
+    return Effect.succeed([
+      ...tenancy.tenants.map((t) => ({ key: t, tenant: t })),
+      ...(tenancy.kind === "rows" ? [Source.unassigned] : []),
+    ])
   if (!table.tenantColumn) return Effect.succeed([Source.wholeSource])
   if (table.tenants) return Effect.succeed(table.tenants.map((t) => ({ key: t, tenant: t })))
   return Effect.map(distinct(dialect.quote(table.tenantColumn)), (rows) =>
@@ -117,6 +176,31 @@ export const batch = (
   rejected: [],
   notes,
 })
+
+/**
+ * A batch as its partition takes it: in the partition of rows that belong to no tenant, every row
+ * is rejected with the tenancy's reason (and counted), never handed to a mapper.
+ */
+export const place = (
+  dialect: Dialect,
+  table: Options,
+  partition: Source.Partition,
+  b: Source.SourceBatch<Record<string, unknown>>,
+): Source.SourceBatch<Record<string, unknown>> => {
+  const tenancy = partition.unassigned ? tenancyOf(dialect, table) : null
+  if (tenancy?.kind !== "rows") return b
+  return {
+    rows: [],
+    keys: [],
+    cursor: b.cursor,
+    rejected: b.rows.map((raw, i) => ({
+      key: b.keys[i]!,
+      reasons: [{ column: null, rule: "tenant_unknown", message: tenancy.reason(raw) }],
+      raw,
+    })),
+    notes: [],
+  }
+}
 
 /**
  * The stream of a partition read page by page: each page starts after the previous page's cursor,

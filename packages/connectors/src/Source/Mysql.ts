@@ -183,7 +183,7 @@ const fromClient = (
     Stream.unwrapScoped(
       Effect.gen(function* () {
         const { where, params } = conditions(partition, after)
-        const sql = `select ${columns} from ${table}${where} order by ${key}`
+        const sql = `select ${columns} from ${table} t${where} order by ${key}`
         const reader = yield* Effect.acquireRelease(
           Effect.async<PoolConnection, Source.SourceError>((resume) =>
             client.pool.getConnection((err, conn) =>
@@ -195,7 +195,9 @@ const fromClient = (
         return Stream.repeatEffectOption(
           Effect.tryPromise({ try: () => reader.next(), catch: (e) => Option.some(fail(classify(e))) }).pipe(
             Effect.flatMap((rows) =>
-              rows === null ? Effect.fail(Option.none()) : Effect.succeed(toBatch(rows, reader.shape)),
+              rows === null
+                ? Effect.fail(Option.none())
+                : Effect.succeed(Keyset.place(dialect, options, partition, toBatch(rows, reader.shape))),
             ),
           ),
         )
@@ -207,7 +209,7 @@ const fromClient = (
     partitions: Keyset.partitions(dialect, options, (column) =>
       run(`select distinct ${column} as t from ${table} order by 1`),
     ),
-    estimate: (partition, after) => Keyset.count(run, table, conditions(partition, after)),
+    estimate: (partition, after) => Keyset.count(run, `${table} t`, conditions(partition, after)),
     stream,
   }
 }

@@ -111,7 +111,7 @@ const fromClient = (client: PgClientShape, options: Options) =>
 
     const page = (partition: Source.Partition, after: Source.Cursor | null, size: number, s: Shape) => {
       const { where, params } = conditions(partition, after)
-      const sql = `select ${s.select} from ${table}${where} order by ${key} limit $${params.length + 1}`
+      const sql = `select ${s.select} from ${table} t${where} order by ${key} limit $${params.length + 1}`
       return client
         .transaction((conn) =>
           // A source role may have another date style; ISO is the one the text above is promised in.
@@ -132,7 +132,9 @@ const fromClient = (client: PgClientShape, options: Options) =>
     const stream = (partition: Source.Partition, after: Source.Cursor | null, batchSize: number) =>
       Stream.unwrap(
         Effect.map(shape, (s) =>
-          Keyset.paginate(after, batchSize, (from) => page(partition, from, batchSize, s)),
+          Keyset.paginate(after, batchSize, (from) => page(partition, from, batchSize, s)).pipe(
+            Stream.map((b) => Keyset.place(dialect, options, partition, b)),
+          ),
         ),
       )
 
@@ -142,7 +144,7 @@ const fromClient = (client: PgClientShape, options: Options) =>
       partitions: Keyset.partitions(dialect, options, (column) =>
         run(`select distinct ${column} as v, ${column}::text as t from ${table} order by 1`),
       ),
-      estimate: (partition, after) => Keyset.count(run, table, conditions(partition, after)),
+      estimate: (partition, after) => Keyset.count(run, `${table} t`, conditions(partition, after)),
       stream,
     } satisfies Source.SourceShape<Record<string, unknown>>
   })

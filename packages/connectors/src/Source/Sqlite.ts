@@ -134,7 +134,7 @@ const fromClient = (
   const page = (partition: Source.Partition, after: Source.Cursor | null, size: number, s: Shape) => {
     const { where, params } = conditions(partition, after, s.numericKey)
     return client
-      .query<Record<string, unknown>>(`select ${columns} from ${table}${where} order by ${key} limit ?`, [
+      .query<Record<string, unknown>>(`select ${columns} from ${table} t${where} order by ${key} limit ?`, [
         ...params,
         size,
       ])
@@ -153,7 +153,9 @@ const fromClient = (
   const stream = (partition: Source.Partition, after: Source.Cursor | null, batchSize: number) =>
     Stream.unwrap(
       Effect.map(shape, (s) =>
-        Keyset.paginate(after, batchSize, (from) => page(partition, from, batchSize, s)),
+        Keyset.paginate(after, batchSize, (from) => page(partition, from, batchSize, s)).pipe(
+          Stream.map((b) => Keyset.place(dialect, options, partition, b)),
+        ),
       ),
     )
 
@@ -163,7 +165,9 @@ const fromClient = (
       run(`select distinct ${column} as t from ${table} order by 1`),
     ),
     estimate: (partition, after) =>
-      Effect.flatMap(shape, (s) => Keyset.count(run, table, conditions(partition, after, s.numericKey))),
+      Effect.flatMap(shape, (s) =>
+        Keyset.count(run, `${table} t`, conditions(partition, after, s.numericKey)),
+      ),
     stream,
   }
 }
