@@ -59,6 +59,21 @@ const TenantCode = Schema.String.pipe(
 
 const BatchSize = Schema.Int.pipe(Schema.between(1, 1_000_000))
 
+/**
+ * How a row of a source that holds several schools names its school: a column, a Gibbon custom
+ * field, or an SQL expression over the row (database sources), with an optional table from the
+ * values found there to tenant codes. Rows the rule gives none of the manifest's tenants are
+ * rejected with the value they hold.
+ */
+export const TenancyRule = Schema.Struct({
+  column: Schema.optional(Schema.NonEmptyTrimmedString),
+  customField: Schema.optional(Schema.NonEmptyTrimmedString),
+  sql: Schema.optional(Schema.NonEmptyTrimmedString),
+  map: Schema.optional(Schema.Record({ key: Schema.String, value: TenantCode })),
+})
+/** A tenancy rule. */
+export type TenancyRule = typeof TenancyRule.Type
+
 /** One entity to migrate: which mapper, reading what. */
 export const EntityDecl = Schema.Struct({
   /** The mapper's entity name, e.g. `gibbon.users`; also the rows' `legacy_source`. */
@@ -73,6 +88,11 @@ export const EntityDecl = Schema.Struct({
   where: Schema.optional(Schema.NonEmptyTrimmedString),
   /** Read one partition per value of this column, in parallel. */
   tenantColumn: Schema.optional(Schema.NonEmptyTrimmedString),
+  /**
+   * With a manifest `tenancy`: `every` gives this entity's rows to every tenant (rows the schools
+   * share); a rule of its own names each row's school instead of the system's route to it.
+   */
+  tenancy: Schema.optional(Schema.Union(Schema.Literal("every"), TenancyRule)),
   batchSize: Schema.optional(BatchSize),
   /** Entities that must load before this one (in addition to the mapper's own). */
   dependsOn: Schema.optional(Schema.Array(Name)),
@@ -116,6 +136,10 @@ export const FilesDecl = Schema.Struct({
 /** A declared `files` section. */
 export type FilesDecl = typeof FilesDecl.Type
 
+/** The tenants of a manifest whose source holds several schools: its `tenants`, else its map's codes. */
+export const tenantsOf = (m: Manifest): ReadonlyArray<string> =>
+  m.tenants.length > 0 ? m.tenants : [...new Set(Object.values(m.tenancy?.map ?? {}))].sort()
+
 /** The whole manifest. */
 export const Manifest = Schema.Struct({
   version: Schema.Literal(1),
@@ -124,6 +148,8 @@ export const Manifest = Schema.Struct({
   target: Schema.Struct({ url: SecretRef, pool: Schema.optional(PoolSize) }),
   sources: Schema.Record({ key: Name, value: Source }),
   tenants: Schema.optionalWith(Schema.Array(TenantCode), { default: () => [] }),
+  /** A source of several schools: how each row names its school (see `TenancyRule`). */
+  tenancy: Schema.optional(TenancyRule),
   /** The business date of the run's date checks (`YYYY-MM-DD`); default: the day the run starts. */
   asOf: Schema.optional(
     Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/, { message: () => "a date YYYY-MM-DD" })),
@@ -324,6 +350,43 @@ const crossCheck = (m: Manifest) => {
         })
     })
   })
+  const rules: Array<[ReadonlyArray<PropertyKey>, TenancyRule]> = []
+  if (m.tenancy) rules.push([["tenancy"], m.tenancy])
+  m.entities.forEach((e, i) => {
+    if (e.tenancy !== undefined && e.tenancy !== "every") rules.push([["entities", i, "tenancy"], e.tenancy])
+    if (e.tenancy !== undefined && m.tenancy === undefined)
+      problems.push({
+        keyPath: ["entities", i, "tenancy"],
+        message:
+          "an entity's tenancy needs the manifest's `tenancy`, which says the source holds several schools",
+      })
+    if (e.tenancy !== undefined && e.tenantColumn !== undefined)
+      problems.push({
+        keyPath: ["entities", i, "tenancy"],
+        message: "give tenancy or tenantColumn, not both",
+      })
+  })
+  for (const [keyPath, rule] of rules) {
+    const given = (["column", "customField", "sql"] as const).filter((k) => rule[k] !== undefined)
+    if (given.length !== 1)
+      problems.push({
+        keyPath,
+        message: `name exactly one of column, customField or sql${given.length > 1 ? ` (got ${given.join(", ")})` : ""}`,
+      })
+    const unknown = Object.values(rule.map ?? {}).filter(
+      (t) => m.tenants.length > 0 && !m.tenants.includes(t),
+    )
+    if (unknown.length > 0)
+      problems.push({
+        keyPath: [...keyPath, "map"],
+        message: `maps to ${[...new Set(unknown)].join(", ")}, which tenants does not list`,
+      })
+  }
+  if (m.tenancy !== undefined && m.tenants.length === 0 && m.tenancy.map === undefined)
+    problems.push({
+      keyPath: ["tenancy"],
+      message: "name the schools this source holds: `tenants: [SA01, SB02]` (or give a map to tenant codes)",
+    })
   if (problems.length === 0) {
     try {
       Entity.dependencyOrder(m.entities.map((e) => ({ name: e.name, dependsOn: e.dependsOn ?? [] })))

@@ -8,7 +8,7 @@ import { PgClient, PgLedger, PgSink } from "@schoolbridge/connectors"
 import { Pipeline, type Progress } from "@schoolbridge/core"
 import { Effect, Layer, type Redacted } from "effect"
 import * as Exit from "./Exit.js"
-import type * as Manifest from "./Manifest.js"
+import * as Manifest from "./Manifest.js"
 import * as Sources from "./Sources.js"
 import * as System from "./System.js"
 import * as Systems from "./Systems.js"
@@ -35,15 +35,38 @@ export interface Outcome {
 
 const pgFailure = (e: { readonly message: string }) => Exit.failure(e.message)
 
-/** The tenant a single-tenant source's rows belong to. */
-const tenantOf = (manifest: Manifest.Manifest, options: Options): Effect.Effect<string, Exit.CliError> => {
+/**
+ * The schools a run loads: the one school of a single-school source, or those of a source of
+ * several (`tenancy`): all of them, or those `--tenant` names.
+ */
+interface Schools {
+  /** The school of a single-school source; null when the source holds several. */
+  readonly tenant: string | null
+  /** Every school the run loads. */
+  readonly tenants: ReadonlyArray<string>
+  /** `--tenant` on a source of several schools: only these. */
+  readonly only: ReadonlyArray<string> | null
+}
+
+const schoolsOf = (manifest: Manifest.Manifest, options: Options): Effect.Effect<Schools, Exit.CliError> => {
+  if (manifest.tenancy !== undefined) {
+    const all = Manifest.tenantsOf(manifest)
+    const unknown = (options.tenants ?? []).filter((t) => !all.includes(t))
+    if (unknown.length > 0)
+      return Effect.fail(
+        Exit.config(
+          `--tenant names ${unknown.join(", ")}, which the manifest's tenancy does not (${all.join(", ")})`,
+        ),
+      )
+    return Effect.succeed({ tenant: null, tenants: options.tenants ?? all, only: options.tenants })
+  }
   const tenants = options.tenants ?? manifest.tenants
-  if (tenants.length === 1) return Effect.succeed(tenants[0]!)
+  if (tenants.length === 1) return Effect.succeed({ tenant: tenants[0]!, tenants, only: null })
   return Effect.fail(
     Exit.config(
       tenants.length === 0
         ? "the manifest names no tenant: add `tenants: [CODE]` or pass --tenant CODE"
-        : `the ${manifest.system} mappers load one tenant per run; pass --tenant with one of ${tenants.join(", ")}`,
+        : `the ${manifest.system} mappers load one tenant per run; pass --tenant with one of ${tenants.join(", ")}, or give the manifest a tenancy rule for a source of several schools`,
     ),
   )
 }
@@ -72,7 +95,7 @@ export const run = (
   Effect.gen(function* () {
     const { manifest } = loaded
     const system = yield* Systems.load(loaded)
-    const tenant = yield* tenantOf(manifest, options)
+    const schools = yield* schoolsOf(manifest, options)
     // Configuration first: a wrong entity name stops the run before the target is touched.
     const selected = yield* System.selection(system, manifest, options.only ?? undefined)
     const sources = yield* Sources.open(loaded, process.env)
@@ -89,10 +112,11 @@ export const run = (
       const db = yield* PgClient.PgClient
       yield* refuseTenantless(selected)
       yield* PgLedger.migrateSchema.pipe(Effect.mapError(pgFailure))
-      yield* Target.registerTenants([tenant]).pipe(Effect.mapError(pgFailure))
-      const tenantKeys = yield* PgLedger.tenantKeys([tenant]).pipe(Effect.mapError(pgFailure))
+      yield* Target.registerTenants(schools.tenants).pipe(Effect.mapError(pgFailure))
+      const tenantKeys = yield* PgLedger.tenantKeys(schools.tenants).pipe(Effect.mapError(pgFailure))
       const steps = yield* System.steps(system, manifest, sources, {
-        tenant,
+        tenant: schools.tenant,
+        ...(schools.only ? { tenants: schools.only } : {}),
         asOf: manifest.asOf ?? day.slice(0, 10),
         loadedAt: day,
         portal: <R extends System.Row>(sql: string, params?: ReadonlyArray<unknown>) =>
@@ -100,13 +124,19 @@ export const run = (
         ...(options.only ? { only: options.only } : {}),
       })
       const result = yield* Pipeline.run(steps, {
-        tenant,
+        ...(schools.tenant !== null ? { tenant: schools.tenant } : {}),
+        ...(schools.only ? { tenants: schools.only } : {}),
         tenantKeys,
         dryRun: options.dryRun,
         concurrency: options.parallel ?? manifest.defaults.parallel,
         batchSize: manifest.defaults.batchSize,
         label: manifest.name,
-        runOptions: { manifest: manifest.name, system: manifest.system, tenant, only: options.only },
+        runOptions: {
+          manifest: manifest.name,
+          system: manifest.system,
+          ...(schools.tenant !== null ? { tenant: schools.tenant } : { tenants: schools.tenants }),
+          only: options.only,
+        },
         ...(options.resume !== null ? { resume: options.resume } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }).pipe(Effect.mapError((e) => Exit.failure(e.message)))

@@ -6,6 +6,7 @@ import * as path from "node:path"
 import {
   CsvSource,
   JsonSource,
+  Keyset,
   MysqlClient,
   MysqlSource,
   NdjsonSource,
@@ -27,8 +28,14 @@ export type Reader = Source.SourceShape<Record<string, unknown>>
 
 /** The opened sources of a manifest. */
 export interface Opened {
-  /** The reader of a declared entity. */
-  readonly reader: (entity: Manifest.EntityDecl) => Effect.Effect<Reader, Exit.CliError>
+  /**
+   * The reader of a declared entity; on a database source, `tenancy` partitions its rows by tenant
+   * (see `Tenancy`).
+   */
+  readonly reader: (
+    entity: Manifest.EntityDecl,
+    tenancy?: Keyset.Tenancy,
+  ) => Effect.Effect<Reader, Exit.CliError>
   /** The client of a MySQL/MariaDB source, for the commands that query it (profile, validate, mask). */
   readonly mysql: (source: string) => Effect.Effect<MysqlClient.MysqlClientShape, Exit.CliError>
   /** The client of a PostgreSQL source (not the target: a source has its own connection). */
@@ -42,6 +49,10 @@ export interface Opened {
 /** The source kinds read with SQL. */
 export const isDatabase = (kind: Manifest.Source["kind"]): kind is "mysql" | "postgres" | "sqlite" =>
   kind === "mysql" || kind === "postgres" || kind === "sqlite"
+
+/** How a source kind quotes an identifier (`schema.table` part by part). */
+export const quoteFor = (kind: Manifest.Source["kind"]): ((id: string) => string) =>
+  Keyset.quoteWith(kind === "mysql" ? "`" : '"')
 
 const sourceFailure = (
   e: Source.SourceError | MysqlClient.MysqlError | PgClient.PgError | SqliteClient.SqliteError,
@@ -109,7 +120,10 @@ export const open = (
     const sqliteContext = (name: string) =>
       client(name, "sqlite", (file) => SqliteClient.layer({ path: String(file) }))
     const documents = JsonDocument.loader()
-    const reader = (entity: Manifest.EntityDecl): Effect.Effect<Reader, Exit.CliError> => {
+    const reader = (
+      entity: Manifest.EntityDecl,
+      tenancy?: Keyset.Tenancy,
+    ): Effect.Effect<Reader, Exit.CliError> => {
       const s = settings.get(entity.source)!
       // A database table is read in key order, resumably, by the same options on every kind.
       const table = {
@@ -118,6 +132,7 @@ export const open = (
         ...(entity.where ? { where: entity.where } : {}),
         ...(entity.tenantColumn ? { tenantColumn: entity.tenantColumn } : {}),
         ...(manifest.tenants.length > 0 && entity.tenantColumn ? { tenants: manifest.tenants } : {}),
+        ...(tenancy ? { tenancy } : {}),
       }
       switch (s.kind) {
         case "mysql":

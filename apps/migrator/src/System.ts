@@ -5,13 +5,15 @@
  */
 
 import * as path from "node:path"
-import type { Entity, Pipeline, Source } from "@schoolbridge/core"
+import type { Keyset } from "@schoolbridge/connectors"
+import { type Entity, type Pipeline, Source, type Transform } from "@schoolbridge/core"
 import { Password } from "@schoolbridge/mappers"
 import { Chunk, Effect, Either, Schema, Stream } from "effect"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
 import * as Plan from "./Plan.js"
-import type * as Sources from "./Sources.js"
+import * as Sources from "./Sources.js"
+import * as Tenancy from "./Tenancy.js"
 
 /** A raw source row. */
 export type Row = Record<string, unknown>
@@ -72,6 +74,20 @@ export interface System {
   readonly planned?: ReadonlyArray<string>
   /** The manifest's `options` this system understands; anything else, or a bad value, is refused. */
   readonly options: Schema.Schema<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>>
+  /**
+   * For a source that holds several schools: how a row of each source table reaches the rows the
+   * manifest's tenancy rule applies to. A system without routes loads one school per run.
+   */
+  readonly routes?: Readonly<Record<string, Tenancy.Route>>
+  /** A tenancy rule of the system's own (Gibbon's `customField`), made SQL by reading the source. */
+  readonly tenancyRule?: (
+    rule: Manifest.TenancyRule,
+    tenants: ReadonlyArray<string>,
+    context: {
+      readonly quote: Tenancy.Quote
+      readonly read: (table: string, key: string) => Effect.Effect<ReadonlyArray<Row>, Exit.CliError>
+    },
+  ) => Effect.Effect<Tenancy.Rule | null, Exit.CliError>
 }
 
 /** Options every system shares. */
@@ -113,11 +129,16 @@ export const checkNames = (
       )
 }
 
-const readAll = (reader: Sources.Reader): Effect.Effect<ReadonlyArray<Row>, Exit.CliError> =>
+// Every row of a reader, or of one tenant's partition of it.
+const readAll = (
+  reader: Sources.Reader,
+  tenant: string | null = null,
+): Effect.Effect<ReadonlyArray<Row>, Exit.CliError> =>
   Effect.gen(function* () {
     const rows: Array<Row> = []
     const partitions = yield* Effect.mapError(reader.partitions, (e) => Exit.failure(e.message))
     for (const p of partitions) {
+      if (tenant !== null ? p.tenant !== tenant : p.unassigned) continue
       const batches = yield* Stream.runCollect(reader.stream(p, null, 10_000)).pipe(
         Effect.mapError((e) => Exit.failure(e.message)),
       )
@@ -148,7 +169,10 @@ export const selection = (
 
 /** What `steps` needs besides the manifest. */
 export interface StepOptions {
-  readonly tenant: string
+  /** The school of a source that holds one (the run's `--tenant`). */
+  readonly tenant: string | null
+  /** For a source of several schools (`tenancy`), the schools to load; default all of them. */
+  readonly tenants?: ReadonlyArray<string>
   readonly asOf: string
   readonly loadedAt: string
   /** Only these entities (and nothing else); default all of the manifest's. */
@@ -158,8 +182,160 @@ export interface StepOptions {
 }
 
 /**
+ * How a run of several schools reads each declared entity and reference table: its route made SQL
+ * (database sources) or a filter on a column of its own (files). Null for a source of one school.
+ */
+export interface Routing {
+  /** Every tenant of the source (rows reaching none of them are rejected). */
+  readonly tenants: ReadonlyArray<string>
+  /** The reader of a declared entity, partitioned by tenant. */
+  readonly entity: (decl: Manifest.EntityDecl) => Effect.Effect<Sources.Reader, Exit.CliError>
+  /** The SQL that partitions a declared entity of a database source (null for a file source). */
+  readonly conditions: (decl: Manifest.EntityDecl) => Effect.Effect<Keyset.Tenancy | null, Exit.CliError>
+  /** The reader of a reference table read from the source of `decl`, partitioned when it has a route. */
+  readonly table: (
+    decl: Manifest.EntityDecl,
+    table: string,
+    key: string,
+  ) => Effect.Effect<{ readonly reader: Sources.Reader; readonly shared: boolean }, Exit.CliError>
+}
+
+/** The routing of a manifest whose source holds several schools, or null. */
+export const routing = (
+  system: System,
+  manifest: Manifest.Manifest,
+  sources: Sources.Opened,
+): Effect.Effect<Routing | null, Exit.CliError> =>
+  Effect.gen(function* () {
+    const rule = manifest.tenancy
+    if (rule === undefined) return null
+    const routes = system.routes
+    if (routes === undefined)
+      return yield* Effect.fail(
+        Exit.config(
+          `the ${system.name} mappers load one school per run: remove tenancy from the manifest and pass --tenant`,
+        ),
+      )
+    const tenants = Manifest.tenantsOf(manifest)
+    // A rule made SQL once per source (its quoting differs; a custom field reads the source).
+    const rules = new Map<string, Effect.Effect<Tenancy.Rule, Exit.CliError>>()
+    const ruleOf = (decl: Manifest.EntityDecl, r: Manifest.TenancyRule) => {
+      const id = `${decl.source}\u0000${JSON.stringify(r)}`
+      let made = rules.get(id)
+      if (!made) {
+        const quote = Sources.quoteFor(manifest.sources[decl.source]!.kind)
+        const plain = Tenancy.sqlRule(r, tenants, quote)
+        made = once(
+          plain !== null
+            ? Effect.succeed(plain)
+            : Effect.flatMap(
+                system.tenancyRule
+                  ? system.tenancyRule(r, tenants, {
+                      quote,
+                      read: (table, key) =>
+                        Effect.flatMap(
+                          sources.reader({
+                            name: `${decl.source}:${table}`,
+                            source: decl.source,
+                            table,
+                            key,
+                          }),
+                          (x) => readAll(x),
+                        ),
+                    })
+                  : Effect.succeed(null),
+                (x) =>
+                  x === null
+                    ? Effect.fail(
+                        Exit.config(
+                          `tenancy: the ${system.name} mappers know no customField rule; use column or sql`,
+                        ),
+                      )
+                    : Effect.succeed(x),
+              ),
+        )
+        rules.set(id, made)
+      }
+      return made
+    }
+    const read = (
+      decl: Manifest.EntityDecl,
+      table: string,
+      key: string,
+      route: Tenancy.Route,
+      r: Manifest.TenancyRule,
+    ) =>
+      Effect.gen(function* () {
+        const spec: Manifest.EntityDecl =
+          table === decl.table ? decl : { name: `${decl.source}:${table}`, source: decl.source, table, key }
+        if (Sources.isDatabase(manifest.sources[decl.source]!.kind)) {
+          const quote = Sources.quoteFor(manifest.sources[decl.source]!.kind)
+          const compiled = Tenancy.compile(route, yield* ruleOf(decl, r), tenants, quote)
+          return yield* sources.reader(spec, compiled)
+        }
+        const inner = yield* sources.reader(spec)
+        if (route._tag === "Every")
+          return Source.byTenant(inner.describe, new Map(tenants.map((t) => [t, inner] as const)))
+        const routed =
+          route._tag === "Own"
+            ? Tenancy.routeFile(inner, r, tenants, decl.name)
+            : `${decl.name}: ${table} reaches its school through another table, which a file source cannot look up; give the entity a tenancy rule of its own`
+        return typeof routed === "string" ? yield* Effect.fail(Exit.config(routed)) : routed
+      })
+    const entityRoute = (decl: Manifest.EntityDecl) => {
+      const route =
+        decl.tenancy === "every"
+          ? Tenancy.every
+          : decl.tenancy !== undefined
+            ? Tenancy.own
+            : decl.table !== undefined
+              ? routes[decl.table]
+              : undefined
+      return route === undefined
+        ? Effect.fail(
+            Exit.config(
+              `${decl.name}: the ${system.name} mappers do not know how a row of ${decl.table ?? "its source"} reaches its school; give the entity \`tenancy: every\` or a rule of its own`,
+            ),
+          )
+        : Effect.succeed({
+            route,
+            rule: decl.tenancy !== undefined && decl.tenancy !== "every" ? decl.tenancy : rule,
+          })
+    }
+    return {
+      tenants,
+      entity: (decl) =>
+        Effect.flatMap(entityRoute(decl), ({ route, rule: r }) =>
+          read(decl, decl.table ?? "", decl.key ?? "", route, r),
+        ),
+      conditions: (decl) =>
+        Sources.isDatabase(manifest.sources[decl.source]!.kind)
+          ? Effect.flatMap(entityRoute(decl), ({ route, rule: r }) =>
+              Effect.map(ruleOf(decl, r), (made) =>
+                Tenancy.compile(route, made, tenants, Sources.quoteFor(manifest.sources[decl.source]!.kind)),
+              ),
+            )
+          : Effect.succeed(null),
+      // A table the schools share is read once, whole.
+      table: (decl, table, key) => {
+        const route = routes[table]
+        return route === undefined || route._tag === "Every"
+          ? Effect.map(
+              sources.reader({ name: `${decl.source}:${table}`, source: decl.source, table, key }),
+              (reader) => ({ reader, shared: true }),
+            )
+          : Effect.map(read(decl, table, key, route, rule), (reader) => ({ reader, shared: false }))
+      },
+    }
+  })
+
+/**
  * The pipeline steps of a manifest: each selected entity built by its factory and paired with its
  * reader. Dependencies are the manifest's plus the mapper's own, kept to the entities of this run.
+ *
+ * A source of several schools is read partitioned by tenant: each school's mappers are built with
+ * that school's rows (its pre-passes see only them, as in a run of that school alone), and each
+ * partition's rows go through its school's transform.
  */
 export const steps = (
   system: System,
@@ -170,83 +346,173 @@ export const steps = (
   Effect.gen(function* () {
     const only = yield* selection(system, manifest, options.only)
     const declared = new Map(manifest.entities.map((e) => [e.name, e]))
+    const routed = yield* routing(system, manifest, sources)
+    const tenants =
+      routed === null
+        ? [options.tenant]
+        : options.tenants && options.tenants.length > 0
+          ? options.tenants
+          : routed.tenants
+    const readers = new Map<string, Effect.Effect<Sources.Reader, Exit.CliError>>()
+    const readerOf = (decl: Manifest.EntityDecl) => {
+      let r = readers.get(decl.name)
+      if (!r) {
+        r = once(routed === null ? sources.reader(decl) : routed.entity(decl))
+        readers.set(decl.name, r)
+      }
+      return r
+    }
     const cache = new Map<string, Effect.Effect<ReadonlyArray<Row>, Exit.CliError>>()
-    const memos = new Map<string, Effect.Effect<unknown, Exit.CliError>>()
+    const cached = (id: string, make: Effect.Effect<ReadonlyArray<Row>, Exit.CliError>) => {
+      let c = cache.get(id)
+      if (!c) {
+        c = once(make)
+        cache.set(id, c)
+      }
+      return c
+    }
     let reset: Password.ResetHash | undefined
-    const prep: Prep = {
-      manifest,
-      tenant: options.tenant,
-      asOf: options.asOf,
-      loadedAt: options.loadedAt,
-      portal: options.portal,
-      option: <A>(name: string, fallback: A) =>
-        name in manifest.options ? (manifest.options[name] as A) : fallback,
-      rowsOf: (entity, needer) => {
-        const decl = declared.get(entity)
-        if (!decl)
-          return Effect.fail(
-            Exit.config(
-              `${needer} needs ${entity} declared in the manifest: its rows are read before mapping`,
+    const prepOf = (tenant: string | null): Prep => {
+      const memos = new Map<string, Effect.Effect<unknown, Exit.CliError>>()
+      return {
+        manifest,
+        tenant: tenant ?? "",
+        asOf: options.asOf,
+        loadedAt: options.loadedAt,
+        portal: options.portal,
+        option: <A>(name: string, fallback: A) =>
+          name in manifest.options ? (manifest.options[name] as A) : fallback,
+        rowsOf: (entity, needer) => {
+          const decl = declared.get(entity)
+          if (!decl)
+            return Effect.fail(
+              Exit.config(
+                `${needer} needs ${entity} declared in the manifest: its rows are read before mapping`,
+              ),
+            )
+          return cached(
+            `${entity}\u0000${tenant}`,
+            Effect.flatMap(readerOf(decl), (r) => readAll(r, routed === null ? null : tenant)),
+          )
+        },
+        table: (from, table, key, needer) => {
+          const decl = declared.get(from)
+          if (!decl)
+            return Effect.fail(
+              Exit.config(
+                `${needer} needs ${from} declared in the manifest: ${table} is read from its source`,
+              ),
+            )
+          if (routed === null)
+            return cached(
+              `${decl.source}:${table}`,
+              Effect.flatMap(
+                sources.reader({ name: `${decl.source}:${table}`, source: decl.source, table, key }),
+                (r) => readAll(r),
+              ),
+            )
+          return Effect.flatMap(routed.table(decl, table, key), ({ reader, shared }) =>
+            cached(
+              `${decl.source}:${table}\u0000${shared ? "" : tenant}`,
+              readAll(reader, shared ? null : tenant),
             ),
           )
-        let cached = cache.get(entity)
-        if (!cached) {
-          cached = once(Effect.flatMap(sources.reader(decl), readAll))
-          cache.set(entity, cached)
-        }
-        return cached
-      },
-      table: (from, table, key, needer) => {
-        const decl = declared.get(from)
-        if (!decl)
-          return Effect.fail(
-            Exit.config(`${needer} needs ${from} declared in the manifest: ${table} is read from its source`),
-          )
-        const id = `${decl.source}:${table}`
-        let cached = cache.get(id)
-        if (!cached) {
-          cached = once(
-            Effect.flatMap(sources.reader({ name: id, source: decl.source, table, key }), readAll),
-          )
-          cache.set(id, cached)
-        }
-        return cached
-      },
-      memo: <A>(key: string, make: Effect.Effect<A, Exit.CliError>) => {
-        let cached = memos.get(key)
-        if (!cached) {
-          cached = once(make)
-          memos.set(key, cached)
-        }
-        return cached as Effect.Effect<A, Exit.CliError>
-      },
-      resetHash: () => {
-        reset ??= Password.resetHash()
-        return reset
-      },
+        },
+        memo: <A>(key: string, make: Effect.Effect<A, Exit.CliError>) => {
+          let m = memos.get(key)
+          if (!m) {
+            m = once(make)
+            memos.set(key, m)
+          }
+          return m as Effect.Effect<A, Exit.CliError>
+        },
+        resetHash: () => {
+          reset ??= Password.resetHash()
+          return reset
+        },
+      }
     }
     const selected = new Set(only)
+    const order = Plan.order(manifest).filter((d) => selected.has(d.name))
+    const built = new Map<
+      string,
+      Array<{ readonly tenant: string | null; readonly made: Entity.Entity | Planned }>
+    >()
+    for (const tenant of tenants) {
+      const prep = prepOf(tenant)
+      for (const decl of order) {
+        const made = yield* system.entities[decl.name]!(prep)
+        const entity = "entity" in made ? made.entity : made
+        if (entity.name !== decl.name || entity.target.table !== system.targets[decl.name])
+          return yield* Effect.die(
+            new Error(`${system.name} wiring: ${decl.name} built ${entity.name} into ${entity.target.table}`),
+          )
+        built.set(decl.name, [...(built.get(decl.name) ?? []), { tenant, made }])
+      }
+    }
     const result: Array<Pipeline.Step> = []
-    for (const decl of Plan.order(manifest)) {
-      if (!selected.has(decl.name)) continue
-      const made = yield* system.entities[decl.name]!(prep)
-      const built = "entity" in made ? made.entity : made
-      if (built.name !== decl.name || built.target.table !== system.targets[decl.name])
-        return yield* Effect.die(
-          new Error(`${system.name} wiring: ${decl.name} built ${built.name} into ${built.target.table}`),
-        )
-      const dependsOn = [...new Set([...(built.dependsOn ?? []), ...(decl.dependsOn ?? [])])].filter((d) =>
+    for (const decl of order) {
+      const builds = built.get(decl.name)!
+      const first = builds[0]!.made
+      const base = "entity" in first ? first.entity : first
+      const dependsOn = [...new Set([...(base.dependsOn ?? []), ...(decl.dependsOn ?? [])])].filter((d) =>
         selected.has(d),
       )
       const entity: Entity.Entity = {
-        ...built,
+        ...base,
+        transform:
+          routed === null
+            ? base.transform
+            : byTenant(
+                builds.map((b) => [b.tenant!, ("entity" in b.made ? b.made.entity : b.made).transform]),
+              ),
         dependsOn,
         batchSize: decl.batchSize ?? manifest.defaults.batchSize,
       }
-      result.push({ entity, source: "entity" in made ? made.source : yield* sources.reader(decl) })
+      const source =
+        "entity" in first
+          ? routed === null
+            ? first.source
+            : Source.byTenant(
+                first.source.describe,
+                new Map(builds.map((b) => [b.tenant!, (b.made as Planned).source])),
+              )
+          : yield* readerOf(decl)
+      result.push({ entity, source })
     }
     return result
   })
+
+// Each partition's rows through the transform of their school; rows of no school never reach one
+// (the source rejects them), but a transform that met one would reject it rather than guess.
+const byTenant = (
+  transforms: ReadonlyArray<readonly [string, Transform.Transform<unknown>]>,
+): Transform.Transform<unknown> => {
+  const of = new Map(transforms)
+  return (rows, keys, ctx) => {
+    const t = ctx.tenant === null ? undefined : of.get(ctx.tenant)
+    if (t !== undefined) return t(rows, keys, ctx)
+    return {
+      ok: [],
+      okKeys: [],
+      okRaw: [],
+      rejected: rows.map((raw, i) => ({
+        key: keys[i]!,
+        reasons: [
+          {
+            column: null,
+            rule: "tenant_unknown",
+            message: `no school of the run is ${ctx.tenant ?? "unnamed"}`,
+          },
+        ],
+        raw,
+      })),
+      skipped: [],
+      notes: [],
+      mapped: [],
+    }
+  }
+}
 
 // A pre-pass is read at most once however many factories need it.
 const once = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => Effect.runSync(Effect.cached(self))

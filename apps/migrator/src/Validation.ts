@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { PgClient } from "@schoolbridge/connectors"
+import { type Keyset, PgClient } from "@schoolbridge/connectors"
 import {
   CsvReport,
   type Declaration,
@@ -19,7 +19,7 @@ import { Effect, Layer, type Redacted } from "effect"
 import * as Exit from "./Exit.js"
 import type * as Manifest from "./Manifest.js"
 import * as Sources from "./Sources.js"
-import type { System } from "./System.js"
+import * as System from "./System.js"
 
 /** Where the reports went and what the gate said. */
 export interface Outcome {
@@ -37,7 +37,7 @@ const latestRun = (manifest: string, tenant: string | null) =>
     db.query<{ run_id: string | null }>(
       `select max(r.run_id) as run_id from migration.runs r
         where r.status = 'completed' and not r.dry_run and r.options->>'manifest' = $1
-          and ($2::text is null or r.options->>'tenant' = $2)
+          and ($2::text is null or r.options->>'tenant' = $2 or coalesce(r.options->'tenants', '[]') ? $2)
           and exists (select 1 from migration.batches b where b.run_id = r.run_id and b.loaded_count > 0)`,
       [manifest, tenant],
     ),
@@ -58,11 +58,37 @@ const tenantOfRun = (runId: number) =>
     Effect.mapError((e) => Exit.failure(e.message)),
   )
 
+/**
+ * Which schools a validation covers: the one of a single-school source's run, or for a source of
+ * several schools its tenants (`--tenant` names one) with the SQL that places each row.
+ */
+export type Scope =
+  | { readonly _tag: "School"; readonly tenant: string | null }
+  | {
+      readonly _tag: "Schools"
+      /** The schools compared; the rows of no school are compared too when all are. */
+      readonly tenants: ReadonlyArray<string>
+      readonly all: boolean
+      readonly conditions: ReadonlyMap<string, Keyset.Tenancy>
+    }
+
+// The SQL that places each row of each database entity of a source of several schools.
+const conditionsOf = (system: System.System, manifest: Manifest.Manifest, routed: System.Routing) =>
+  Effect.gen(function* () {
+    const out = new Map<string, Keyset.Tenancy>()
+    for (const e of manifest.entities) {
+      if (system.planned?.includes(e.name) || !Sources.isDatabase(manifest.sources[e.source]!.kind)) continue
+      const c = yield* routed.conditions(e)
+      if (c !== null) out.set(e.name, c)
+    }
+    return out
+  })
+
 /** The declarations the checks run over: each database entity of the manifest with its target table. */
 export const declarations = (
-  system: System,
+  system: System.System,
   manifest: Manifest.Manifest,
-  tenant: string | null,
+  scope: Scope,
 ): ReadonlyArray<Declaration.EntityDeclaration> =>
   manifest.entities.flatMap((e) => {
     const source = manifest.sources[e.source]
@@ -76,6 +102,27 @@ export const declarations = (
       system.planned?.includes(e.name)
     )
       return []
+    if (scope._tag === "Schools") {
+      const c = scope.conditions.get(e.name)
+      if (c === undefined) return []
+      return [
+        PortalRules.withRules({
+          name: e.name,
+          source: {
+            table: e.table!,
+            key: e.key!,
+            ...(e.where ? { where: e.where } : {}),
+            tenancy: {
+              tenants: scope.tenants,
+              belongs: c.kind === "every" ? () => "1 = 1" : c.belongs,
+              unassigned: c.kind === "rows" && scope.all,
+            },
+          },
+          target: { table, tenants: scope.tenants },
+        }),
+      ]
+    }
+    const tenant = scope.tenant
     return [
       PortalRules.withRules({
         name: e.name,
@@ -98,7 +145,7 @@ export const declarations = (
 
 /** Runs the checks and writes `report.json`, `.md`, `.csv` and `.html` into `out`. */
 export const run = (options: {
-  readonly system: System
+  readonly system: System.System
   readonly loaded: Manifest.Loaded
   readonly sources: Sources.Opened
   readonly target: Redacted.Redacted<string>
@@ -133,8 +180,26 @@ export const run = (options: {
     )
     const report = yield* Effect.gen(function* () {
       const runId = options.runId ?? (yield* latestRun(manifest.name, options.tenant))
-      const tenant = runId === null ? options.tenant : ((yield* tenantOfRun(runId)) ?? options.tenant)
-      return yield* Validate.run(declarations(options.system, manifest, tenant), {
+      const routed = yield* System.routing(options.system, manifest, options.sources)
+      const scope: Scope =
+        routed === null
+          ? {
+              _tag: "School",
+              tenant: runId === null ? options.tenant : ((yield* tenantOfRun(runId)) ?? options.tenant),
+            }
+          : {
+              _tag: "Schools",
+              tenants: options.tenant !== null ? [options.tenant] : routed.tenants,
+              all: options.tenant === null,
+              conditions: yield* conditionsOf(options.system, manifest, routed),
+            }
+      if (scope._tag === "Schools" && options.tenant !== null && !routed!.tenants.includes(options.tenant))
+        return yield* Effect.fail(
+          Exit.config(
+            `--tenant ${options.tenant} is not one of the manifest's tenants (${routed!.tenants.join(", ")})`,
+          ),
+        )
+      return yield* Validate.run(declarations(options.system, manifest, scope), {
         runId,
         tolerance: manifest.tolerances.countParity,
         gate: {

@@ -82,7 +82,7 @@ export const check = (
           id,
           `select ${source.tenant} as tenant, ${source.bucket} as bucket, count(*) as n,
                   ${sd.hashSum(sd.slice60(sd.md5(source.row)))} as h
-           from ${sd.id(e.source.table)} ${where} group by 1, 2`,
+           from ${Declaration.sourceFrom(e, sd)} ${where} group by 1, 2`,
         ),
         Query.target<Record<string, unknown>>(
           id,
@@ -120,7 +120,7 @@ export const check = (
         id,
         `select ${source.tenant} as tenant, ${source.bucket} as bucket, count(*) as n,
                 ${sd.hashSum(sd.slice60(sd.md5(source.row)))} as h
-         from ${sd.id(e.source.table)} ${where ? `${where} and` : "where"} ${source.key} in (${list}) group by 1, 2`,
+         from ${Declaration.sourceFrom(e, sd)} ${where ? `${where} and` : "where"} ${source.key} in (${list}) group by 1, 2`,
         chunk.values,
       )
       for (const [k, b] of read(out)) {
@@ -148,7 +148,7 @@ export const check = (
         [
           Query.source<{ k: string; h: string }>(
             id,
-            `select ${source.key} as k, ${sd.md5(source.row)} as h from ${sd.id(e.source.table)}
+            `select ${source.key} as k, ${sd.md5(source.row)} as h from ${Declaration.sourceFrom(e, sd)}
              ${where ? `${where} and` : "where"} ${srcTenant} and ${srcBucket}`,
             p.values,
           ),

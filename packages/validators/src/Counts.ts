@@ -43,6 +43,15 @@ const pg = Dialect.postgresql
 export const sourceWhere = (e: Declaration.EntityDeclaration): string =>
   e.source.where ? `where (${e.source.where})` : ""
 
+/**
+ * The ledger partitions of the schools compared: when only some tenants are, their partitions (and
+ * `*`, the one of a run that was not partitioned); else every partition.
+ */
+const ledgerPartitions = (e: Declaration.EntityDeclaration, t: Declaration.ResolvedTarget) =>
+  t.tenants === null
+    ? null
+    : [...t.tenants, "*", ...(e.source.tenancy?.unassigned ? [Declaration.noTenant] : [])]
+
 /** Counts an entity's rows per tenant on both sides in SQL, and reads its ledger totals. */
 export const figures = (e: Declaration.EntityDeclaration, runId: number | null) =>
   Effect.gen(function* () {
@@ -56,7 +65,7 @@ export const figures = (e: Declaration.EntityDeclaration, runId: number | null) 
       [
         Query.source<{ tenant: unknown; n: unknown }>(
           id,
-          `select ${srcTenant} as tenant, count(*) as n from ${sd.id(e.source.table)} ${sourceWhere(e)} group by 1`,
+          `select ${srcTenant} as tenant, count(*) as n from ${Declaration.sourceFrom(e, sd)} ${sourceWhere(e)} group by 1`,
         ),
         Query.target<{ tenant: unknown; n: unknown }>(
           id,
@@ -72,8 +81,9 @@ export const figures = (e: Declaration.EntityDeclaration, runId: number | null) 
                       sum(rejected_count) as rejected, sum(skipped_count) as skipped
                from migration.batches
                where run_id = $1 and entity = $2 and rolled_back_at is null
+                 and ($3::text[] is null or partition_key = any($3::text[]))
                group by partition_key order by partition_key`,
-              [runId, e.name],
+              [runId, e.name, ledgerPartitions(e, t)],
             ),
       ],
       { concurrency: 3 },

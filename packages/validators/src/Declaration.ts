@@ -91,6 +91,17 @@ export interface EntityDeclaration {
     readonly tenantColumn?: string
     /** The tenant of every row, for a source that holds one school (the run's `--tenant`). */
     readonly tenant?: string
+    /**
+     * A source of several schools whose rows are not named by a column of their own: the condition
+     * that a row, aliased `t`, belongs to a tenant (SQL of the source; the tenant as a literal). A row
+     * may belong to several (rows the schools share). With `unassigned`, the rows that belong to
+     * none count under `(no tenant)`, as the run's ledger files them.
+     */
+    readonly tenancy?: {
+      readonly tenants: ReadonlyArray<string>
+      readonly belongs: (tenant: string) => string
+      readonly unassigned: boolean
+    }
     /** Extra SQL condition that selects the rows that were migrated. */
     readonly where?: string
   }
@@ -164,8 +175,37 @@ export const sourceTenant = (
   e: EntityDeclaration,
   d: { readonly id: (name: string) => string; readonly text: (expr: string) => string },
 ): string =>
-  e.source.tenantColumn
-    ? d.text(d.id(e.source.tenantColumn))
-    : e.source.tenant !== undefined
-      ? `'${e.source.tenant.replace(/'/g, "''")}'`
-      : "null"
+  e.source.tenancy
+    ? `t.${d.id(tenancyColumn)}`
+    : e.source.tenantColumn
+      ? d.text(d.id(e.source.tenantColumn))
+      : e.source.tenant !== undefined
+        ? literal(e.source.tenant)
+        : "null"
+
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
+const tenancyColumn = "sb_tenant"
+
+/** The tenant the rows of a source of several schools that belong to none count under. */
+export const noTenant = "(no tenant)"
+
+/**
+ * What a source query reads the entity's rows from, aliased `t`: its table, or, for a source of
+ * several schools, each tenant's rows of it with their tenant in a column of their own (a row of
+ * rows the schools share counts once for each).
+ */
+export const sourceFrom = (e: EntityDeclaration, d: { readonly id: (name: string) => string }): string => {
+  const table = d.id(e.source.table)
+  const tenancy = e.source.tenancy
+  if (!tenancy) return `${table} t`
+  const placed = (tenant: string) => `coalesce((${tenancy.belongs(tenant)}), false)`
+  const parts = tenancy.tenants.map(
+    (tenant) =>
+      `select ${literal(tenant)} as ${d.id(tenancyColumn)}, t.* from ${table} t where ${placed(tenant)}`,
+  )
+  if (tenancy.unassigned)
+    parts.push(
+      `select ${literal(noTenant)} as ${d.id(tenancyColumn)}, t.* from ${table} t where not (${tenancy.tenants.map(placed).join(" or ")})`,
+    )
+  return `(${parts.join(" union all ")}) t`
+}

@@ -49,7 +49,7 @@ export const check = (
     // Rows the run rightly left out are not drawn; the draw stays a function of the seed.
     const drawn = yield* Query.source<Record<string, unknown>>(
       id,
-      `select * from ${sd.id(e.source.table)} ${Counts.sourceWhere(e)}
+      `select * from ${Declaration.sourceFrom(e, sd)} ${Counts.sourceWhere(e)}
        order by ${sd.md5(sd.concat([sd.text(sd.param(1)), sd.text(key)]))}
        limit ${size + Math.min(excluded.size, size * 10)}`,
       [sample.seed],

@@ -15,6 +15,7 @@ import {
 } from "@schoolbridge/mappers"
 import { Effect, Schema } from "effect"
 import { commonOptions, type Factory, type Prep, type System } from "../System.js"
+import * as Tenancy from "../Tenancy.js"
 
 type Rows<A> = Effect.Effect<ReadonlyArray<A>, import("../Exit.js").CliError>
 
@@ -243,6 +244,102 @@ const entities: Record<string, Factory> = {
     ),
 }
 
+// Where each table's rows get their school in a Gibbon that serves several: a person has the school
+// of their own School Code and every school of their children; the rest follows the person, the
+// invoice or the form group it belongs to, and the school years and fee catalogue are shared.
+const person = Tenancy.via("gibbonPersonID", "gibbonPerson", "gibbonPersonID", Tenancy.own)
+const child = person
+const familyOfChild = Tenancy.via("gibbonFamilyID", "gibbonFamilyChild", "gibbonFamilyID", child)
+const adult = Tenancy.any(familyOfChild, person)
+const personRoute = Tenancy.any(
+  Tenancy.own,
+  Tenancy.via("gibbonPersonID", "gibbonFamilyAdult", "gibbonPersonID", familyOfChild),
+)
+const invoicee = person
+const invoice = Tenancy.via(
+  "gibbonFinanceInvoiceeID",
+  "gibbonFinanceInvoicee",
+  "gibbonFinanceInvoiceeID",
+  invoicee,
+)
+const ofInvoice = (column: string, when?: string) =>
+  Tenancy.via(column, "gibbonFinanceInvoice", "gibbonFinanceInvoiceID", invoice, when)
+const formGroup = (id: string) =>
+  Tenancy.any(
+    Tenancy.via("gibbonPersonIDTutor", "gibbonPerson", "gibbonPersonID", Tenancy.own),
+    Tenancy.via("gibbonPersonIDTutor2", "gibbonPerson", "gibbonPersonID", Tenancy.own),
+    Tenancy.via("gibbonPersonIDTutor3", "gibbonPerson", "gibbonPersonID", Tenancy.own),
+    Tenancy.via(id, "gibbonStudentEnrolment", id, person),
+  )
+
+const routes: Readonly<Record<string, Tenancy.Route>> = {
+  gibbonPerson: personRoute,
+  gibbonFamilyChild: child,
+  gibbonFamilyAdult: adult,
+  gibbonFamily: Tenancy.any(
+    familyOfChild,
+    Tenancy.via("gibbonFamilyID", "gibbonFamilyAdult", "gibbonFamilyID", person),
+  ),
+  gibbonPersonalDocument: Tenancy.via(
+    "foreignTableID",
+    "gibbonPerson",
+    "gibbonPersonID",
+    personRoute,
+    "foreignTable = 'gibbonPerson'",
+  ),
+  gibbonSchoolYear: Tenancy.every,
+  gibbonFinanceFee: Tenancy.every,
+  gibbonFormGroup: formGroup("gibbonFormGroupID"),
+  gibbonRollGroup: formGroup("gibbonRollGroupID"),
+  gibbonStudentEnrolment: person,
+  gibbonAttendanceLogPerson: person,
+  gibbonFinanceInvoicee: invoicee,
+  gibbonFinanceInvoice: invoice,
+  gibbonFinanceInvoiceFee: ofInvoice("gibbonFinanceInvoiceID"),
+  gibbonPayment: ofInvoice("foreignTableID", "foreignTable = 'gibbonFinanceInvoice'"),
+}
+
+const numeric = /^\d+$/
+
+// `customField: School Code`: each person's value as the mappers read it (zero-filled ids or not),
+// pushed to the source as the person ids of each school.
+const customFieldRule: NonNullable<System["tenancyRule"]> = (rule, tenants, context) =>
+  Effect.gen(function* () {
+    const name = rule.customField
+    if (name === undefined) return null
+    const fields = yield* context.read("gibbonCustomField", "gibbonCustomFieldID")
+    const ids: Gibbon.CustomFieldIds = new Map(
+      fields.map((f) => [String(f.name), f.gibbonCustomFieldID as string | number]),
+    )
+    const persons = yield* context.read("gibbonPerson", "gibbonPersonID")
+    const bySchool = new Map<string, Array<string>>(tenants.map((t) => [t, []]))
+    const shown = new Map<string, string | null>()
+    for (const p of persons) {
+      const key = String(p.gibbonPersonID)
+      const field = Gibbon.customField(p.fields, name, ids)
+      const value = field._tag === "Invalid" ? null : field.value
+      shown.set(key, field._tag === "Invalid" ? `(${field.reason})` : value)
+      const tenant = value === null ? undefined : rule.map ? rule.map[value] : value
+      if (tenant !== undefined)
+        bySchool.get(tenant)?.push(numeric.test(key) ? String(Number(key)) : `'${key.replace(/'/g, "''")}'`)
+    }
+    return {
+      belongs: (alias, tenant) => {
+        const list = bySchool.get(tenant) ?? []
+        return list.length === 0
+          ? "1 = 0"
+          : `${alias}.${context.quote("gibbonPersonID")} in (${list.join(", ")})`
+      },
+      describe: (row) =>
+        Tenancy.describeValue(
+          `custom field "${name}"`,
+          shown.get(String(row.gibbonPersonID)) ?? null,
+          rule,
+          tenants,
+        ),
+    }
+  })
+
 /** Gibbon SMS. */
 export const system: System = {
   name: "gibbon",
@@ -270,4 +367,6 @@ export const system: System = {
     [GibbonFinance.paymentAllocationsEntity]: "financial.payment_allocations",
   },
   planned: [GibbonFamily.studentGuardiansEntity],
+  routes,
+  tenancyRule: customFieldRule,
 }

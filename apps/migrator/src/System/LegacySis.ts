@@ -15,6 +15,7 @@ import {
 } from "@schoolbridge/mappers"
 import { Effect, Schema } from "effect"
 import { commonOptions, type Factory, type Planned, type Prep, type System } from "../System.js"
+import * as Tenancy from "../Tenancy.js"
 
 const options = (p: Prep): LegacySis.Options => ({
   tenant: p.tenant,
@@ -184,7 +185,46 @@ const entities: Record<string, Factory> = {
 }
 
 /** The generic legacy SIS. */
+// Where each table's rows get their school in a legacy SIS that holds several: the tenancy rule
+// applies to users (a column such as `school_code`); students and staff have their user's school,
+// and everything else follows its student, class, enrolment or invoice. School years, fees and Quran
+// programmes are shared by every school.
+const user = Tenancy.via("user_id", "users", "user_id", Tenancy.own)
+// A student whose user link was lost is linked to their user by email, as the students mapper does.
+const studentUser = Tenancy.any(user, Tenancy.viaText("email", "users", "email", Tenancy.own))
+const student = Tenancy.via("student_id", "students", "student_id", studentUser)
+const teacher = Tenancy.via("teacher_id", "teachers", "teacher_id", user)
+const klass = Tenancy.via(
+  "class_id",
+  "classes",
+  "class_id",
+  Tenancy.any(teacher, Tenancy.via("class_id", "enrollments", "class_id", student)),
+)
+
+const routes: Readonly<Record<string, Tenancy.Route>> = {
+  users: Tenancy.own,
+  students: studentUser,
+  teachers: user,
+  // A guardian row links a student; one whose link was lost has the school of its own account.
+  guardians: Tenancy.any(student, user),
+  academic_years: Tenancy.every,
+  classes: Tenancy.any(teacher, Tenancy.via("class_id", "enrollments", "class_id", student)),
+  enrollments: student,
+  attendance: student,
+  assessments: klass,
+  grades: student,
+  quran_programs: Tenancy.every,
+  quran_enrollments: student,
+  quran_progress: Tenancy.via("enrollment_id", "quran_enrollments", "enrollment_id", student),
+  fee_structures: Tenancy.every,
+  invoices: student,
+  invoice_items: Tenancy.via("invoice_id", "invoices", "invoice_id", student),
+  // A payment belongs to its payer's school, whether or not it names an invoice (a deposit).
+  payments: student,
+}
+
 export const system: System = {
+  routes,
   name: "legacy-sis",
   options: Schema.Struct({
     ...commonOptions,
