@@ -57,12 +57,16 @@ const status = Command.make(
     ),
     manifest: optionalManifest,
     json: jsonOption,
+    tenant: Options.text("tenant").pipe(
+      Options.withDescription("Show the entities as they went for this school (a run of several)"),
+      Options.optional,
+    ),
   },
-  ({ run, manifest, json }) =>
+  ({ run, manifest, json, tenant }) =>
     Effect.gen(function* () {
       const loaded = yield* CommandLine.loadOptionalManifest(manifest)
       const target = yield* Target.url(loaded, process.env)
-      const result = yield* Target.use(target, Status.read(Option.getOrNull(run)))
+      const result = yield* Target.use(target, Status.read(Option.getOrNull(run), Option.getOrNull(tenant)))
       yield* Console.log(json ? JSON.stringify(result, null, 2) : Status.render(result))
     }),
 ).pipe(

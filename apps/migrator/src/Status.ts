@@ -20,6 +20,15 @@ export interface EntityStatus {
   readonly lastCommitAt: string | null
 }
 
+/** A school's rows in a run of several (a ledger partition). */
+export interface TenantStatus {
+  readonly tenant: string
+  readonly read: number
+  readonly loaded: number
+  readonly rejected: number
+  readonly skipped: number
+}
+
 /** A run and its entities. */
 export interface RunStatus {
   readonly runId: number
@@ -29,7 +38,11 @@ export interface RunStatus {
   readonly startedAt: string
   readonly finishedAt: string | null
   readonly message: string | null
+  /** The school the entities are shown for, when one was asked for. */
+  readonly tenant: string | null
   readonly entities: ReadonlyArray<EntityStatus>
+  /** The run's rows per school (ledger partition), for a run of several. */
+  readonly tenants: ReadonlyArray<TenantStatus>
 }
 
 interface RunRow extends Record<string, unknown> {
@@ -56,8 +69,14 @@ interface EntityRow extends Record<string, unknown> {
 
 const pgFailure = (e: { readonly message: string }) => Exit.failure(e.message)
 
-/** The status of a run, or of the latest run when `runId` is null. */
-export const read = (runId: number | null): Effect.Effect<RunStatus, Exit.CliError, PgClient.PgClient> =>
+/**
+ * The status of a run, or of the latest run when `runId` is null; with `tenant`, its entities as
+ * they went for that school.
+ */
+export const read = (
+  runId: number | null,
+  tenant: string | null = null,
+): Effect.Effect<RunStatus, Exit.CliError, PgClient.PgClient> =>
   Effect.gen(function* () {
     const db = yield* PgClient.PgClient
     const hasLedger = yield* db
@@ -94,11 +113,26 @@ export const read = (runId: number | null): Effect.Effect<RunStatus, Exit.CliErr
                 max(committed_at) filter (where rolled_back_at is null) as last_commit,
                 extract(epoch from max(committed_at) filter (where rolled_back_at is null) - $2::timestamptz)::float8
                   as seconds
-           from migration.batches where run_id = $1
+           from migration.batches where run_id = $1 and ($3::text is null or partition_key = $3)
           group by entity order by min(batch_id)`,
-        [run.run_id, run.started_at],
+        [run.run_id, run.started_at, tenant],
       )
       .pipe(Effect.mapError(pgFailure))
+    const tenants = yield* db
+      .query<{ tenant: string; read: string; loaded: string; rejected: string; skipped: string }>(
+        `select partition_key as tenant, coalesce(sum(read_count), 0) as read, coalesce(sum(loaded_count), 0) as loaded,
+                coalesce(sum(rejected_count), 0) as rejected, coalesce(sum(skipped_count), 0) as skipped
+           from migration.batches where run_id = $1 and rolled_back_at is null
+          group by 1 order by 1`,
+        [run.run_id],
+      )
+      .pipe(Effect.mapError(pgFailure))
+    if (tenant !== null && !tenants.some((t) => t.tenant === tenant))
+      return yield* Effect.fail(
+        Exit.config(
+          `run ${run.run_id} loaded no rows of ${tenant}; its schools: ${tenants.map((t) => t.tenant).join(", ") || "none yet"}`,
+        ),
+      )
     return {
       runId: Number(run.run_id),
       label: run.label,
@@ -107,6 +141,17 @@ export const read = (runId: number | null): Effect.Effect<RunStatus, Exit.CliErr
       startedAt: run.started_at.toISOString(),
       finishedAt: run.finished_at?.toISOString() ?? null,
       message: run.message,
+      tenant,
+      tenants:
+        tenants.length > 1
+          ? tenants.map((t) => ({
+              tenant: t.tenant,
+              read: Number(t.read),
+              loaded: Number(t.loaded),
+              rejected: Number(t.rejected),
+              skipped: Number(t.skipped),
+            }))
+          : [],
       entities: entities.map((e) => ({
         entity: e.entity,
         batches: Number(e.batches),
@@ -140,9 +185,23 @@ export const render = (s: RunStatus): string => {
     n(e.skipped),
     e.rowsPerSecond === null ? "-" : n(e.rowsPerSecond),
   ])
+  const body = s.entities.length === 0 ? ["no batch committed yet"] : table(header, rows)
+  const schools =
+    s.tenants.length === 0
+      ? []
+      : [
+          "",
+          ...table(
+            ["school", "read", "loaded", "rejected", "skipped"],
+            s.tenants.map((t) => [t.tenant, n(t.read), n(t.loaded), n(t.rejected), n(t.skipped)]),
+          ),
+        ]
+  return [...head, ...(s.tenant ? [`school: ${s.tenant}`] : []), "", ...body, ...schools].join("\n")
+}
+
+const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: ReadonlyArray<string>) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")
-  const body = s.entities.length === 0 ? ["no batch committed yet"] : [line(header), ...rows.map(line)]
-  return [...head, "", ...body].join("\n")
+  return [line(header), ...rows.map(line)]
 }

@@ -33,6 +33,42 @@ const errors = (text: string) => {
   return r.left.message.split("\n")
 }
 
+describe("Manifest.parse: a source of several schools", () => {
+  const group = (lines: string) => good.replace("entities:\n", `${lines}entities:\n`)
+
+  it("takes the schools and the rule that names each row's", () => {
+    const m = Either.getOrThrow(
+      Manifest.parse("g.yaml", group("tenants: [SA01, SB02]\ntenancy:\n  customField: School Code\n")),
+    ).manifest
+    expect(m.tenancy).toEqual({ customField: "School Code" })
+    expect(Manifest.tenantsOf(m)).toEqual(["SA01", "SB02"])
+    const mapped = Either.getOrThrow(
+      Manifest.parse("g.yaml", group('tenancy:\n  column: campus\n  map: { "North": SB02, "1": SA01 }\n')),
+    ).manifest
+    expect(Manifest.tenantsOf(mapped)).toEqual(["SA01", "SB02"])
+  })
+
+  it("refuses a rule that names no way or two, schools it does not list, and entity rules without one", () => {
+    expect(errors(group("tenants: [SA01]\ntenancy:\n  map: { x: SA01 }\n"))).toEqual([
+      "gibbon.yaml:11:1 tenancy: name exactly one of column, customField or sql",
+    ])
+    expect(errors(group("tenants: [SA01]\ntenancy:\n  column: a\n  sql: b\n"))).toEqual([
+      "gibbon.yaml:11:1 tenancy: name exactly one of column, customField or sql (got column, sql)",
+    ])
+    expect(errors(group("tenants: [SA01]\ntenancy:\n  column: a\n  map: { x: SB02 }\n"))).toEqual([
+      "gibbon.yaml:13:3 tenancy.map: maps to SB02, which tenants does not list",
+    ])
+    expect(errors(group("tenancy:\n  column: a\n"))).toEqual([
+      "gibbon.yaml:10:1 tenancy: name the schools this source holds: `tenants: [SA01, SB02]` (or give a map to tenant codes)",
+    ])
+    expect(
+      errors(good.replace("    batchSize: 5000\n", "    batchSize: 5000\n    tenancy: every\n")),
+    ).toEqual([
+      "gibbon.yaml:20:5 entities[1].tenancy: an entity's tenancy needs the manifest's `tenancy`, which says the source holds several schools",
+    ])
+  })
+})
+
 describe("Manifest.parse", () => {
   it("decodes a manifest and fills the defaults", () => {
     const r = Manifest.parse("gibbon.yaml", good)

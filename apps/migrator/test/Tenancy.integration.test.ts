@@ -328,5 +328,31 @@ describe("a school group's legacy SIS: three schools in one source, one run", ()
       )
       expect([code, v.stdout.split("\n")[0]]).toEqual([code, "verdict: GO"])
     }
+
+    // status per school; a school rolled back alone leaves the others as they were.
+    const status = await cli(["status"], env)
+    expect(status.stdout).toMatch(/^school\s+read\s+loaded/m)
+    for (const code of [...codes, "(no tenant)"])
+      expect(status.stdout).toMatch(new RegExp(`^${code.replace(/[()]/g, "\\$&")}\\s+\\d`, "m"))
+    const one = await cli(["status", "--tenant", "SB02", "--json"], env)
+    const sb = JSON.parse(one.stdout) as { entities: Array<{ entity: string; read: number }> }
+    const sbRead = entities.filter((e) => e.partition_key === "SB02")
+    expect(sb.entities.map((e) => [e.entity, e.read]).sort()).toEqual(
+      sbRead.map((e) => [e.entity, e.read]).sort(),
+    )
+    const before = await rowsByTenant(url)
+    const rollback = await cli(["rollback", "--tenant", "SB02", "--yes"], env)
+    expect(rollback.code).toBe(0)
+    const after = await rowsByTenant(url)
+    for (const [table, counts] of Object.entries(before)) {
+      expect([table, after[table]!.SB02 ?? 0]).toEqual([table, 0])
+      for (const code of ["SA01", "SC03"])
+        expect([table, code, after[table]![code]]).toEqual([table, code, counts[code]])
+    }
+    const again = await cli(
+      ["validate", "-m", groupManifest, "--tenant", "SA01", "--out", path.join(dir, "group-SA01-after")],
+      env,
+    )
+    expect(again.stdout.split("\n")[0]).toBe("verdict: GO")
   })
 })
