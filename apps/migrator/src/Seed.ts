@@ -71,9 +71,10 @@ export const tenantsOf = (
 
 const pgFailure = (e: { readonly message: string }) => Exit.failure(e.message)
 
-// Ids are name-based, so every installation and every rerun gives a row the same id.
-const idOf = (entity: string, tenant: string | null, key: string) =>
-  TargetId.hashed(`seed.${entity}`, tenant, key)
+// Ids are name-based, so every rerun gives a row the same id; a tenant's rows are keyed with its id
+// key, so another tenant cannot work them out (the shared catalog has no tenant and no key).
+const idOf = (entity: string, tenant: string | null, key: string, tenantKey?: string) =>
+  TargetId.hashed(`seed.${entity}`, tenant, key, tenantKey)
 
 /** The shared catalog: roles, permissions and the matrix, in one transaction. */
 const seedCatalog = (db: PgClient.PgClientShape) =>
@@ -131,7 +132,7 @@ const json = (v: ReadonlyArray<number> | null) => (v === null ? null : JSON.stri
 const newPassword = () => randomBytes(18).toString("base64url")
 
 /** One tenant's rows, in one transaction: the password is printed only once its hash is committed. */
-const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
+const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date, key: string | undefined) =>
   db.transaction((conn) =>
     Effect.gen(function* () {
       const year = SeedData.currentAcademicYear(now)
@@ -145,7 +146,7 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
                            where tenant_id = $2 and is_current and deleted_at is null)
          on conflict do nothing returning id`,
         [
-          idOf("academic_years", tenant, year.code),
+          idOf("academic_years", tenant, year.code, key),
           tenant,
           year.name,
           year.code,
@@ -180,7 +181,7 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
          on conflict do nothing returning id`,
         [
           tenant,
-          programs.map((q) => idOf("quran_programs", tenant, q.code)),
+          programs.map((q) => idOf("quran_programs", tenant, q.code, key)),
           programs.map((q) => q.code),
           programs.map((q) => q.name),
           programs.map((q) => q.programType),
@@ -207,7 +208,7 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
         [
           tenant,
           current[0]?.id ?? null,
-          fees.map((f) => idOf("fee_structures", tenant, f.code)),
+          fees.map((f) => idOf("fee_structures", tenant, f.code, key)),
           fees.map((f) => f.code),
           fees.map((f) => f.name),
           fees.map((f) => f.description),
@@ -217,7 +218,7 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
           fees.map((f) => f.isActive),
         ],
       )
-      const admin = yield* seedAdmin(conn, tenant)
+      const admin = yield* seedAdmin(conn, tenant, key)
       return {
         tenant,
         academicYear: { name: current[0]?.name ?? null, created: createdYear.length > 0 },
@@ -229,7 +230,7 @@ const seedTenant = (db: PgClient.PgClientShape, tenant: string, now: Date) =>
   )
 
 /** The initial administrator: created with a new one-time password only when the tenant has none. */
-const seedAdmin = (conn: PgClient.Connection, tenant: string) =>
+const seedAdmin = (conn: PgClient.Connection, tenant: string, key: string | undefined) =>
   Effect.gen(function* () {
     const username = SeedData.adminUsername
     const exists: Admin = { _tag: "Exists", username }
@@ -251,7 +252,7 @@ const seedAdmin = (conn: PgClient.Connection, tenant: string) =>
           status)
        values ($1, $2, $3, $4, 'argon2id', true, 'Administrator', 'active')
        on conflict do nothing returning id`,
-      [idOf("users", tenant, username), tenant, username, passwordHash],
+      [idOf("users", tenant, username, key), tenant, username, passwordHash],
     )
     const userId = created[0]?.id
     // No row: the id is taken (a deleted administrator of an earlier seed); a password that was not
@@ -263,7 +264,7 @@ const seedAdmin = (conn: PgClient.Connection, tenant: string) =>
        select $1, $2, $3, r.id from auth.roles r where r.code = $4
        on conflict do nothing`,
       [
-        idOf("user_roles", tenant, `${username}\u0000${SeedData.adminRole}`),
+        idOf("user_roles", tenant, `${username}\u0000${SeedData.adminRole}`, key),
         tenant,
         userId,
         SeedData.adminRole,
@@ -281,8 +282,9 @@ export const seed = (
     const db = yield* PgClient.PgClient
     yield* PgLedger.migrateSchema
     yield* Target.registerTenants(options.tenants)
+    const keys = yield* PgLedger.tenantKeys(options.tenants)
     const catalog = yield* seedCatalog(db)
-    const tenants = yield* Effect.forEach(options.tenants, (t) => seedTenant(db, t, options.now))
+    const tenants = yield* Effect.forEach(options.tenants, (t) => seedTenant(db, t, options.now, keys.get(t)))
     return { ...catalog, tenants }
   }).pipe(
     Effect.catchTags({

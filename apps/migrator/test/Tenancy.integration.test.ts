@@ -9,6 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
+import { TargetId } from "@schoolbridge/core"
 import { LegacyDataset, LegacyGroup, Sqlite } from "@schoolbridge/demo"
 import { Migrations, Migrator } from "@schoolbridge/schema"
 import { createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
@@ -165,6 +166,28 @@ describe.each([
         ).rows,
     )
     expect(crossing.filter((r) => r.n !== 0)).toEqual([])
+    // Another school cannot name these rows: the ids a guess from the legacy key gives are free.
+    const guessed = await withClient(url, async (c) => {
+      const real = await c.query("select id from auth.users where tenant_id = $1 and legacy_id = '1'", [
+        first,
+      ])
+      expect(real.rows).toHaveLength(1)
+      const guess = TargetId.of("legacy-sis.users", first, 1)
+      expect(guess).not.toBe(real.rows[0].id)
+      await c.query("begin")
+      try {
+        await c.query("set local role schoolbridge_app")
+        await c.query("select set_config('app.tenant_id', $1, true)", [second])
+        await c.query("insert into auth.users (id, tenant_id, first_name) values ($1, $2, 'Probe')", [
+          guess,
+          second,
+        ])
+        return "inserted"
+      } finally {
+        await c.query("rollback")
+      }
+    })
+    expect(guessed).toBe("inserted")
     // And each school's run validates against its own rows, not against both schools' counts.
     for (const school of [first, second]) {
       const v = await cli(
@@ -328,6 +351,49 @@ describe("a school group's legacy SIS: three schools in one source, one run", ()
       )
       expect([code, v.stdout.split("\n")[0]]).toEqual([code, "verdict: GO"])
     }
+
+    // No credential of the source in the ledger: a marker where a rejected row had a password; and
+    // every account that must reset has a hash of its own.
+    const credentials = await withClient(
+      url,
+      async (c) =>
+        (
+          await c.query(
+            `select count(*) filter (where raw->>'password' = '[redacted]')::int as marked,
+                  count(*) filter (where raw ? 'password' and raw->>'password' is not null
+                                     and raw->>'password' not in ('[redacted]', ''))::int as kept,
+                  (select count(*)::int from auth.users where must_reset_password) as resets,
+                  (select count(distinct password_hash)::int from auth.users where must_reset_password) as hashes
+             from migration.row_errors where entity = 'legacy-sis.users' and kind = 'rejected'`,
+          )
+        ).rows[0],
+    )
+    expect(credentials.kept).toBe(0)
+    expect(credentials.marked).toBeGreaterThan(0)
+    expect(credentials.resets).toBeGreaterThan(100)
+    expect(credentials.hashes).toBe(credentials.resets)
+    const profiled = await cli(
+      ["profile", "-m", groupManifest, "--out", path.join(dir, "group-profile")],
+      env,
+    )
+    expect(profiled.code).toBe(0)
+    const profile = JSON.parse(readFileSync(path.join(dir, "group-profile", "profile.json"), "utf8")) as {
+      tables: ReadonlyArray<{
+        table: string
+        columns: ReadonlyArray<{
+          column: string
+          top: ReadonlyArray<{ value: unknown }>
+          min: unknown
+          max: unknown
+        }>
+      }>
+    }
+    const password = profile.tables
+      .find((t) => t.table === "users")!
+      .columns.find((c) => c.column === "password")!
+    expect(new Set([password.min, password.max, ...password.top.map((t) => t.value)])).toEqual(
+      new Set(["[redacted]", null]),
+    )
 
     // status per school; a school rolled back alone leaves the others as they were.
     const status = await cli(["status"], env)

@@ -37,11 +37,16 @@ export const classify = (e: unknown): PgError => {
           : code.startsWith("23") || code.startsWith("22") || code === "42804"
             ? "data"
             : "query"
+  // "Failing row contains (…)" lists every value of the row, its credentials and personal data
+  // included; the row itself is kept where it belongs (the ledger's raw, redacted), not in messages.
+  const detail = err?.detail?.startsWith("Failing row contains")
+    ? "Failing row contains (its values are not repeated here)"
+    : err?.detail
   return new PgError({
     reason,
     code,
-    message: err?.detail ? `${message} (${err.detail})` : message,
-    ...(err?.detail ? { detail: err.detail } : {}),
+    message: detail ? `${message} (${detail})` : message,
+    ...(detail ? { detail } : {}),
     ...(err?.where ? { where: err.where } : {}),
     cause: e,
   })

@@ -3,6 +3,7 @@ import { CheckpointStore, type LedgerError } from "./CheckpointStore.js"
 import { dependencyOrder, type Entity, idIndex } from "./Entity.js"
 import * as Progress from "./Progress.js"
 import * as Retry from "./Retry.js"
+import * as Secrets from "./Secrets.js"
 import { type LoadBatch, type LoadMode, Sink, type SinkError, type SinkShape } from "./Sink.js"
 import {
   type Cursor,
@@ -300,7 +301,8 @@ export const runEntity = (
           ),
           Stream.runForEach(({ read, loaded, rejected }) => {
             tracker.add({ read, loaded: loaded.loaded, rejected: loaded.rejected, skipped: loaded.skipped })
-            for (const r of rejected) if (sample.length < sampleSize) sample.push(r)
+            for (const r of rejected)
+              if (sample.length < sampleSize) sample.push({ ...r, raw: Secrets.redact(r.raw) })
             for (const r of loaded.refused) if (sample.length < sampleSize) sample.push(r)
             return options.onProgress ? options.onProgress(tracker.event(key)) : Effect.void
           }),

@@ -14,6 +14,8 @@ export * as Retry from "./Retry.js"
 export * as Rollback from "./Rollback.js"
 /** The ledger of row outcomes (port). */
 export * as RowLedger from "./RowLedger.js"
+/** Credential columns kept out of the ledger and the reports. */
+export * as Secrets from "./Secrets.js"
 /** Batch loader of the target (port). */
 export * as Sink from "./Sink.js"
 /** Resumable batched readers (port). */

@@ -250,7 +250,7 @@ export interface PersonOptions extends Options {
 /** Options of the users mapper. */
 export interface UserOptions extends PersonOptions {
   readonly passwords: Password.Policy
-  /** The run's force-reset hash (`Password.resetHash()`, made once per run); without it a reset leaves the hash empty. */
+  /** The run's force-reset hashes (`Password.resetHash()`, one per account that resets); without them a reset leaves the hash empty. */
   readonly resetHash?: Password.ResetHash | undefined
 }
 
@@ -362,14 +362,15 @@ export const passwordColumns = (
   row: Pick<PersonRow, "password" | "passwordStrong" | "passwordStrongSalt" | "passwordForceReset">,
   resetHash?: Password.ResetHash | undefined,
 ): { readonly columns: Password.Columns; readonly fallback?: PasswordFallback } => {
-  const reset = Password.resetColumns(resetHash)
-  if (policy === "force-reset") return { columns: reset }
-  if (blank(row.passwordForceReset) === "Y") return { columns: reset, fallback: "gibbon_reset" }
+  // A hash of the account's own, made only where the account resets.
+  const reset = () => Password.resetColumns(resetHash)
+  if (policy === "force-reset") return { columns: reset() }
+  if (blank(row.passwordForceReset) === "Y") return { columns: reset(), fallback: "gibbon_reset" }
   const strong = blank(row.passwordStrong)
   if (strong === null) return Password.apply(policy, blank(row.password), resetHash)
   const salt = blank(row.passwordStrongSalt)
   if (!/^[0-9a-f]{64}$/i.test(strong) || salt === null || salt.includes("$"))
-    return { columns: reset, fallback: "unrecognised" }
+    return { columns: reset(), fallback: "unrecognised" }
   return {
     columns: {
       password_hash: `${salt}$${strong.toLowerCase()}`,

@@ -95,7 +95,7 @@ export interface Options {
 /** Options of the users mapper. */
 export interface UserOptions extends Options {
   readonly passwords: Password.Policy
-  /** The run's force-reset hash (`Password.resetHash()`, made once per run); without it a reset leaves the hash empty. */
+  /** The run's force-reset hashes (`Password.resetHash()`, one per account that resets); without them a reset leaves the hash empty. */
   readonly resetHash?: Password.ResetHash | undefined
 }
 

@@ -509,7 +509,7 @@ export const resolveUser = (plan: UserPlan, ctx: Transform.RowContext, moodleId:
 /** Options of the users mapper. */
 export interface UserOptions extends Options {
   readonly passwords: Password.Policy
-  /** The run's force-reset hash (`Password.resetHash()`, made once per run); without it a reset leaves the hash empty. */
+  /** The run's force-reset hashes (`Password.resetHash()`, one per account that resets); without them a reset leaves the hash empty. */
   readonly resetHash?: Password.ResetHash | undefined
   /** The plan over the whole `mdl_user` table (`planUsers`). */
   readonly plan: UserPlan

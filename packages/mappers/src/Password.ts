@@ -1,6 +1,7 @@
 /**
  * Password policy for migrated accounts. A plaintext password is never written, logged or put in a
- * note. `force-reset`: the argon2id hash of a random secret nobody knows, and the user must set a
+ * note. `force-reset`: the argon2id hash of a random secret nobody knows, one of the account's own,
+ * and the user must set a
  * password. `carry-over`: a hash in a format the portal can verify is kept with its algorithm tag
  * (verified once, then rehashed); anything else is treated as `force-reset`, since an unrecognised
  * value may be a plaintext password. See docs/reference/mappings/passwords.md for the trade-offs and
@@ -47,22 +48,31 @@ export const hashSecret = (secret: string | Uint8Array, params: Params = default
   hashSync(secret, { algorithm: argon2id, ...params })
 
 /**
- * The force-reset hash of a run: argon2id of a 256-bit random secret that is dropped at once. Shared
- * by every force-reset user of the run: nobody can present the secret, so it is "no usable password"
- * in a form the portal's verify path handles like any other hash. Made only by `resetHash`.
+ * Cost parameters of a force-reset hash: the least argon2id allows (8 KiB, one pass). A work factor
+ * protects a secret a person chose and might be guessed; a reset account's secret is 256 random bits
+ * that nobody ever holds, so there is nothing to guess, and at about 0.1 ms a hash every account of a
+ * big school gets its own without slowing the run. The portal rehashes at its own cost once the user
+ * sets a password.
+ */
+export const resetParams: Params = { memoryCost: 8, timeCost: 1, parallelism: 1 }
+
+/**
+ * The force-reset hashes of a run: each call of `next` hashes a new 256-bit random secret, dropped at
+ * once, with a new salt, so no two accounts share a hash and none can be logged into ("no usable
+ * password", in a form the portal's verify path handles like any other). Made only by `resetHash`.
  */
 export interface ResetHash {
   readonly _tag: "ResetHash"
-  readonly hash: string
+  readonly next: () => string
 }
 
 /**
- * Makes a run's force-reset hash. Impure (randomness, ~15 ms of hashing): call it once when a run is
- * wired and pass it to the mappers in their options; row functions stay pure.
+ * Makes a run's force-reset hashes. Impure (randomness): made once when a run is wired and passed
+ * to the mappers in their options, so a test can give them a deterministic one.
  */
-export const resetHash = (params: Params = defaultParams): ResetHash => ({
+export const resetHash = (params: Params = resetParams): ResetHash => ({
   _tag: "ResetHash",
-  hash: hashSecret(randomBytes(32), params),
+  next: () => hashSecret(randomBytes(32), params),
 })
 
 // Formats the portal verifies. Unsalted md5/sha1 are recognised only to be refused: too weak to keep.
@@ -78,13 +88,14 @@ const weak = /^(?:[0-9a-f]{32}|[0-9a-f]{40})$/i
 export const recognise = (hash: string): string | undefined => formats.find(([re]) => re.test(hash))?.[1]
 
 /**
- * The columns of a user who must reset. With the run's `ResetHash` they hold it (tag `argon2id`);
- * without one (callers that predate it) the hash is null, which the portal also treats as unusable.
+ * The columns of a user who must reset. With the run's `ResetHash` they hold a hash of the user's own
+ * (tag `argon2id`); without one (callers that predate it) the hash is null, which the portal also
+ * treats as unusable.
  */
 export const resetColumns = (reset?: ResetHash | undefined): Columns =>
   reset === undefined
     ? { password_hash: null, password_algorithm: null, must_reset_password: true }
-    : { password_hash: reset.hash, password_algorithm: "argon2id", must_reset_password: true }
+    : { password_hash: reset.next(), password_algorithm: "argon2id", must_reset_password: true }
 
 /** The password columns for a legacy password value under a policy, and why a carry-over fell back. */
 export const apply = (

@@ -211,8 +211,9 @@ describe("LegacySis.users", () => {
     const row = Object.fromEntries(Auth.Users.columns.map((c, i) => [c, result.ok[0]![i]]))
     expect([row.password_hash, row.password_algorithm, row.must_reset_password]).toEqual([null, null, true])
   })
-  it("force-reset with the run's reset hash writes it to every reset user, tagged argon2id", () => {
-    const resetHash = { _tag: "ResetHash", hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA" } as const
+  it("force-reset with the run's reset hashes gives every reset user one of their own, tagged argon2id", () => {
+    let n = 0
+    const resetHash = { _tag: "ResetHash", next: () => `$argon2id$v=19$m=8,t=1,p=1$c2FsdA$${++n}` } as const
     const result = runBatch(LegacySis.users({ ...base, passwords: "carry-over", resetHash }), users, [
       "1",
       "2",
@@ -225,8 +226,8 @@ describe("LegacySis.users", () => {
     })
     expect(columns).toEqual([
       ["1", "$2y$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234", "bcrypt", false],
-      ["2", resetHash.hash, "argon2id", true],
-      ["4", resetHash.hash, "argon2id", true],
+      ["2", "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$1", "argon2id", true],
+      ["4", "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$2", "argon2id", true],
     ])
   })
   it("is idempotent: the same rows give the same ids and rows", () => {

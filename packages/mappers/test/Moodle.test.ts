@@ -386,20 +386,22 @@ describe("Moodle users", () => {
     ])
     expect(reset.ok.map((r) => r[0])).toEqual(result.ok.map((r) => r[0]))
   })
-  it("writes the run's argon2id reset hash to every user who must reset", () => {
-    const resetHash = { _tag: "ResetHash", hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA" } as const
-    const columns = (passwords: "carry-over" | "force-reset") =>
-      rowsOf(
+  it("writes an argon2id reset hash of their own to every user who must reset", () => {
+    const columns = (passwords: "carry-over" | "force-reset") => {
+      let n = 0
+      const resetHash = { _tag: "ResetHash", next: () => `$argon2id$v=19$m=8,t=1,p=1$c2FsdA$${++n}` } as const
+      return rowsOf(
         Auth.Users,
         run(Moodle.users({ tenant, loadedAt, passwords, resetHash, plan }), users, userKeys).ok,
       ).map((r) => [r.legacy_id, r.password_hash, r.password_algorithm, r.must_reset_password])
+    }
     expect(columns("carry-over")).toEqual([
       ["7", bcrypt, "bcrypt", false],
-      ["10", resetHash.hash, "argon2id", true],
+      ["10", "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$1", "argon2id", true],
     ])
     expect(columns("force-reset")).toEqual([
-      ["7", resetHash.hash, "argon2id", true],
-      ["10", resetHash.hash, "argon2id", true],
+      ["7", "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$1", "argon2id", true],
+      ["10", "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$2", "argon2id", true],
     ])
   })
 })

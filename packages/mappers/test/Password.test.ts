@@ -43,16 +43,25 @@ describe("Password.apply", () => {
       columns: { password_hash: null, password_algorithm: null, must_reset_password: true },
     })
   })
-  it("force-reset with the run's reset hash writes it, tagged argon2id", () => {
+  it("force-reset with the run's reset hashes writes one of the account's own, tagged argon2id", () => {
     const reset = Password.resetHash(cheap)
-    expect(Password.apply("force-reset", bcrypt, reset)).toEqual({
-      columns: { password_hash: reset.hash, password_algorithm: "argon2id", must_reset_password: true },
+    const a = Password.apply("force-reset", bcrypt, reset).columns
+    expect(a).toEqual({
+      password_hash: expect.stringMatching(/^\$argon2id\$/),
+      password_algorithm: "argon2id",
+      must_reset_password: true,
     })
-    // A carry-over fallback resets the same way; a kept hash ignores it.
-    expect(Password.apply("carry-over", "hunter2", reset)).toEqual({
-      columns: { password_hash: reset.hash, password_algorithm: "argon2id", must_reset_password: true },
+    // A carry-over fallback resets the same way, with a hash of its own; a kept hash ignores it.
+    const b = Password.apply("carry-over", "hunter2", reset)
+    expect(b).toEqual({
+      columns: {
+        password_hash: expect.stringMatching(/^\$argon2id\$/),
+        password_algorithm: "argon2id",
+        must_reset_password: true,
+      },
       fallback: "unrecognised",
     })
+    expect(b.columns.password_hash).not.toBe(a.password_hash)
     expect(Password.apply("carry-over", django, reset).columns.password_hash).toBe(django)
   })
   it("never puts the legacy value in a reset row", () => {
@@ -63,17 +72,18 @@ describe("Password.apply", () => {
 })
 
 describe("Password.resetHash", () => {
-  it("is argon2id at the default params and recognised by the carry-over formats", () => {
-    const reset = Password.resetHash()
-    expect(reset.hash).toMatch(argonShape)
-    expect(Password.recognise(reset.hash)).toBe("argon2id")
+  it("is argon2id at the least cost (a random secret has nothing to guess) and recognised by the carry-over formats", () => {
+    const hash = Password.resetHash().next()
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=8,t=1,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/)
+    expect(Password.recognise(hash)).toBe("argon2id")
   })
-  it("is a fresh secret each run: no two runs share a hash, and common guesses do not verify", () => {
-    const a = Password.resetHash(cheap)
-    const b = Password.resetHash(cheap)
-    expect(a.hash).not.toBe(b.hash)
+  it("gives every account a secret and a salt of its own: no two hashes alike, and common guesses do not verify", () => {
+    const reset = Password.resetHash()
+    const hashes = Array.from({ length: 200 }, () => reset.next())
+    expect(new Set(hashes).size).toBe(200)
+    expect(new Set(hashes.map((h) => h.split("$")[4])).size).toBe(200)
     for (const guess of ["", "password", "123456", "00000000-0000-0000-0000-000000000000"])
-      expect(verifySync(a.hash, guess)).toBe(false)
+      expect(verifySync(hashes[0]!, guess)).toBe(false)
   })
 })
 

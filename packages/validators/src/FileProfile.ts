@@ -224,6 +224,10 @@ class ColumnStats {
   }
 
   profile(column: string, rows: number, top: number): ProfileReport.ColumnProfile {
+    return ProfileReport.withoutSecrets(this.measure(column, rows, top))
+  }
+
+  private measure(column: string, rows: number, top: number): ProfileReport.ColumnProfile {
     // Rows without the field (NDJSON, JSON) count as null.
     const nulls = this.nulls + (rows - this.present)
     const type = this.type()

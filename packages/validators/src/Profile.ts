@@ -421,7 +421,7 @@ const profileWith = (
           (top): ColumnProfile => {
             const nulls = Query.num(agg[`n${i}`])
             const empty = Query.num(agg[`e${i}`])
-            return {
+            return ProfileReport.withoutSecrets({
               column: col.c,
               type: col.t,
               nulls,
@@ -440,7 +440,7 @@ const profileWith = (
                     before1900: Query.num(agg[`b${i}`]),
                   }
                 : null,
-            }
+            })
           },
         )
       },

@@ -1,3 +1,4 @@
+import { Secrets } from "@schoolbridge/core"
 import { Schema } from "effect"
 import { Check, Sample, SampleValue } from "./Check.js"
 
@@ -50,6 +51,20 @@ export const ColumnProfile = Schema.Struct({
 })
 /** The profile of one column. */
 export type ColumnProfile = typeof ColumnProfile.Type
+
+/**
+ * A column's profile as a report may show it: a credential column (`password`, a salt, a PIN) keeps
+ * its counts, but its values, top and extremes, are the marker (see `Secrets`).
+ */
+export const withoutSecrets = (p: ColumnProfile): ColumnProfile =>
+  Secrets.isSecret(p.column)
+    ? {
+        ...p,
+        min: Secrets.shown(p.column, p.min) as SampleValue,
+        max: Secrets.shown(p.column, p.max) as SampleValue,
+        top: p.top.map((t) => ({ ...t, value: Secrets.shown(p.column, t.value) as SampleValue })),
+      }
+    : p
 
 /** Values of a declared unique key that occur more than once. */
 export const Duplicates = Schema.Struct({

@@ -1,5 +1,5 @@
 import { finished } from "node:stream/promises"
-import { Entity, Sink, TargetId, type Transform } from "@schoolbridge/core"
+import { Entity, Secrets, Sink, TargetId, type Transform } from "@schoolbridge/core"
 import { Effect, Layer } from "effect"
 import { from as copyFrom } from "pg-copy-streams"
 import { type Connection, classify, PgClient, type PgClientShape, type PgError } from "../PgClient.js"
@@ -223,7 +223,10 @@ const mergeWriter =
   }
 
 // jsonb refuses the NUL character, which legacy rows do contain; keep the rest of the row readable.
-const toJson = (v: unknown) => JSON.stringify(v ?? null, CopyText.jsonSafe).replace(/\\u0000/g, "\\ufffd")
+// A row's credentials (a legacy password, its hash or salt) never reach the ledger: a marker shows
+// there was one.
+const toJson = (v: unknown) =>
+  JSON.stringify(Secrets.redact(v ?? null), CopyText.jsonSafe).replace(/\\u0000/g, "\\ufffd")
 const noNul = (s: string | null) => (s === null ? null : s.replaceAll("\u0000", "\ufffd"))
 
 const ledgerRows = (
@@ -385,7 +388,7 @@ const loadBatch = async (
   const refusedRows: Array<Transform.Rejected> = refused.map((r) => ({
     key: batch.keys[r.index] ?? "",
     reasons: [{ column: r.column, rule: r.rule, message: r.message }],
-    raw: rawOf(r.index),
+    raw: Secrets.redact(rawOf(r.index)),
   }))
   return { batchId, mode, loaded, rejected, skipped, refused: refusedRows }
 }
