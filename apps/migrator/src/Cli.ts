@@ -18,6 +18,7 @@ import * as Run from "./Run.js"
 import * as Seed from "./Seed.js"
 import * as Sources from "./Sources.js"
 import * as Status from "./Status.js"
+import * as System from "./System.js"
 import * as Systems from "./Systems.js"
 import * as Target from "./Target.js"
 import * as Validation from "./Validation.js"
@@ -33,9 +34,12 @@ const jsonOption = Options.boolean("json").pipe(
 const plan = Command.make("plan", { manifest: manifestOption, json: jsonOption }, ({ manifest, json }) =>
   Effect.gen(function* () {
     const loaded = yield* CommandLine.loadManifest(manifest)
-    yield* Systems.load(loaded)
+    const system = yield* Systems.load(loaded)
     const sources = yield* Sources.open(loaded, process.env)
-    const steps = yield* Plan.make(loaded.manifest, sources)
+    const routed = yield* System.routing(system, loaded.manifest, sources)
+    const steps = yield* Plan.make(loaded.manifest, (e) =>
+      routed === null ? sources.reader(e) : routed.entity(e),
+    )
     yield* Console.log(json ? JSON.stringify(steps, null, 2) : Plan.render(steps))
   }).pipe(Effect.scoped),
 ).pipe(

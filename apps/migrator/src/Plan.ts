@@ -17,6 +17,8 @@ export interface Step {
   readonly dependsOn: ReadonlyArray<string>
   readonly batchSize: number
   readonly partitions: ReadonlyArray<string>
+  /** Rows each partition holds, in the order of `partitions` (null where the source cannot tell). */
+  readonly partitionRows: ReadonlyArray<number | null>
   /** Rows the source holds, when it can tell cheaply (a file source cannot before reading). */
   readonly estimatedRows: number | null
 }
@@ -29,14 +31,17 @@ export const order = (manifest: Manifest.Manifest): ReadonlyArray<Manifest.Entit
   ).map((e) => byName.get(e.name)!)
 }
 
-/** Builds the plan, asking each source for its partitions and row estimates. */
+/**
+ * Builds the plan, asking each source for its partitions and row estimates; `readerOf` gives each
+ * entity's reader (for a source of several schools, partitioned by school).
+ */
 export const make = (
   manifest: Manifest.Manifest,
-  sources: Sources.Opened,
+  readerOf: (e: Manifest.EntityDecl) => Effect.Effect<Sources.Reader, Exit.CliError>,
 ): Effect.Effect<ReadonlyArray<Step>, Exit.CliError> =>
   Effect.forEach(order(manifest), (e, i) =>
     Effect.gen(function* () {
-      const reader = yield* sources.reader(e)
+      const reader = yield* readerOf(e)
       const partitions = yield* Effect.mapError(reader.partitions, (err) => Exit.failure(err.message))
       const estimates = yield* Effect.forEach(partitions, (p) =>
         Effect.mapError(reader.estimate(p, null), (err) => Exit.failure(err.message)),
@@ -49,6 +54,7 @@ export const make = (
         dependsOn: e.dependsOn ?? [],
         batchSize: e.batchSize ?? manifest.defaults.batchSize,
         partitions: partitions.map((p) => p.tenant ?? p.key),
+        partitionRows: estimates,
         estimatedRows: estimates.some((n) => n === null)
           ? null
           : estimates.reduce<number>((s, n) => s + (n ?? 0), 0),
@@ -65,7 +71,14 @@ export const render = (steps: ReadonlyArray<Step>): string => {
     s.table ? `${s.source}:${s.table}` : s.source,
     s.dependsOn.join(", ") || "-",
     String(s.batchSize),
-    s.partitions.join(", "),
+    s.partitions.length > 1
+      ? s.partitions
+          .map(
+            (p, j) =>
+              `${p} ${s.partitionRows[j] === null ? "?" : s.partitionRows[j]!.toLocaleString("en-US")}`,
+          )
+          .join(", ")
+      : s.partitions.join(", "),
     s.estimatedRows === null ? "?" : s.estimatedRows.toLocaleString("en-US"),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
