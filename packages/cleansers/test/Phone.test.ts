@@ -4,6 +4,7 @@ import * as Phone from "../src/Phone.js"
 import { type Row, table } from "./Table.js"
 
 const mobile = (number: string) => ({ number, country: "MY", type: "mobile" })
+const unlisted = (number: string) => ({ number, country: "MY", type: "mobile", unlistedBlock: true })
 const fixed = (number: string) => ({ number, country: "MY", type: "fixed_line" })
 
 const rows: ReadonlyArray<Row> = [
@@ -82,8 +83,14 @@ const rows: ReadonlyArray<Row> = [
   ["001 212 555 0123", "Corrected", { number: "+12125550123", country: "US", type: "fixed_line_or_mobile" }],
   ["+1 212 555", "Invalid", "too short for an international number"],
   ["0123", "Invalid", "too short to be a phone number"],
-  ["012-345", "Invalid", "too short for a MY number"],
-  ["012-3456 78901234", "Invalid", "too long for a MY number"],
+  ["012-345", "Invalid", "a MY mobile number has 9 digits after +60 (012 and 7 more); this one has 5"],
+  ["03-21", "Invalid", "too short to be a phone number"],
+  ["03-2161", "Invalid", "too short for a MY number"],
+  [
+    "012-3456 78901234",
+    "Invalid",
+    "a MY mobile number has 9 digits after +60 (012 and 7 more); this one has 14",
+  ],
   ["012-345 6789 / 013-456 7890", "Invalid", "holds more than one phone number"],
   ["012-345 6789, 03-2161 1234", "Invalid", "holds more than one phone number"],
   ["call after 5pm", "Invalid", "contains letters"],
@@ -148,6 +155,49 @@ describe("Phone.clean", () => {
       if (ours._tag !== "Invalid" && ours.value !== null && theirs !== undefined)
         expect(ours.value.type.toUpperCase(), nsn).toBe(theirs.getType() ?? "UNKNOWN")
     }
+  })
+})
+
+describe("Phone: Malaysian mobile numbers in blocks the metadata does not list", () => {
+  // 013-0…, 014-0…, 017-0…, 018-0… and 011-0… are real blocks that libphonenumber has not listed:
+  // every way of writing them keeps the number, marked for a note.
+  table("every form", Phone.clean, [
+    ["+60130123456", "Valid", unlisted("+60130123456")],
+    ["013-012 3456", "Corrected", unlisted("+60130123456")],
+    ["0130123456", "Corrected", unlisted("+60130123456"), ["replaced the leading 0 with country code +60"]],
+    ["60130123456", "Corrected", unlisted("+60130123456"), ["added + before country code 60"]],
+    ["60-13-012 3456", "Corrected", unlisted("+60130123456")],
+    ["6018 012 3456", "Corrected", unlisted("+60180123456")],
+    ["60-17-012 3456", "Corrected", unlisted("+60170123456")],
+    ["+60 14-012 3456", "Corrected", unlisted("+60140123456"), ["removed spaces", "removed dashes"]],
+    ["0060140123456", "Corrected", unlisted("+60140123456")],
+    ["130123456", "Corrected", unlisted("+60130123456"), ["added country code +60"]],
+    ["011-0123 4567", "Corrected", unlisted("+601101234567")],
+    [{ countryCode: "60", number: "013-012 3456" }, "Corrected", unlisted("+60130123456")],
+    [{ countryCode: "60", number: "60130123456" }, "Corrected", unlisted("+60130123456")],
+    [{ countryCode: "+60", number: "+60130123456" }, "Valid", unlisted("+60130123456")],
+    [{ countryCode: 60, number: "130123456" }, "Corrected", unlisted("+60130123456")],
+  ])
+  table("a listed block is not marked, whichever way it is written", Phone.clean, [
+    ["60-12-345 6789", "Corrected", mobile("+60123456789")],
+    ["6012 345 6789", "Corrected", mobile("+60123456789")],
+  ])
+  table("a wrong length says so", Phone.clean, [
+    ["017-012345", "Invalid", "a MY mobile number has 9 digits after +60 (017 and 7 more); this one has 8"],
+    ["6017012345", "Invalid", "a MY mobile number has 9 digits after +60 (017 and 7 more); this one has 8"],
+    ["+6013012345", "Invalid", "a MY mobile number has 9 digits after +60 (013 and 7 more); this one has 8"],
+    [
+      "011-0123 456",
+      "Invalid",
+      "a MY mobile number has 10 digits after +60 (011 and 8 more); this one has 9",
+    ],
+  ])
+  it("the mark survives a second cleaning, and the canonical text passes isValid", () => {
+    const first = Phone.clean("018-012 3456")
+    expect(first._tag).toBe("Corrected")
+    const value = first._tag === "Corrected" ? first.value : null
+    expect(value !== null && Phone.isValid(value)).toBe(true)
+    expect(Phone.clean(Phone.format(value!))).toEqual({ _tag: "Valid", value })
   })
 })
 

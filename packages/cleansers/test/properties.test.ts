@@ -64,7 +64,7 @@ const laws: ReadonlyArray<Law<any>> = [
     plausible: fc
       .tuple(
         fc.constantFrom("", "+", "0", "00", "+60", "60", "0060", "+65 ", "+44"),
-        fc.constantFrom("1", "12", "3", "82", "9", "8", "7", "20"),
+        fc.constantFrom("1", "12", "3", "82", "9", "8", "7", "20", "130", "140", "170", "180", "110"),
         digits(7, 8),
         separators,
         fc.constantFrom("", " ext 12", " x5"),
