@@ -204,7 +204,7 @@ describe("schoolbridge-migrate mask", () => {
     const plain = await copy()
     const before = await outcome(plain)
     const after = await outcome(masked)
-    expect(before.run[0]).toEqual(["legacy-sis.users", "5", "3", "2", "0"])
+    expect(before.run[0]).toEqual(["legacy-sis.users", "5", "4", "1", "0"])
     expect(after).toEqual(before)
   })
 

@@ -89,8 +89,8 @@ const onTerminal = (args: ReadonlyArray<string>, answer: string) =>
     child.on("close", (code) => resolve({ code, output }))
   })
 
-// The fixture loads users 1, 2 and 4 (3 has no valid email, 5 no name) and students 10 and 11.
-const loaded = { users: 3, students: 2 }
+// The fixture loads users 1 to 4 (3 without its email, which is no address; 5 has no name) and students 10 and 11.
+const loaded = { users: 4, students: 2 }
 
 beforeAll(async () => {
   source = await createMysqlDatabase("rbsrc")
@@ -128,11 +128,11 @@ describe("schoolbridge-migrate rollback", () => {
     expect(r.code).toBe(2)
     expect(r.stderr.trim()).toBe("standard input is not a terminal: pass --yes to roll back without asking")
     expect(r.stdout.trim().split("\n")).toEqual([
-      "will remove 5 rows of run 1 (2 batches)",
+      "will remove 6 rows of run 1 (2 batches)",
       "",
       "table              rows",
       "academic.students     2",
-      "auth.users            3",
+      "auth.users            4",
       "",
       "id-map entries: 0",
     ])
@@ -143,7 +143,7 @@ describe("schoolbridge-migrate rollback", () => {
   it("asks on a terminal and removes nothing unless the answer is yes", async () => {
     const r = await onTerminal(["rollback", "--entity", "legacy-sis.users"], "n")
     expect(r.code).toBe(0)
-    expect(r.output).toContain("will remove 3 rows of entity legacy-sis.users (1 batch)")
+    expect(r.output).toContain("will remove 4 rows of entity legacy-sis.users (1 batch)")
     expect(r.output).toContain("Remove these rows? [y/N]")
     expect(r.output).toContain("nothing was removed")
     expect(await tenantCounts()).toEqual(loaded)
@@ -212,7 +212,7 @@ describe("schoolbridge-migrate rollback", () => {
     const r = await cli(["rollback", "--run", "1", "--yes"], env())
     expect(r.stderr).toBe("")
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain("removed 5 rows of run 1 (")
+    expect(r.stdout).toContain("removed 6 rows of run 1 (")
     expect(await tenantCounts()).toEqual({ users: 0, students: 0 })
     expect(
       await query(
@@ -237,7 +237,7 @@ describe("schoolbridge-migrate rollback", () => {
     const r = await onTerminal(["rollback", "--run", "2"], "y")
     expect(r.code).toBe(0)
     expect(r.output).toContain("Remove these rows? [y/N]")
-    expect(r.output).toContain("removed 5 rows of run 2 (2 batches)")
+    expect(r.output).toContain("removed 6 rows of run 2 (2 batches)")
     expect(await tenantCounts()).toEqual({ users: 0, students: 0 })
   })
 
@@ -250,7 +250,7 @@ describe("schoolbridge-migrate rollback", () => {
     expect(await tenantCounts()).toEqual(loaded)
     const r = await cli(["rollback", "--tenant", "SA01", "--yes"], env())
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain("removed 5 rows of tenant SA01")
+    expect(r.stdout).toContain("removed 6 rows of tenant SA01")
     expect(await tenantCounts()).toEqual({ users: 0, students: 0 })
     const batches = await query(
       "select count(*)::int as n from migration.batches where loaded_count > 0 and rolled_back_at is null",

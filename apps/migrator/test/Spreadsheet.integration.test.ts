@@ -59,6 +59,7 @@ beforeAll(async () => {
   ])
   sheet.addRow([2, "no-at-sign", null, "Raj", "Kumar", null, "active", null, null])
   sheet.addRow([3, "lee@example.com", null, "Lee", "Mei", "+60 3-2222 3333", "Inactive", null, null])
+  sheet.addRow([4, "nameless@example.com", null, "", "", null, "active", null, null])
   // exceljs's writeFile can resolve before the file is flushed; a buffer written by fs cannot.
   writeFileSync(path.join(dir, "users.xlsx"), Buffer.from(await book.xlsx.writeBuffer()))
   writeFileSync(path.join(dir, "sheet.yaml"), manifest)
@@ -66,12 +67,12 @@ beforeAll(async () => {
 afterAll(() => target?.drop())
 
 describe("a workbook as a source", () => {
-  it("loads the named worksheet's rows through the legacy mappers, rejecting the bad one", async () => {
+  it("loads the named worksheet's rows through the legacy mappers, a bad email stored as empty, rejecting the nameless", async () => {
     const env = { USERS_XLSX: path.join(dir, "users.xlsx"), SCHOOLBRIDGE_TARGET_URL: target.url }
     const r = await cli(["run", "--manifest", path.join(dir, "sheet.yaml")], env)
     expect(r.stderr.split("\n").filter((l) => !l.startsWith("{"))).toEqual([""])
     expect(r.code).toBe(0)
-    expect(r.stdout.split("\n")[1]).toMatch(/^legacy-sis\.users +3 +2 +1 +0 /)
+    expect(r.stdout.split("\n")[1]).toMatch(/^legacy-sis\.users +4 +3 +1 +0 /)
     const c = new pg.Client({ connectionString: target.url })
     await c.connect()
     try {
@@ -80,12 +81,19 @@ describe("a workbook as a source", () => {
       ).rows
       expect(users).toEqual([
         { legacy_id: "1", email: "siti@example.com", phone: "+60123456789", status: "active" },
+        { legacy_id: "2", email: null, phone: null, status: "active" },
         { legacy_id: "3", email: "lee@example.com", phone: "+60322223333", status: "inactive" },
       ])
       const errors = (
         await c.query("select source_key, rule from migration.row_errors where kind = 'rejected'")
       ).rows
-      expect(errors).toEqual([{ source_key: "2", rule: "email" }])
+      expect(errors).toEqual([{ source_key: "4", rule: "person_name" }])
+      const notes = (
+        await c.query(
+          "select source_key, rule from migration.row_errors where kind = 'note' and column_name = 'email'",
+        )
+      ).rows
+      expect(notes).toContainEqual({ source_key: "2", rule: "email" })
     } finally {
       await c.end()
     }

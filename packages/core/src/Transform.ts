@@ -31,6 +31,8 @@ export interface Note {
   readonly column: string | null
   readonly rule: string
   readonly message: string
+  /** The source value the note is about, when it was set aside (kept in the ledger's `raw`). */
+  readonly value?: unknown
 }
 
 /**
@@ -64,8 +66,11 @@ export interface RowContext {
   readonly tenant: string | null
   /** Deterministic target id of (tenant, entity, legacy id); see `TargetId`. */
   readonly id: (tenant: string | number | null, legacyId: string | number, entity?: string) => string
-  /** Records a note against the current row. */
-  readonly note: (column: string | null, rule: string, message: string) => void
+  /**
+   * Records a note against the current row; `value`, when given, is the source value the note is
+   * about (one set aside as empty), kept in the ledger with the note.
+   */
+  readonly note: (column: string | null, rule: string, message: string, value?: unknown) => void
   /** Records that a legacy id of this entity maps to a target id that is not derived (see `Mapped`). */
   readonly map: (tenant: string | null, legacyId: string, targetId: string) => void
   /** The current row's source key (as the source reports it: a primary key, a line number). */
@@ -161,7 +166,12 @@ export const run = <In>(
     tenant: options.tenant,
     id: options.id ?? TargetId.forEntity(options.entity),
     key: "",
-    note: (column, rule, message) => notes.push({ key: ctx.key, column, rule, message }),
+    note: (column, rule, message, value) =>
+      notes.push(
+        value === undefined
+          ? { key: ctx.key, column, rule, message }
+          : { key: ctx.key, column, rule, message, value },
+      ),
     map: (tenant, legacyId, targetId) => mapped.push({ tenant, legacyId, targetId }),
   }
   let result: Result

@@ -23,6 +23,7 @@ import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Financial, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as CodeTables from "./CodeTables.js"
+import * as Contact from "./Contact.js"
 import { cleanOrNull, cleanWith, collect, type Step } from "./LegacySis.js"
 import { fromCents } from "./LegacySisFinance.js"
 import { relationship } from "./LegacySisGuardians.js"
@@ -295,8 +296,11 @@ export interface Plan {
   readonly ids: { readonly [C in CollectionName]: Ids }
   /** Student numbers (export numbers kept, missing ones generated from the join year). */
   readonly studentNumbers: StudentNumber.Plan
-  /** Emails several students or teachers share: stored on none of them (portal emails are unique). */
-  readonly sharedEmails: ReadonlySet<string>
+  /**
+   * Emails several students or teachers share (portal emails are unique): a teacher keeps it, else
+   * the student of the lowest id; the accounts are keyed `teacher <id>` and `student <id>`.
+   */
+  readonly emailHolders: Contact.EmailHolders
   /** Classroom names by classroom id. */
   readonly rooms: ReadonlyMap<string, string>
   /** Student id of each obligation. */
@@ -314,12 +318,27 @@ export interface Plan {
    * person (same name, and same email or phone), per kind of contact. The sibling whose row has the most
    * contact details owns it, then the first by id.
    */
-  readonly guardianOwners: { readonly [K in Contact]: ReadonlyMap<string, string> }
+  readonly guardianOwners: { readonly [K in ContactKind]: ReadonlyMap<string, string> }
 }
 
 const text = (input: unknown): string => (input === null || input === undefined ? "" : String(input).trim())
 
 const idOf = (record: { readonly id?: string | null | undefined }): string => text(record.id)
+
+// Students and teachers both become portal accounts: the key an email holder plan knows each by.
+const accountKey = (kind: "teacher" | "student", record: { readonly id?: string | null | undefined }) =>
+  `${kind} ${idOf(record)}`
+
+// Who keeps an email a teacher and a student share: the teacher (a staff address), then the lowest id.
+const teachersFirst = {
+  rule: "a teacher before a student, then the lowest id",
+  compare: (a: string, b: string) => {
+    const kind = Number(a.startsWith("student ")) - Number(b.startsWith("student "))
+    return kind !== 0
+      ? kind
+      : StudentNumber.compareKeys(a.slice(a.indexOf(" ") + 1), b.slice(b.indexOf(" ") + 1))
+  },
+}
 
 const idsOf = (records: ReadonlyArray<{ readonly id?: string | null | undefined }>): Ids => {
   const seen = new Set<string>()
@@ -373,12 +392,13 @@ export const plan = (
       })),
     options.schoolCode,
   )
-  const emailCount = new Map<string, number>()
-  for (const p of [...document.students, ...document.teachers]) {
-    const e = Email.clean(p.email)
-    if (e._tag !== "Invalid" && e.value !== null) emailCount.set(e.value, (emailCount.get(e.value) ?? 0) + 1)
-  }
-  const sharedEmails = new Set([...emailCount].filter(([, n]) => n > 1).map(([e]) => e))
+  const emailHolders = Contact.emailHolders(
+    [
+      ...document.teachers.map((t) => ({ key: accountKey("teacher", t), email: t.email })),
+      ...document.students.map((s) => ({ key: accountKey("student", s), email: s.email })),
+    ],
+    teachersFirst,
+  )
   const rooms = new Map<string, string>()
   for (const r of document.classrooms) {
     const id = idOf(r)
@@ -421,7 +441,7 @@ export const plan = (
   const planned: Plan = {
     ids,
     studentNumbers,
-    sharedEmails,
+    emailHolders,
     rooms,
     obligationStudents,
     paid,
@@ -442,7 +462,7 @@ export const plan = (
   const students = document.students
     .filter((st) => ids.students.unique.has(idOf(st)))
     .sort((a, b) => StudentNumber.compareKeys(idOf(a), idOf(b)))
-  const found: Array<{ readonly id: string; readonly kind: Contact; readonly g: Guardian }> = []
+  const found: Array<{ readonly id: string; readonly kind: ContactKind; readonly g: Guardian }> = []
   for (const st of students) {
     if (readStudent(st, silent, probe, []) === null) continue
     for (const kind of ["parent", "emergency"] as const) {
@@ -670,19 +690,16 @@ interface Person {
 const readPerson = (
   ctx: Transform.RowContext,
   row: { readonly name?: unknown; readonly email?: unknown; readonly phone?: unknown },
+  account: string,
   options: Options,
   reasons: Array<Transform.Reason>,
 ): Person | null => {
   const name = cleanWith(ctx, "name", "person_name", PersonName.clean(row.name, { required: true }))
   if (!name.ok) reasons.push(name.reason)
-  let email = cleanOrNull(ctx, "email", "email", Email.clean(row.email))
-  if (email !== null && options.plan.sharedEmails.has(email)) {
-    ctx.note("email", "email_unique", `${email} is shared with another person in the export; stored as empty`)
-    email = null
-  }
-  const phone = cleanOrNull(ctx, "phone", "phone", Phone.clean(row.phone))
+  const email = Contact.accountEmail(ctx, "email", Email.clean(row.email), account, options.plan.emailHolders)
+  const phone = Contact.phone(ctx, "phone", Phone.clean(row.phone))
   if (!name.ok || name.value === null) return null
-  return { ...splitName(name.value), email, phone: phone === null ? null : Phone.format(phone) }
+  return { ...splitName(name.value), email, phone }
 }
 
 const usersValues = Table.values(Auth.Users)
@@ -750,7 +767,7 @@ const readStudent = (
   reasons: Array<Transform.Reason>,
 ): Student | null => {
   const id = ownId(row, options.plan.ids.students, reasons)
-  const person = readPerson(ctx, row, options, reasons)
+  const person = readPerson(ctx, row, accountKey("student", row), options, reasons)
   const status = cleanWith(ctx, "status", "student_status", studentStatus.clean(row.status))
   collect(reasons, [status])
   const times = timestamps(ctx, row, options, reasons)
@@ -949,7 +966,7 @@ interface Guardian {
   readonly phone: string | null
 }
 
-type Contact = "parent" | "emergency"
+type ContactKind = "parent" | "emergency"
 
 const phoneOf = (input: string | null): string | null => {
   if (input === null) return null
@@ -966,9 +983,8 @@ const readParent = (
 ): Guardian | "none" | null => {
   const contact = parseContact(row.parentContact)
   const email = cleanOrNull(ctx, "parentEmail", "email", Email.clean(row.parentEmail))
-  const phone = cleanOrNull(ctx, "parentContact", "phone", Phone.clean(contact.phone))
+  const formatted = Contact.phone(ctx, "parentContact", Phone.clean(contact.phone))
   if (contact.name === null && contact.phone === null && email === null) return "none"
-  const formatted = phone === null ? null : Phone.format(phone)
   let name = contact.name
   const ec = row.emergencyContact
   if (name === null && ec != null && formatted !== null && phoneOf(text(ec.phone)) === formatted)
@@ -1000,6 +1016,8 @@ const readEmergency = (
   collect(reasons, [phone, name])
   if (!phone.ok || !name.ok || phone.value === null || name.value === null) return null
   const formatted = Phone.format(phone.value)
+  if (phone.value.unlistedBlock)
+    ctx.note("emergencyContact.phone", Contact.unlistedBlockRule, Phone.unlistedBlockNote)
   // The same phone as the parent's: one person, one guardian, flagged as the emergency contact.
   if (phoneOf(parseContact(row.parentContact).phone) === formatted) return "parent"
   return { ...splitName(name.value), email: null, phone: formatted }
@@ -1010,13 +1028,13 @@ const guardiansValues = Table.values(Academic.Guardians)
 const guardianOf = (
   row: StudentRecord,
   ctx: Transform.RowContext,
-  kind: Contact,
+  kind: ContactKind,
   reasons: Array<Transform.Reason>,
 ) => (kind === "parent" ? readParent(row, ctx, reasons) : readEmergency(row, ctx, reasons))
 
 /** Maps a student's parent or emergency contact to an `academic.guardians` row; none given → skipped. */
 export const mapGuardian =
-  (options: Options, kind: Contact) =>
+  (options: Options, kind: ContactKind) =>
   (row: StudentRecord, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
     const s = readStudent(row, quiet(ctx), options, reasons)
@@ -1055,7 +1073,7 @@ const linksValues = Table.values(Academic.StudentGuardians)
 
 /** Maps a student's parent or emergency contact to its `academic.student_guardians` link. */
 export const mapGuardianLink =
-  (options: Options, kind: Contact) =>
+  (options: Options, kind: ContactKind) =>
   (row: StudentRecord, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
     const s = readStudent(row, quiet(ctx), options, reasons)
@@ -1271,7 +1289,7 @@ const readTeacher = (
   reasons: Array<Transform.Reason>,
 ): Teacher | null => {
   const id = ownId(row, options.plan.ids.teachers, reasons)
-  const person = readPerson(ctx, row, options, reasons)
+  const person = readPerson(ctx, row, accountKey("teacher", row), options, reasons)
   const status = cleanWith(ctx, "status", "employment_status", teacherStatus.clean(row.status))
   collect(reasons, [status])
   const times = timestamps(ctx, row, options, reasons)

@@ -17,6 +17,8 @@ import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import type * as CodeTables from "./CodeTables.js"
+import * as Contact from "./Contact.js"
+import { cleanOrNull, cleanWith, type Step } from "./Field.js"
 import * as Password from "./Password.js"
 import * as RawValue from "./RawValue.js"
 import type * as StudentNumber from "./StudentNumber.js"
@@ -252,7 +254,18 @@ export interface UserOptions extends PersonOptions {
   readonly passwords: Password.Policy
   /** The run's force-reset hashes (`Password.resetHash()`, one per account that resets); without them a reset leaves the hash empty. */
   readonly resetHash?: Password.ResetHash | undefined
+  /** Who keeps each email that several accounts share (`emailHolders`); without it every account keeps its own. */
+  readonly emailHolders?: Contact.EmailHolders | undefined
 }
+
+/** The email holders of Gibbon's accounts (persons with a username), planned over a tenant's persons. */
+export const emailHolders = (rows: ReadonlyArray<PersonRow>): Contact.EmailHolders =>
+  Contact.emailHolders(
+    rows.flatMap((row) => {
+      const key = normalizeId(row.gibbonPersonID)
+      return key === undefined || blank(row.username) === null ? [] : [{ key, email: blank(row.email) }]
+    }),
+  )
 
 /** Options of the students mapper. */
 export interface StudentOptions extends PersonOptions {
@@ -280,37 +293,7 @@ export const nationalIdOf = (
   return index?.ids.get(key) ?? null
 }
 
-/** A cleaned value, or the reason it cannot be used. */
-export type Step<A> =
-  | { readonly ok: true; readonly value: A }
-  | { readonly ok: false; readonly reason: Transform.Reason }
-
-/** A cleanser result as a step: Invalid becomes a rejection reason, Corrected a note on the row. */
-export const cleanWith = <A>(
-  ctx: Transform.RowContext,
-  column: string,
-  rule: string,
-  cleaned: Cleaned.Cleaned<A>,
-): Step<A> => {
-  if (cleaned._tag === "Invalid") return { ok: false, reason: Transform.reason(column, rule, cleaned.reason) }
-  if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
-  return { ok: true, value: cleaned.value }
-}
-
-/** For optional attributes: an Invalid value is dropped with a note instead of costing the whole row. */
-export const cleanOrNull = <A>(
-  ctx: Transform.RowContext,
-  column: string,
-  rule: string,
-  cleaned: Cleaned.Cleaned<A | null>,
-): A | null => {
-  if (cleaned._tag === "Invalid") {
-    ctx.note(column, rule, `${cleaned.reason}; stored as empty`)
-    return null
-  }
-  if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
-  return cleaned.value
-}
+export { cleanOrNull, cleanWith, type Step }
 
 /** The normalized `gibbonPersonID` of a row, or a `gibbon_id` reason. */
 export const personKey = (row: Pick<PersonRow, "gibbonPersonID">): Step<string> => {
@@ -396,7 +379,6 @@ export const mapUser =
     const username = blank(row.username)
     if (username === null) return Transform.skip("no username: the person has no login")
     const key = personKey(row)
-    const email = cleanWith(ctx, "email", "email", Email.clean(blank(row.email)))
     const first = cleanWith(
       ctx,
       "firstName",
@@ -404,12 +386,19 @@ export const mapUser =
       PersonName.clean(blank(row.firstName) ?? blank(row.preferredName), { required: true }),
     )
     const last = cleanWith(ctx, "surname", "person_name", PersonName.clean(blank(row.surname)))
-    const tel = cleanWith(ctx, "phone1", "phone", phone(row.phone1CountryCode, row.phone1))
     const status = cleanWith(ctx, "status", "user_status", userStatus.clean(row.status, { required: true }))
     const canLogin = cleanWith(ctx, "canLogin", "yes_no", yesNo(row.canLogin))
-    const steps = [key, email, first, last, tel, status, canLogin]
-    if (!key.ok || !email.ok || !first.ok || !last.ok || !tel.ok || !status.ok || !canLogin.ok)
+    const steps = [key, first, last, status, canLogin]
+    if (!key.ok || !first.ok || !last.ok || !status.ok || !canLogin.ok)
       return Transform.reject(...steps.flatMap((s) => (s.ok ? [] : [s.reason])))
+    const email = Contact.accountEmail(
+      ctx,
+      "email",
+      Email.clean(blank(row.email)),
+      key.value,
+      options.emailHolders ?? Contact.noSharedEmails,
+    )
+    const tel = Contact.phone(ctx, "phone1", phone(row.phone1CountryCode, row.phone1))
     let userStatusValue = status.value ?? "pending"
     if (canLogin.value === false && userStatusValue !== "inactive") {
       ctx.note("canLogin", "user_status", `login disabled in Gibbon: ${userStatusValue} → inactive`)
@@ -432,12 +421,12 @@ export const mapUser =
     return usersValues({
       id: ctx.id(ctx.tenant, key.value),
       tenant_id: options.tenant,
-      email: email.value,
+      email,
       username,
       ...password.columns,
       first_name: first.value ?? "",
       last_name: last.value,
-      phone: tel.value === null ? null : Phone.format(tel.value),
+      phone: tel,
       avatar_url: null,
       status: userStatusValue,
       email_verified: false,

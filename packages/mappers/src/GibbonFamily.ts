@@ -7,10 +7,11 @@
  * the planned pairs, each with a deterministic key `<familyID>:<adultPersonID>:<childPersonID>`.
  */
 
-import { CodeMap, Email, MalaysianAddress, PersonName, Phone, Text } from "@schoolbridge/cleansers"
+import { CodeMap, Email, MalaysianAddress, PersonName, Text } from "@schoolbridge/cleansers"
 import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
+import * as Contact from "./Contact.js"
 import {
   blank,
   categoriesOf,
@@ -190,11 +191,11 @@ export const mapGuardian =
       PersonName.clean(blank(row.firstName) ?? blank(row.preferredName), { required: true }),
     )
     const last = cleanWith(ctx, "surname", "person_name", PersonName.clean(blank(row.surname)))
-    const email = cleanWith(ctx, "email", "email", Email.clean(blank(row.email)))
-    const tel = cleanWith(ctx, "phone1", "phone", phone(row.phone1CountryCode, row.phone1))
-    const steps = [key, first, last, email, tel]
-    if (!key.ok || !first.ok || !last.ok || !email.ok || !tel.ok || first.value === null)
+    const steps = [key, first, last]
+    if (!key.ok || !first.ok || !last.ok || first.value === null)
       return Transform.reject(...steps.flatMap((s) => (s.ok ? [] : [s.reason])))
+    const email = Contact.email(ctx, "email", Email.clean(blank(row.email)))
+    const tel = Contact.phone(ctx, "phone1", phone(row.phone1CountryCode, row.phone1))
     const own = blank(row.address1)
     const home = own === null ? options.homes?.get(key.value) : undefined
     const address = cleanOrNull(
@@ -216,8 +217,8 @@ export const mapGuardian =
       user_id: blank(row.username) === null ? null : ctx.id(ctx.tenant, key.value, usersEntity),
       first_name: first.value,
       last_name: last.value,
-      email: email.value,
-      phone: tel.value === null ? null : Phone.format(tel.value),
+      email,
+      phone: tel,
       national_id: nationalIdOf(options.nationalIds, key.value, ctx),
       occupation: cleanOrNull(ctx, "profession", "text", Text.clean(blank(row.profession))),
       address,

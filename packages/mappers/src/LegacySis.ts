@@ -4,7 +4,6 @@
  * date; nothing reads the clock or the environment.
  */
 
-import type { Cleaned } from "@schoolbridge/cleansers"
 import {
   Country,
   DateInput,
@@ -19,6 +18,8 @@ import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Islamic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as CodeTables from "./CodeTables.js"
+import * as Contact from "./Contact.js"
+import { cleanOrNull, cleanWith, type Step } from "./Field.js"
 import * as Password from "./Password.js"
 import * as Quran from "./Quran.js"
 import * as SchoolYear from "./SchoolYear.js"
@@ -97,39 +98,11 @@ export interface UserOptions extends Options {
   readonly passwords: Password.Policy
   /** The run's force-reset hashes (`Password.resetHash()`, one per account that resets); without them a reset leaves the hash empty. */
   readonly resetHash?: Password.ResetHash | undefined
+  /** Who keeps each email that several users share (`emailHolders`); without it every user keeps its own. */
+  readonly emailHolders?: Contact.EmailHolders | undefined
 }
 
-/** A cleaned value, or the reason it cannot be used. */
-export type Step<A> =
-  | { readonly ok: true; readonly value: A }
-  | { readonly ok: false; readonly reason: Transform.Reason }
-
-/** Runs a cleanser: Invalid becomes a rejection reason, Corrected a note on the row. */
-export const cleanWith = <A>(
-  ctx: Transform.RowContext,
-  column: string,
-  rule: string,
-  cleaned: Cleaned.Cleaned<A>,
-): Step<A> => {
-  if (cleaned._tag === "Invalid") return { ok: false, reason: Transform.reason(column, rule, cleaned.reason) }
-  if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
-  return { ok: true, value: cleaned.value }
-}
-
-/** Optional attributes: an Invalid value is dropped with a note instead of costing the whole row. */
-export const cleanOrNull = <A>(
-  ctx: Transform.RowContext,
-  column: string,
-  rule: string,
-  cleaned: Cleaned.Cleaned<A | null>,
-): A | null => {
-  if (cleaned._tag === "Invalid") {
-    ctx.note(column, rule, `${cleaned.reason}; stored as empty`)
-    return null
-  }
-  if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
-  return cleaned.value
-}
+export { cleanOrNull, cleanWith, type Step }
 
 /** `created_at`/`updated_at` from the legacy `created_date`/`modified_date`; bad values join `reasons`. */
 export const timestamps = (
@@ -166,7 +139,6 @@ export const mapUser =
   (options: UserOptions) =>
   (row: UserRow, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
-    const email = cleanWith(ctx, "email", "email", Email.clean(row.email))
     const first = cleanWith(
       ctx,
       "first_name",
@@ -174,17 +146,23 @@ export const mapUser =
       PersonName.clean(row.first_name, { required: true }),
     )
     const last = cleanWith(ctx, "last_name", "person_name", PersonName.clean(row.last_name))
-    const phone = cleanWith(ctx, "phone", "phone", Phone.clean(row.phone))
     const status = cleanWith(
       ctx,
       "status",
       "user_status",
       CodeTables.userStatus.clean(row.status, { required: true }),
     )
-    for (const s of [email, first, last, phone, status]) if (!s.ok) reasons.push(s.reason)
+    for (const s of [first, last, status]) if (!s.ok) reasons.push(s.reason)
     const times = timestamps(ctx, row, options, reasons)
-    if (!email.ok || !first.ok || !last.ok || !phone.ok || !status.ok || reasons.length > 0)
-      return Transform.reject(...reasons)
+    if (!first.ok || !last.ok || !status.ok || reasons.length > 0) return Transform.reject(...reasons)
+    const email = Contact.accountEmail(
+      ctx,
+      "email",
+      Email.clean(row.email),
+      ctx.key,
+      options.emailHolders ?? Contact.noSharedEmails,
+    )
+    const phone = Contact.phone(ctx, "phone", Phone.clean(row.phone))
     const password = Password.apply(
       options.passwords,
       row.password === null ? null : String(row.password),
@@ -195,12 +173,12 @@ export const mapUser =
     return usersValues({
       id: ctx.id(ctx.tenant, ctx.key),
       tenant_id: options.tenant,
-      email: email.value,
+      email,
       username: null,
       ...password.columns,
       first_name: first.value ?? "",
       last_name: last.value,
-      phone: phone.value === null ? null : Phone.format(phone.value),
+      phone,
       avatar_url: null,
       status: status.value ?? "pending",
       email_verified: row.email_verified === 1 || row.email_verified === true,
@@ -220,6 +198,10 @@ export const users = (options: UserOptions): Entity.Entity<UserRow> => ({
   ids: "ordered",
 })
 
+/** The email holders of the legacy users, planned over a tenant's users (the lowest `user_id` keeps a shared email). */
+export const emailHolders = (rows: ReadonlyArray<UserRow>): Contact.EmailHolders =>
+  Contact.emailHolders(rows.map((row) => ({ key: String(row.user_id), email: row.email })))
+
 /** Legacy user keys by normalized email, for students that carry an email instead of a user id. */
 export interface EmailIndex {
   readonly users: ReadonlyMap<string, string>
@@ -227,10 +209,16 @@ export interface EmailIndex {
   readonly ambiguous: ReadonlySet<string>
 }
 
-/** The email form used for linking: the cleansers' canonical email, or undefined when not an email. */
+/**
+ * The email form used for linking: the cleansers' canonical email; for text that is not an address
+ * (the user loads without it), the text itself, trimmed and lower-cased, since a student and a user
+ * carrying the same text are still the same person. Undefined when blank.
+ */
 export const normalizeEmail = (input: unknown): string | undefined => {
   const cleaned = Email.clean(input)
-  return cleaned._tag === "Invalid" || cleaned.value === null ? undefined : cleaned.value
+  if (cleaned._tag !== "Invalid") return cleaned.value ?? undefined
+  const text = cleaned.original.trim().toLowerCase()
+  return text === "" ? undefined : text
 }
 
 /** Indexes a batch (or the whole table) of legacy users by normalized email. Pure. */

@@ -8,6 +8,7 @@ import { CodeMap, Email, MalaysianAddress, MyKad, PersonName, Phone, Text } from
 import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
+import * as Contact from "./Contact.js"
 import {
   cleanOrNull,
   cleanWith,
@@ -142,32 +143,21 @@ const readGuardian = (
     PersonName.clean(row.first_name, { required: true }),
   )
   const last = cleanWith(ctx, "last_name", "person_name", PersonName.clean(row.last_name))
-  const email = cleanWith(ctx, "email", "email", Email.clean(row.email))
-  const phone = cleanWith(ctx, "phone", "phone", Phone.clean(row.phone))
   const mykad = cleanWith(
     ctx,
     "ic_number",
     "mykad",
     MyKad.clean(row.ic_number, { referenceDate: options.asOf }),
   )
-  collect(reasons, [user, first, last, email, phone, mykad])
-  if (
-    !user.ok ||
-    !first.ok ||
-    !last.ok ||
-    !email.ok ||
-    !phone.ok ||
-    !mykad.ok ||
-    first.value === null ||
-    reasons.length > 0
-  )
+  collect(reasons, [user, first, last, mykad])
+  if (!user.ok || !first.ok || !last.ok || !mykad.ok || first.value === null || reasons.length > 0)
     return null
   return {
     user: user.value,
     first: first.value,
     last: last.value,
-    email: email.value,
-    phone: phone.value === null ? null : Phone.format(phone.value),
+    email: Contact.email(ctx, "email", Email.clean(row.email)),
+    phone: Contact.phone(ctx, "phone", Phone.clean(row.phone)),
     nationalId: mykad.value?.number ?? null,
   }
 }

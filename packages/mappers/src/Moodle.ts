@@ -10,6 +10,7 @@ import { type Cleaned, Email, PersonName, Phone } from "@schoolbridge/cleansers"
 import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
+import * as Contact from "./Contact.js"
 import * as Password from "./Password.js"
 import * as RawValue from "./RawValue.js"
 
@@ -151,21 +152,6 @@ const cleanWith = <A>(
   if (cleaned._tag === "Invalid") return { ok: false, reason: Transform.reason(column, rule, cleaned.reason) }
   if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
   return { ok: true, value: cleaned.value }
-}
-
-// Optional attributes: an Invalid value is dropped with a note instead of costing the whole row.
-const cleanOrNull = <A>(
-  ctx: Transform.RowContext,
-  column: string,
-  rule: string,
-  cleaned: Cleaned.Cleaned<A | null>,
-): A | null => {
-  if (cleaned._tag === "Invalid") {
-    ctx.note(column, rule, `${cleaned.reason}; stored as empty`)
-    return null
-  }
-  if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
-  return cleaned.value
 }
 
 const idStep = (column: string, input: unknown): Step<string> => {
@@ -581,7 +567,7 @@ export const mapUser =
     const password = Password.apply(options.passwords, blank(row.password), options.resetHash)
     if (password.fallback !== undefined)
       ctx.note("password", "password_policy", fallbackMessages[password.fallback])
-    const tel = cleanOrNull(ctx, "phone1", "phone", Phone.clean(blank(row.phone1)))
+    const tel = Contact.phone(ctx, "phone1", Phone.clean(blank(row.phone1)))
     const created = instant(row.timecreated)
     if (created === null) ctx.note("timecreated", "moodle_time", "no creation time (0): loadedAt used")
     const createdAt = created ?? options.loadedAt
@@ -593,7 +579,7 @@ export const mapUser =
       ...password.columns,
       first_name: first.value ?? "",
       last_name: last.value,
-      phone: tel === null ? null : Phone.format(tel),
+      phone: tel,
       avatar_url: null,
       status: userStatus(row),
       email_verified: false,

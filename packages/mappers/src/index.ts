@@ -1,5 +1,6 @@
 export * as BrowserExport from "./BrowserExport.js"
 export * as CodeTables from "./CodeTables.js"
+export * as Contact from "./Contact.js"
 export * as Gibbon from "./Gibbon.js"
 export * as GibbonAcademic from "./GibbonAcademic.js"
 export * as GibbonAttendance from "./GibbonAttendance.js"

@@ -74,7 +74,12 @@ describe("plan", () => {
       ["stu-006", "STU2024SA0003"],
       ["stu-007", "STU2024SA0004"],
     ])
-    expect([...plan.sharedEmails]).toEqual(["shared@example.com"])
+    // A teacher and a student share one address: the teacher keeps it.
+    expect([...plan.emailHolders.holder]).toEqual([["shared@example.com", "teacher tch-002"]])
+    expect(plan.emailHolders.sharers.get("shared@example.com")).toEqual([
+      "teacher tch-002",
+      "student stu-005",
+    ])
     expect([...plan.rooms]).toEqual([["room-1", "Bilik 1A"]])
     expect([...plan.paid]).toEqual([
       ["obl-1", 15000n],
@@ -140,8 +145,11 @@ describe("students", () => {
       status: "inactive",
       ...times("2023-02-01T00:30:00.000Z"),
     })
-    // An email two people share is stored on neither.
+    // An email a teacher has too stays with the teacher, with a note here naming the holder.
     expect(byId.get("stu-005")).toMatchObject({ email: null, first_name: "Kumar", last_name: "a/l Raj" })
+    expect(result.notes.find((n) => n.key === "stu-005" && n.rule === "shared_email")?.message).toBe(
+      "shared@example.com is shared by 2 accounts; teacher tch-002 keeps it (a teacher before a student, then the lowest id), so it is stored as empty here",
+    )
     expect(rejections(result)).toEqual(rejected)
     expect(result.notes.filter((n) => n.key === "stu-002").map((n) => `${n.column}:${n.rule}`)).toEqual([
       "email:email",
@@ -322,7 +330,7 @@ describe("teachers and classes", () => {
       last_name: "binti Hassan",
       status: "active",
     })
-    expect(users.byId.get("tch-002")).toMatchObject({ email: null, status: "inactive" })
+    expect(users.byId.get("tch-002")).toMatchObject({ email: "shared@example.com", status: "inactive" })
     expect(rejections(users.result)).toEqual([["2", "id:id"]])
     const teachers = run(B.teachersEntity)
     expect(teachers.byId.get("tch-001")).toEqual({

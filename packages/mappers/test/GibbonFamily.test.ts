@@ -182,16 +182,15 @@ describe("gibbon.guardians", () => {
         updated_at: base.loadedAt,
         deleted_at: null,
       },
+      // A bad email and phone cost the values, not the guardian.
+      expect.objectContaining({ legacy_id: "203", first_name: "Kai", email: null, phone: null }),
       expect.objectContaining({ legacy_id: "2", first_name: "Nurul", user_id: id(Gibbon.usersEntity, "2") }),
     ])
+    expect(out.notes.filter((n) => n.key === "203").map((n) => [n.column, n.rule, n.message])).toEqual([
+      ["email", "email", "no @ in the address; stored as empty"],
+      ["phone1", "phone", "contains letters; stored as empty"],
+    ])
     expect(out.rejected.map((r) => [r.key, r.reasons.map((x) => [x.column, x.rule])])).toEqual([
-      [
-        "203",
-        [
-          ["email", "email"],
-          ["phone1", "phone"],
-        ],
-      ],
       ["204", [["firstName", "person_name"]]],
     ])
     expect(out.skipped).toEqual([{ key: "101", reason: "not a parent" }])

@@ -401,7 +401,7 @@ describe("gibbonPerson over the fixture", () => {
     },
   ) => runByTenant(make, persons as ReadonlyArray<Row>, personKey, ownPerson)
 
-  it("maps users, rejecting the bad email and skipping those without a username", () => {
+  it("maps users, a bad email or phone stored as empty with a note, skipping those without a username", () => {
     const out = byTenant((tenant) => Gibbon.users({ ...base, tenant, roles, passwords: "carry-over" }))
     expect(pick(out.rows, "legacy_id", "tenant_id", "username", "email", "first_name", "status")).toEqual([
       {
@@ -442,6 +442,14 @@ describe("gibbonPerson over the fixture", () => {
         username: "siti.aminah",
         email: null,
         first_name: "Siti",
+        status: "active",
+      },
+      {
+        legacy_id: "105",
+        tenant_id: "SA01",
+        username: "kai.wong",
+        email: null,
+        first_name: "Kai",
         status: "active",
       },
       {
@@ -490,6 +498,22 @@ describe("gibbonPerson over the fixture", () => {
         username: "tan.kl",
         email: "tan.kl@yahoo.com",
         first_name: "Kok Leong",
+        status: "active",
+      },
+      {
+        legacy_id: "204",
+        tenant_id: "SA01",
+        username: "tan.mei",
+        email: null,
+        first_name: "Mei",
+        status: "active",
+      },
+      {
+        legacy_id: "205",
+        tenant_id: "SA01",
+        username: "fatimah.a",
+        email: null,
+        first_name: "Fatimah",
         status: "active",
       },
       {
@@ -549,10 +573,16 @@ describe("gibbonPerson over the fixture", () => {
         status: "active",
       },
     ])
-    expect(out.rejected).toEqual([
-      { key: "105", reasons: [{ column: "email", rule: "email" }] },
-      { key: "204", reasons: [{ column: "email", rule: "email" }] },
-      { key: "205", reasons: [{ column: "phone1", rule: "phone" }] },
+    // A contact value that cannot be used costs the value, never the person.
+    expect(out.rejected).toEqual([])
+    expect(
+      out.notes
+        .filter((n) => ["105", "204", "205"].includes(n.key) && n.message.endsWith("stored as empty"))
+        .map((n) => [n.key, n.column, n.rule]),
+    ).toEqual([
+      ["105", "email", "email"],
+      ["204", "email", "email"],
+      ["205", "phone1", "phone"],
     ])
     expect(out.skipped.map((s) => s.key)).toEqual(["4", "104", "202", "207", "211"])
   })
@@ -728,6 +758,26 @@ describe("gibbonPerson over the fixture", () => {
         occupation: "Accountant",
       },
       {
+        legacy_id: "204",
+        tenant_id: "SA01",
+        first_name: "Mei",
+        last_name: "Tân",
+        email: null,
+        phone: null,
+        national_id: null,
+        occupation: null,
+      },
+      {
+        legacy_id: "205",
+        tenant_id: "SA01",
+        first_name: "Fatimah",
+        last_name: "Abdullah",
+        email: null,
+        phone: null,
+        national_id: null,
+        occupation: null,
+      },
+      {
         legacy_id: "206",
         tenant_id: "SA01",
         first_name: "Abdul",
@@ -793,11 +843,7 @@ describe("gibbonPerson over the fixture", () => {
     expect(row("201").user_id).not.toBeNull()
     expect(row("207").address).toEqual(row("206").address)
     expect(row("207").address).toMatchObject({ line1: "3 Lorong Maarof", city: "Bangsar" })
-    expect(out.rejected).toEqual([
-      { key: "204", reasons: [{ column: "email", rule: "email" }] },
-      { key: "205", reasons: [{ column: "phone1", rule: "phone" }] },
-      { key: "211", reasons: [{ column: "firstName", rule: "person_name" }] },
-    ])
+    expect(out.rejected).toEqual([{ key: "211", reasons: [{ column: "firstName", rule: "person_name" }] }])
     expect(out.skipped.map((s) => s.key)).toEqual([
       "1",
       "4",
@@ -847,7 +893,7 @@ describe("foreign keys across the Gibbon people entities", () => {
     )
     // A student row loads only when its user row does.
     const students = ids(studentRows.filter((r) => users.has(r.user_id)))
-    expect(studentRows.length - students.size).toBe(1)
+    expect(studentRows.length - students.size).toBe(0)
     const guardianRows = people((tenant) => GibbonFamily.guardians({ ...base, tenant, roles }))
     expect(guardianRows.filter((r) => r.user_id !== null && !users.has(r.user_id))).toEqual([])
     const guardians = ids(guardianRows)
@@ -857,13 +903,13 @@ describe("foreign keys across the Gibbon people entities", () => {
       (p) => p.key,
       (p) => Gibbon.normalizeId(p.adult.gibbonPersonID),
     ).rows
-    // The load refuses these by their foreign key: 103 (duplicate studentID) has no student row and
-    // 105's is refused with its user (bad email); 204 (bad email) and 205 (bad phone) have no guardian row.
+    // The load refuses these by their foreign key: 103 (duplicate studentID) has no student row. 105
+    // (bad email), 204 (bad email) and 205 (bad phone) lost the value only, so their links load.
     expect(
       links
         .filter((l) => !students.has(l.student_id) || !guardians.has(l.guardian_id))
         .map((l) => l.legacy_id),
-    ).toEqual(["2:204:102", "3:205:103", "3:2:103", "5:208:105"])
+    ).toEqual(["3:205:103", "3:2:103"])
     const docs = runByTenant(
       (tenant) => GibbonDocuments.documents({ ...base, tenant, types, persons: personIndex }),
       documents,

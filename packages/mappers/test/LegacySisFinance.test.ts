@@ -960,6 +960,7 @@ describe("LegacySisFinance.payments", () => {
           "key": "3",
           "message": "unknown payment method "crypto"; stored as empty",
           "rule": "payment_method",
+          "value": "crypto",
         },
         {
           "column": "method",

@@ -32,6 +32,7 @@ export type DirtKind =
   | "email_case"
   | "malformed_email"
   | "repairable_email"
+  | "nameless_user"
   | "mojibake"
   | "orphan_student_user"
   | "orphan_enrollment"
@@ -901,7 +902,7 @@ const plantDirt = (c: DirtContext): void => {
     plant("zero_date", "attendance", key, "attendance_date", "rejected")
   }
   // A parent registered twice, the second time in capitals with a trailing space: the portal keeps
-  // one user per email and refuses the later account.
+  // an email on one user, the older account, and loads the later one without it, with a note.
   for (const original of choose("users", [...c.guardianUsers])) {
     const email = String(t.get("users", original, "email"))
     const key = t.add("users", {
@@ -916,7 +917,7 @@ const plantDirt = (c: DirtContext): void => {
       modified_date: null,
     })
     taken.get("users")!.add(key)
-    plant("duplicate_email", "users", key, "email", "rejected")
+    plant("duplicate_email", "users", key, "email", "flagged")
   }
   // Capitals and spaces around a unique address: lower-cased and trimmed.
   for (const key of choose("users", userKeysOfStudents)) {
@@ -924,8 +925,8 @@ const plantDirt = (c: DirtContext): void => {
     t.set("users", key, "email", ` ${email.slice(0, 1).toUpperCase()}${email.slice(1)}`)
     plant("email_case", "users", key, "email", "cleaned")
   }
-  // Addresses that are not addresses, on accounts nothing links to (and on guardians, whose link
-  // rows follow them out).
+  // Addresses that are not addresses, on accounts nothing links to and on guardians: each person
+  // loads without the email, with a note, and the guardians' link rows load with them.
   for (const key of choose("users", [...c.dormant])) {
     t.set(
       "users",
@@ -935,7 +936,7 @@ const plantDirt = (c: DirtContext): void => {
         .replace("@", ".")
         .replace(/\.com.*$/, ".com"),
     )
-    plant("malformed_email", "users", key, "email", "rejected")
+    plant("malformed_email", "users", key, "email", "flagged")
   }
   for (const key of choose(
     "guardians",
@@ -944,8 +945,15 @@ const plantDirt = (c: DirtContext): void => {
     ),
   )) {
     t.set("guardians", key, "email", String(t.get("guardians", key, "email")).replace(/\.[a-z.]+$/, ""))
-    plant("malformed_email", "guardians", key, "email", "rejected")
-    plant("malformed_email", "guardians", key, "email", "rejected", "student_guardians")
+    plant("malformed_email", "guardians", key, "email", "flagged")
+  }
+  // An account with no name left, but still a password hash: the person cannot be named, so refused
+  // (its hash is not copied into the ledger).
+  for (const key of choose("users", [...c.dormant])) {
+    t.set("users", key, "first_name", "")
+    t.set("users", key, "last_name", null)
+    t.set("users", key, "password", createHash("md5").update(`nameless:${key}`).digest("hex"))
+    plant("nameless_user", "users", key, "first_name", "rejected")
   }
   for (const key of choose("users", userKeysOfStudents)) {
     t.set("users", key, "email", String(t.get("users", key, "email")).replace("@", "@@"))

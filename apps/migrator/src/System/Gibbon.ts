@@ -110,9 +110,16 @@ const invoicePlan = (p: Prep, self: string) =>
 
 const entities: Record<string, Factory> = {
   [Gibbon.usersEntity]: (p) =>
-    Effect.map(roles(p, Gibbon.usersEntity), (r) =>
-      Gibbon.users({ ...options(p), roles: r, passwords: p.manifest.passwords, resetHash: p.resetHash() }),
-    ),
+    Effect.gen(function* () {
+      const self = Gibbon.usersEntity
+      return Gibbon.users({
+        ...options(p),
+        roles: yield* roles(p, self),
+        passwords: p.manifest.passwords,
+        resetHash: p.resetHash(),
+        emailHolders: Gibbon.emailHolders(yield* persons(p, self)),
+      })
+    }),
   [Gibbon.studentsEntity]: (p) =>
     Effect.gen(function* () {
       const self = Gibbon.studentsEntity

@@ -77,11 +77,12 @@ const invoiceTotals = (p: Prep, needer: string) =>
 
 const entities: Record<string, Factory> = {
   [LegacySis.usersEntity]: (p) =>
-    Effect.succeed(
+    Effect.map(rows<LegacySis.UserRow>(p, LegacySis.usersEntity, LegacySis.usersEntity), (users) =>
       LegacySis.users({
         ...options(p),
         passwords: p.manifest.passwords,
         ...(p.manifest.passwords === "force-reset" ? { resetHash: p.resetHash() } : {}),
+        emailHolders: LegacySis.emailHolders(users),
       }),
     ),
   [LegacySis.studentsEntity]: (p) =>

@@ -256,7 +256,15 @@ const ledgerRows = (
     add("rejected", batch.keys[r.index] ?? null, r.column, r.rule, r.message, toJson(rawOf(r.index)))
   }
   for (const s of batch.skipped) add("skipped", s.key, null, "skipped", s.reason, null)
-  for (const n of batch.notes) add("note", n.key, n.column, n.rule, n.message, null)
+  for (const n of batch.notes)
+    add(
+      "note",
+      n.key,
+      n.column,
+      n.rule,
+      n.message,
+      n.value === undefined ? null : toJson({ [n.column ?? "value"]: n.value }),
+    )
   return { kind, key, column, rule, message, raw }
 }
 
