@@ -145,7 +145,8 @@ describe("legacy SIS → portal through the CLI", () => {
       ["attendance", "5", "rejected", "attendance_status"],
       ["classes", "12", "rejected", "integer"],
       ["classes", "12", "rejected", "text"],
-      ["enrollments", "3", "rejected", "constraint:enrollments_student_id_fkey"],
+      // Its student, 12, was rejected in this run (its user is gone): the root cause is named.
+      ["enrollments", "3", "rejected", "parent_rejected:legacy-sis.students"],
       ["enrollments", "4", "rejected", "date_order"],
       ["fee_structures", "3", "rejected", "amount_range"],
       ["fee_structures", "4", "rejected", "fee_frequency"],
@@ -154,11 +155,11 @@ describe("legacy SIS → portal through the CLI", () => {
       ["grades", "5", "skipped", "skipped"],
       ["grades", "6", "rejected", "reference"],
       ["guardians", "4", "rejected", "person_name"],
-      ["invoice_items", "5", "rejected", "constraint:invoice_items_invoice_id_fkey"],
+      ["invoice_items", "5", "rejected", "parent_rejected:legacy-sis.invoices"],
       ["invoice_items", "6", "rejected", "constraint:invoice_items_invoice_id_fkey"],
       ["invoices", "4", "rejected", "invoice_number_unique"],
       ["invoices", "5", "rejected", "reference"],
-      ["invoices", "6", "rejected", "constraint:invoices_student_id_fkey"],
+      ["invoices", "6", "rejected", "parent_rejected:legacy-sis.students"],
       ["payment_allocations", "4", "skipped", "skipped"],
       ["payment_allocations", "5", "rejected", "payment_amount"],
       ["payment_allocations", "6", "skipped", "skipped"],
@@ -169,7 +170,7 @@ describe("legacy SIS → portal through the CLI", () => {
       ["quran_programs", "4", "rejected", "integer"],
       ["quran_programs", "4", "rejected", "number_list"],
       ["quran_progress", "2", "rejected", "verse_range"],
-      ["quran_progress", "4", "rejected", "constraint:hafiz_progress_enrollment_id_fkey"],
+      ["quran_progress", "4", "rejected", "parent_rejected:legacy-sis.quran_enrollments"],
       ["quran_progress", "5", "rejected", "reference"],
       ["quran_progress", "6", "rejected", "surah_range"],
       ["student_guardians", "3", "skipped", "skipped"],
@@ -179,6 +180,22 @@ describe("legacy SIS → portal through the CLI", () => {
       ["teachers", "3", "rejected", "reference"],
       ["users", "5", "rejected", "person_name"],
     ])
+  })
+
+  it("names the root cause of a row refused because its parent was rejected", async () => {
+    const [e] = await rows(
+      `select message from migration.row_errors
+        where entity = 'legacy-sis.enrollments' and source_key = '3' and kind = 'rejected'`,
+    )
+    expect(e.message).toBe(
+      "student_id refers to legacy-sis.students 12, rejected in this run; root cause: legacy-sis.students 12 constraint:students_user_id_fkey (" +
+        (
+          await rows(
+            "select message from migration.row_errors where entity = 'legacy-sis.students' and source_key = '12'",
+          )
+        )[0].message +
+        ")",
+    )
   })
 
   it("loads a person whose email is unusable or shared without it, saying why", async () => {

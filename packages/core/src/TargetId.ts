@@ -85,6 +85,19 @@ export const ordered = (idPrefix: string, legacyId: number): string => {
   )
 }
 
+/**
+ * The entity code and legacy id an ordered id was made from (the tenant part stays opaque); undefined
+ * for a name-based id, whose legacy id cannot be read back.
+ */
+export const decode = (
+  id: string,
+): { readonly entityCode: number; readonly legacyId: number } | undefined => {
+  if (id.length !== 36 || id[14] !== "8" || !/^[0-9a-f-]+$/.test(id)) return undefined
+  const high = Number.parseInt(id.slice(19, 23), 16) & 0x3fff
+  const low = Number.parseInt(id.slice(24), 16)
+  return { entityCode: Number.parseInt(id.slice(0, 4), 16), legacyId: high * TWO_48 + low }
+}
+
 /** The lowest and highest ids an entity and tenant can have, for range scans. */
 export const bounds = (idPrefix: string): readonly [string, string] => [
   `${idPrefix}8000-000000000000`,

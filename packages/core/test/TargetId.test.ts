@@ -101,6 +101,19 @@ describe("TargetId", () => {
     expect(TargetId.collisions("tenant", ["SA01", "SB02"], keys)).toEqual([])
   })
 
+  it("reads an ordered id's entity code and legacy id back, whatever the tenant and its key", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: TargetId.maxOrdered }), fc.string(), (legacyId, key) => {
+        const id = TargetId.of("gibbon.users", "SA01", legacyId, key)
+        expect(TargetId.decode(id)).toEqual({ entityCode: TargetId.entityCode("gibbon.users"), legacyId })
+      }),
+    )
+    // A zero-filled key is the same number, so the same id.
+    expect(TargetId.decode(TargetId.of("gibbon.users", "SA01", "0000000123"))?.legacyId).toBe(123)
+    expect(TargetId.decode(TargetId.of("gibbon.users", "SA01", "STU-1"))).toBeUndefined()
+    expect(TargetId.decode("not an id")).toBeUndefined()
+  })
+
   it("traces a batch as one id range per tenant", () => {
     const make = TargetId.maker("scores")
     const ids = [make(1, 10), make(2, 11), make(1, 12), make(2, 13), make(1, 14)]

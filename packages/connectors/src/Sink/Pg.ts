@@ -39,6 +39,175 @@ interface Refusal {
   readonly column: string | null
   readonly rule: string
   readonly message: string
+  /** For a foreign key: the row's column and the id it names that the parent table does not have. */
+  readonly missing?: MissingParent
+}
+
+interface MissingParent {
+  readonly column: string
+  readonly id: string
+  /** The parent table as PostgreSQL names it (without its schema). */
+  readonly table: string
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/**
+ * `Key (tenant_id, user_id)=(SA01, 2f16…) is not present in table "users".` → the referencing
+ * column and the id it names (the tenant beside it is the row's own).
+ */
+const missingParent = (e: PgError): MissingParent | undefined => {
+  if (e.code !== "23503" || e.detail === undefined) return undefined
+  const m = /^Key \(([^)]*)\)=\(([^)]*)\) is not present in table "([^"]+)"/.exec(e.detail)
+  if (m === null) return undefined
+  const columns = m[1]!.split(", ")
+  const values = m[2]!.split(", ")
+  if (columns.length !== values.length) return undefined
+  const at = values.findIndex((v, i) => uuid.test(v) && columns[i] !== "tenant_id")
+  return at < 0 ? undefined : { column: columns[at]!.replace(/^"|"$/g, ""), id: values[at]!, table: m[3]! }
+}
+
+/** A row this run rejected, as the ledger has it: its first reason. */
+interface Parent {
+  readonly entity: string
+  readonly key: string
+  readonly rule: string
+  readonly message: string
+}
+
+const rootMark = "; root cause: "
+
+// The first rejection of a chain, carried along it so every row names it.
+const rootOf = (p: Parent): string =>
+  p.rule.startsWith("parent_rejected:") && p.message.includes(rootMark)
+    ? p.message.slice(p.message.indexOf(rootMark) + rootMark.length)
+    : `${p.entity} ${p.key} ${p.rule} (${p.message})`
+
+const parentMessage = (column: string, p: Parent) =>
+  `${column} refers to ${p.entity} ${p.key}, rejected in this run${rootMark}${rootOf(p)}`
+
+/**
+ * The rows this run rejected that missing ids name. An ordered id carries its entity's code and its
+ * legacy id, so the parent is found among the run's rejected rows of that entity by key (zero-filled
+ * keys are the same number); a name-based id cannot be read back and finds none. The batch's own
+ * partition is preferred where several schools of the run rejected the same key.
+ */
+const rejectedParents = async (
+  conn: Connection,
+  batch: Sink.LoadBatch,
+  ids: ReadonlyArray<string>,
+): Promise<Map<string, Parent>> => {
+  const found = new Map<string, Parent>()
+  const decoded = ids.flatMap((id) => {
+    const d = TargetId.decode(id)
+    return d === undefined ? [] : [{ id, ...d }]
+  })
+  if (decoded.length === 0) return found
+  const entities = (
+    await conn.query<{ entity: string }>(
+      "select distinct entity from migration.row_errors where run_id = $1 and kind = 'rejected'",
+      [batch.runId],
+    )
+  ).rows.map((r) => r.entity)
+  const byCode = new Map<number, Array<string>>()
+  for (const e of entities)
+    byCode.set(TargetId.entityCode(e), [...(byCode.get(TargetId.entityCode(e)) ?? []), e])
+  const wanted = decoded.filter((d) => byCode.has(d.entityCode))
+  if (wanted.length === 0) return found
+  const rows = (
+    await conn.query<Parent & { readonly partition: string; readonly n: string }>(
+      `select entity, source_key as key, rule, message, partition_key as partition, source_key::numeric::text as n
+         from migration.row_errors
+        where run_id = $1 and kind = 'rejected' and entity = any($2) and source_key ~ '^[0-9]{1,16}$'
+          and source_key::numeric = any($3::numeric[])
+        order by error_id`,
+      [
+        batch.runId,
+        [...new Set(wanted.flatMap((d) => byCode.get(d.entityCode)!))],
+        wanted.map((d) => String(d.legacyId)),
+      ],
+    )
+  ).rows
+  for (const d of wanted) {
+    const names = byCode.get(d.entityCode)!
+    const candidates = rows.filter((r) => names.includes(r.entity) && r.n === String(d.legacyId))
+    const pick = candidates.find((r) => r.partition === batch.partition) ?? candidates[0]
+    if (pick !== undefined)
+      found.set(d.id, { entity: pick.entity, key: pick.key, rule: pick.rule, message: pick.message })
+  }
+  return found
+}
+
+/**
+ * What the rows the database refused for a missing parent become. A reference the portal allows to
+ * be empty (a form group's tutor) is stored as empty with a note and the row written again; a
+ * required one stays refused, as `parent_rejected:<entity>` naming the parent and the root cause
+ * when this run rejected the parent. Changes `refused` in place; returns the rows written and notes.
+ */
+const settleReferences = async (
+  conn: Connection,
+  batch: Sink.LoadBatch,
+  info: TargetInfo,
+  rows: () => CopyText.Rows,
+  write: Writer,
+  refused: Array<Refusal>,
+  inserted: Array<string>,
+): Promise<{ readonly count: number; readonly notes: ReadonlyArray<Transform.Note> }> => {
+  if (!refused.some((r) => r.missing !== undefined)) return { count: 0, notes: [] }
+  const parents = await rejectedParents(
+    conn,
+    batch,
+    refused.flatMap((r) => (r.missing === undefined ? [] : [r.missing.id])),
+  )
+  const current = new Map<number, Array<string | null>>()
+  const pending = new Map<number, Array<Transform.Note>>()
+  let count = 0
+  for (;;) {
+    const emptied = refused.filter((r) => r.missing !== undefined && info.nullable.has(r.missing.column))
+    if (emptied.length === 0) break
+    for (const r of emptied) {
+      refused.splice(refused.indexOf(r), 1)
+      const values = current.get(r.index) ?? CopyText.decode(rows(), r.index)
+      values[batch.target.columns.indexOf(r.missing!.column)] = null
+      current.set(r.index, values)
+      const parent = parents.get(r.missing!.id)
+      const note: Transform.Note = {
+        key: batch.keys[r.index] ?? "",
+        column: r.missing!.column,
+        rule: parent === undefined ? "reference_missing" : `parent_rejected:${parent.entity}`,
+        message:
+          parent === undefined
+            ? `${r.missing!.column} refers to a row that is not in ${r.missing!.table}; stored as empty`
+            : `${parentMessage(r.missing!.column, parent)}; stored as empty`,
+      }
+      pending.set(r.index, [...(pending.get(r.index) ?? []), note])
+    }
+    const again = [...new Set(emptied.map((r) => r.index))]
+    const local: Array<Refusal> = []
+    const block = CopyText.rows(CopyText.block(again.map((i) => current.get(i)!)))
+    count += await writeIsolating(
+      conn,
+      block,
+      again.map((_, j) => j),
+      write,
+      local,
+      inserted,
+    )
+    for (const l of local) refused.push({ ...l, index: again[l.index]! })
+  }
+  for (let i = 0; i < refused.length; i++) {
+    const r = refused[i]!
+    const parent = r.missing === undefined ? undefined : parents.get(r.missing.id)
+    if (parent !== undefined)
+      refused[i] = {
+        ...r,
+        rule: `parent_rejected:${parent.entity}`,
+        message: parentMessage(r.missing!.column, parent),
+      }
+  }
+  const stillRefused = new Set(refused.map((r) => r.index))
+  const notes = [...pending].flatMap(([index, n]) => (stillRefused.has(index) ? [] : n))
+  return { count, notes }
 }
 
 /** What writing some rows did: how many went in, and which ids were inserted (merge only). */
@@ -111,13 +280,15 @@ const copyLine = (e: PgError): number | null => {
 
 const refusalOf = (index: number, e: PgError): Refusal => {
   const cause = e.cause as { column?: string; constraint?: string } | undefined
+  const missing = missingParent(e)
   return {
     index,
-    column: cause?.column ?? null,
+    column: cause?.column ?? missing?.column ?? null,
     rule: e.code?.startsWith("23")
       ? `constraint${cause?.constraint ? `:${cause.constraint}` : ""}`
       : "database_value",
     message: e.message,
+    ...(missing === undefined ? {} : { missing }),
   }
 }
 
@@ -171,6 +342,8 @@ const writeIsolating = async (
 }
 
 interface TargetInfo {
+  /** The target's columns the portal allows to be empty. */
+  readonly nullable: ReadonlySet<string>
   readonly table: string
   readonly columns: string
   readonly idColumn: string
@@ -179,7 +352,7 @@ interface TargetInfo {
   readonly mergeSql: string
 }
 
-const targetInfo = (target: Entity.Target): TargetInfo => {
+const targetInfo = (target: Entity.Target, nullable: ReadonlySet<string>): TargetInfo => {
   const idColumn = Entity.idColumn(target)
   const columns = target.columns.map(quoteIdent).join(", ")
   const stage = `sb_stage_${target.table.replace(/\W/g, "_")}`
@@ -190,6 +363,7 @@ const targetInfo = (target: Entity.Target): TargetInfo => {
          where (${others.map((c) => `t.${quoteIdent(c)}`).join(", ")}) is distinct from (${others.map((c) => `excluded.${quoteIdent(c)}`).join(", ")})`
       : "do nothing"
   return {
+    nullable,
     table: quoteTable(target.table),
     columns,
     idColumn,
@@ -233,6 +407,7 @@ const ledgerRows = (
   batch: Sink.LoadBatch,
   refused: ReadonlyArray<Refusal>,
   rawOf: (index: number) => unknown,
+  notes: ReadonlyArray<Transform.Note>,
 ) => {
   const kind: Array<string> = []
   const key: Array<string | null> = []
@@ -256,7 +431,7 @@ const ledgerRows = (
     add("rejected", batch.keys[r.index] ?? null, r.column, r.rule, r.message, toJson(rawOf(r.index)))
   }
   for (const s of batch.skipped) add("skipped", s.key, null, "skipped", s.reason, null)
-  for (const n of batch.notes)
+  for (const n of [...batch.notes, ...notes])
     add(
       "note",
       n.key,
@@ -314,6 +489,16 @@ const loadBatch = async (
   } else {
     count = await writeIsolating(conn, rowsOf(), all, mergeWriter(conn, info), refused, inserted)
   }
+  const settled = await settleReferences(
+    conn,
+    batch,
+    info,
+    rowsOf,
+    mode === "merge" ? mergeWriter(conn, info) : copyWriter(conn, info),
+    refused,
+    inserted,
+  )
+  count += settled.count
 
   const refusedSet = new Set(refused.map((r) => r.index))
   // Refused rows inside a range are harmless to its trace: they do not exist.
@@ -374,7 +559,7 @@ const loadBatch = async (
     const values = CopyText.decode(rowsOf(), index)
     return { target: Object.fromEntries(batch.target.columns.map((c, i) => [c, values[i] ?? null])) }
   }
-  const l = ledgerRows(batch, refused, rawOf)
+  const l = ledgerRows(batch, refused, rawOf, settled.notes)
   if (l.kind.length > 0) {
     await conn.query(
       `insert into migration.row_errors (run_id, batch_id, entity, partition_key, kind, source_key, column_name, rule, message, raw)
@@ -416,8 +601,8 @@ export const make = (db: PgClientShape): Sink.SinkShape => {
           )
         }
         const found = yield* db
-          .query<{ column_name: string }>(
-            "select column_name from information_schema.columns where table_schema = $1 and table_name = $2",
+          .query<{ column_name: string; is_nullable: string }>(
+            "select column_name, is_nullable from information_schema.columns where table_schema = $1 and table_name = $2",
             parts,
           )
           .pipe(Effect.mapError(fromPg(entity)))
@@ -438,7 +623,11 @@ export const make = (db: PgClientShape): Sink.SinkShape => {
           )
         }
         const info = yield* Effect.try({
-          try: () => targetInfo(target),
+          try: () =>
+            targetInfo(
+              target,
+              new Set(found.filter((c) => c.is_nullable === "YES").map((c) => c.column_name)),
+            ),
           catch: (e) => sinkError(entity, "config", (e as Error).message),
         })
         infos.set(entity, info)
