@@ -1,7 +1,8 @@
 /**
  * CSV files as a source, read by a tokenizer of our own. One partition; the cursor is the record offset.
  * A record's key is its key column's value or, without one, the line where the record starts (the
- * header is line 1; quoted fields with line breaks make a record span several lines).
+ * header is line 1; quoted fields with line breaks make a record span several lines). A record that
+ * cannot be read is keyed by its line: `N` without a key column, `line N` with one.
  *
  * Every physical record is read, rejected or loaded: a record that breaks the quoting rules is rejected
  * with its lines and reading goes on at the next line. Where the damage has no bound (a quote that
@@ -318,10 +319,13 @@ class Decoder implements RecordFile.Decoder<Row> {
       this.plan = this.onHeader(fields)
       return
     }
+    // With a key column, a record that cannot be read is keyed `line N`, so it is never mistaken for the
+    // row whose key is N.
+    const badKey = plan.keyIndex === null ? String(first) : `line ${first}`
     if (problem !== null) {
       out.push(
         RecordFile.rejected(
-          String(first),
+          badKey,
           problem.rule,
           `${lines(first, last)} could not be read: ${problem.message}`,
           rawOf(fields),
@@ -332,7 +336,7 @@ class Decoder implements RecordFile.Decoder<Row> {
     if (fields.length !== plan.header.length) {
       out.push(
         RecordFile.rejected(
-          String(first),
+          badKey,
           "ragged_row",
           `${lines(first, last)} ${first === last ? "has" : "hold"} ${fields.length} fields, the header has ${plan.header.length}`,
           rawOf(fields),

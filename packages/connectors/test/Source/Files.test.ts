@@ -150,9 +150,9 @@ describe("CsvSource", () => {
       })
       const [d] = yield* batches(dropped, null, 1)
       expect(d!.rows).toEqual([{ name: "Siti Nurhaliza binti Ahmad", ic: "010203-10-1234" }])
-      // Ragged rows keep their line-number key even with a key column.
+      // Ragged rows are keyed by their line, apart from the key column's values.
       const all = yield* records(kept)
-      expect(all).toContain("!6")
+      expect(all).toContain("!line 6")
     }),
   )
 
@@ -207,12 +207,12 @@ describe("CsvSource", () => {
         expect(b!.rows[1]).toEqual({ id: "4", name: "multi\nline", note: "fine" })
         expect(b!.rejected.map((r) => [r.key, r.reasons[0]!.rule, r.reasons[0]!.message])).toEqual([
           [
-            "3",
+            "line 3",
             "bad_quote",
             'line 3 could not be read: column 9: "t" follows the closing quote of a field; inside a quoted field a quote is written twice ("")',
           ],
           [
-            "4",
+            "line 4",
             "stray_quote",
             'line 4 could not be read: column 7: a quote inside a field that is not quoted; quote the whole field and write the quote twice ("")',
           ],
