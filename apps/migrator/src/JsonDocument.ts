@@ -12,6 +12,8 @@ import * as Exit from "./Exit.js"
 /** A parsed document, read once per path. */
 export type Loader = (file: string) => Effect.Effect<unknown, Exit.CliError>
 
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
 /** Reads and parses each file once. */
 export const loader = (): Loader => {
   const cache = new Map<string, Effect.Effect<unknown, Exit.CliError>>()
@@ -21,10 +23,11 @@ export const loader = (): Loader => {
       cached = Effect.runSync(
         Effect.cached(
           Effect.tryPromise({
-            try: async () => JSON.parse(await readFile(file, "utf8")) as unknown,
+            // Fatal decoding: text in another encoding is refused, never read as U+FFFD.
+            try: async () => JSON.parse(utf8.decode(await readFile(file))) as unknown,
             catch: (e) =>
               Exit.config(
-                `${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not a JSON document (${(e as Error).message})`}`,
+                `${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : e instanceof TypeError && (e as NodeJS.ErrnoException).code === "ERR_ENCODING_INVALID_ENCODED_DATA" ? "is not UTF-8 text (a browser export is UTF-8: was it saved again in another encoding?)" : `not a JSON document (${(e as Error).message})`}`,
               ),
           }),
         ),

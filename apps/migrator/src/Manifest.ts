@@ -40,6 +40,12 @@ export const FileSource = Schema.Struct({
   /** `json`: a file that is one array; `json-document`: a document whose arrays entities name by dot path. */
   kind: Schema.Literal("csv", "xlsx", "ndjson", "json", "json-document", "sqlite"),
   path: PathRef,
+  /**
+   * The text encoding of a csv, ndjson or json file: `utf8` (the default, checked: a file that is not
+   * is refused, naming the line and column of the first bad byte) or one iconv-lite knows, such as
+   * `windows-1252`, `latin1` or `utf-16`.
+   */
+  encoding: Schema.optional(Schema.NonEmptyTrimmedString),
 })
 
 /** Any source. */
@@ -350,6 +356,17 @@ const crossCheck = (m: Manifest) => {
         })
     })
   })
+  for (const [name, source] of Object.entries(m.sources)) {
+    if (
+      "encoding" in source &&
+      source.encoding !== undefined &&
+      !["csv", "ndjson", "json"].includes(source.kind)
+    )
+      problems.push({
+        keyPath: ["sources", name, "encoding"],
+        message: `encoding applies to csv, ndjson and json files; a ${source.kind} source says its own`,
+      })
+  }
   const rules: Array<[ReadonlyArray<PropertyKey>, TenancyRule]> = []
   if (m.tenancy) rules.push([["tenancy"], m.tenancy])
   m.entities.forEach((e, i) => {

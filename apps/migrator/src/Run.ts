@@ -99,6 +99,9 @@ export const run = (
     // Configuration first: a wrong entity name stops the run before the target is touched.
     const selected = yield* System.selection(system, manifest, options.only ?? undefined)
     const sources = yield* Sources.open(loaded, process.env)
+    // Every file the run reads is read whole now: a file that cannot be (bad encoding, a quote that
+    // never closes, a duplicate header, not a workbook) stops the run before the target is touched.
+    yield* sources.preflight(manifest.entities.filter((e) => selected.includes(e.name)))
     const day = options.now.toISOString()
     const client = PgClient.layer({
       url: target,

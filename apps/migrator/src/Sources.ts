@@ -36,6 +36,13 @@ export interface Opened {
     entity: Manifest.EntityDecl,
     tenancy?: Keyset.Tenancy,
   ) => Effect.Effect<Reader, Exit.CliError>
+  /**
+   * Opens the reader of each entity of `entities` that reads a file, so that a file that cannot be
+   * read whole (not in its encoding, a quote that never closes, a duplicate header, not a workbook)
+   * stops the command here, before it writes anything. Each file reader is opened once: the run reuses
+   * these.
+   */
+  readonly preflight: (entities: ReadonlyArray<Manifest.EntityDecl>) => Effect.Effect<void, Exit.CliError>
   /** The client of a MySQL/MariaDB source, for the commands that query it (profile, validate, mask). */
   readonly mysql: (source: string) => Effect.Effect<MysqlClient.MysqlClientShape, Exit.CliError>
   /** The client of a PostgreSQL source (not the target: a source has its own connection). */
@@ -49,6 +56,12 @@ export interface Opened {
 /** The source kinds read with SQL. */
 export const isDatabase = (kind: Manifest.Source["kind"]): kind is "mysql" | "postgres" | "sqlite" =>
   kind === "mysql" || kind === "postgres" || kind === "sqlite"
+
+/** The source kinds read from a file a record at a time (a json-document is read whole; SQLite is SQL). */
+export const isFile = (
+  kind: Manifest.Source["kind"] | undefined,
+): kind is "csv" | "ndjson" | "json" | "xlsx" =>
+  kind === "csv" || kind === "ndjson" || kind === "json" || kind === "xlsx"
 
 /** How a source kind quotes an identifier (`schema.table` part by part). */
 export const quoteFor = (kind: Manifest.Source["kind"]): ((id: string) => string) =>
@@ -71,7 +84,11 @@ export const open = (
     const { manifest } = loaded
     const settings = new Map<
       string,
-      { readonly kind: Manifest.Source["kind"]; readonly value: Redacted.Redacted<string> | string }
+      {
+        readonly kind: Manifest.Source["kind"]
+        readonly value: Redacted.Redacted<string> | string
+        readonly encoding?: string
+      }
     >()
     for (const [name, source] of Object.entries(manifest.sources)) {
       const resolved: Either.Either<Redacted.Redacted<string> | string, Manifest.ManifestError> =
@@ -79,7 +96,11 @@ export const open = (
           ? Manifest.secret(loaded, source.url, ["sources", name, "url"], env)
           : Manifest.filePath(loaded, source.path, ["sources", name, "path"], env)
       if (Either.isLeft(resolved)) return yield* Effect.fail(Exit.config(resolved.left.message))
-      settings.set(name, { kind: source.kind, value: resolved.right })
+      settings.set(name, {
+        kind: source.kind,
+        value: resolved.right,
+        ...("encoding" in source && source.encoding !== undefined ? { encoding: source.encoding } : {}),
+      })
     }
     const scope = yield* Effect.scope
     const clients = new Map<string, Context.Context<never>>()
@@ -120,6 +141,16 @@ export const open = (
     const sqliteContext = (name: string) =>
       client(name, "sqlite", (file) => SqliteClient.layer({ path: String(file) }))
     const documents = JsonDocument.loader()
+    // A file is read whole when its reader is made (see `preflight`): once per file and key, not per use.
+    const fileReaders = new Map<string, Effect.Effect<Reader, Exit.CliError>>()
+    const fileReader = (id: string, make: Effect.Effect<Reader, Exit.CliError>) => {
+      let r = fileReaders.get(id)
+      if (!r) {
+        r = Effect.runSync(Effect.cached(make))
+        fileReaders.set(id, r)
+      }
+      return r
+    }
     const reader = (
       entity: Manifest.EntityDecl,
       tenancy?: Keyset.Tenancy,
@@ -151,23 +182,34 @@ export const open = (
         case "ndjson":
         case "json": {
           const file = filePathOf(String(s.value), entity)
+          const options = {
+            path: file,
+            ...(entity.key ? { keyColumn: entity.key } : {}),
+            ...(s.encoding ? { encoding: s.encoding } : {}),
+          }
           const made =
             s.kind === "csv"
-              ? CsvSource.make({ path: file, ...(entity.key ? { keyColumn: entity.key } : {}) })
+              ? CsvSource.make(options)
               : s.kind === "ndjson"
-                ? NdjsonSource.make({ path: file, ...(entity.key ? { keyColumn: entity.key } : {}) })
-                : JsonSource.make({ path: file, ...(entity.key ? { keyColumn: entity.key } : {}) })
-          return Effect.mapError(made, sourceFailure)
+                ? NdjsonSource.make(options)
+                : JsonSource.make(options)
+          return fileReader(
+            `${s.kind}\u0000${file}\u0000${entity.key ?? ""}`,
+            Effect.mapError(made, sourceFailure),
+          )
         }
         case "xlsx":
           // The source's path is the workbook; the entity's `table` names its worksheet.
-          return Effect.mapError(
-            XlsxSource.make({
-              path: String(s.value),
-              ...(entity.table ? { sheet: entity.table } : {}),
-              ...(entity.key ? { keyColumn: entity.key } : {}),
-            }),
-            sourceFailure,
+          return fileReader(
+            `xlsx\u0000${String(s.value)}\u0000${entity.table ?? ""}\u0000${entity.key ?? ""}`,
+            Effect.mapError(
+              XlsxSource.make({
+                path: String(s.value),
+                ...(entity.table ? { sheet: entity.table } : {}),
+                ...(entity.key ? { keyColumn: entity.key } : {}),
+              }),
+              sourceFailure,
+            ),
           )
         case "json-document": {
           const file = String(s.value)
@@ -207,7 +249,13 @@ export const open = (
                 : Effect.fail(Exit.config(`source ${name} is a ${kind} file, not a database`))
         return Effect.tap(made, (d) => Effect.sync(() => databases.set(name, d)))
       })
-    return { reader, mysql, postgres, sqlite, database }
+    const preflight = (entities: ReadonlyArray<Manifest.EntityDecl>) =>
+      Effect.forEach(
+        entities.filter((e) => isFile(settings.get(e.source)?.kind)),
+        (e) => reader(e),
+        { discard: true },
+      )
+    return { reader, preflight, mysql, postgres, sqlite, database }
   })
 
 // A file source's path is the file, or, when the entity names a `table`, the directory that holds it

@@ -6,8 +6,9 @@
 
 import * as path from "node:path"
 import type { Keyset } from "@schoolbridge/connectors"
-import { type Entity, type Pipeline, Source, type Transform } from "@schoolbridge/core"
+import { type Entity, type Pipeline, Source, Transform } from "@schoolbridge/core"
 import { Password } from "@schoolbridge/mappers"
+import { TextLength } from "@schoolbridge/schema"
 import { Chunk, Effect, Either, Schema, Stream } from "effect"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
@@ -458,14 +459,18 @@ export const steps = (
       const dependsOn = [...new Set([...(base.dependsOn ?? []), ...(decl.dependsOn ?? [])])].filter((d) =>
         selected.has(d),
       )
+      const transform =
+        routed === null
+          ? base.transform
+          : byTenant(builds.map((b) => [b.tenant!, ("entity" in b.made ? b.made.entity : b.made).transform]))
       const entity: Entity.Entity = {
         ...base,
-        transform:
-          routed === null
-            ? base.transform
-            : byTenant(
-                builds.map((b) => [b.tenant!, ("entity" in b.made ? b.made.entity : b.made).transform]),
-              ),
+        // No text is stored longer than its column's cap (see the portal's TextLength), whatever the mapper.
+        transform: Transform.limitLengths(
+          transform,
+          base.target.columns,
+          TextLength.limitsFor(base.target.table),
+        ),
         dependsOn,
         batchSize: decl.batchSize ?? manifest.defaults.batchSize,
       }

@@ -17,6 +17,7 @@ import {
 } from "@schoolbridge/validators"
 import { Effect, Layer, type Redacted } from "effect"
 import * as Exit from "./Exit.js"
+import * as FileTables from "./FileTables.js"
 import type * as Manifest from "./Manifest.js"
 import * as Sources from "./Sources.js"
 import * as System from "./System.js"
@@ -84,17 +85,46 @@ const conditionsOf = (system: System.System, manifest: Manifest.Manifest, routed
     return out
   })
 
-/** The declarations the checks run over: each database entity of the manifest with its target table. */
+/** The entities of a manifest that read a file and load a table of their own: those `files` compares. */
+export const fileEntities = (system: System.System, manifest: Manifest.Manifest) =>
+  manifest.entities.filter(
+    (e) =>
+      Sources.isFile(manifest.sources[e.source]?.kind) &&
+      system.targets[e.name] !== undefined &&
+      !system.planned?.includes(e.name),
+  )
+
+/**
+ * The declarations the checks run over: each database entity of the manifest with its target table,
+ * or with `files`, each file entity, its records read from the tables `FileTables` fills.
+ */
 export const declarations = (
   system: System.System,
   manifest: Manifest.Manifest,
   scope: Scope,
+  files = false,
 ): ReadonlyArray<Declaration.EntityDeclaration> =>
   manifest.entities.flatMap((e) => {
     const source = manifest.sources[e.source]
     const table = system.targets[e.name]
-    // Entities planned in memory (their rows are not one source table's) have no source count; nor
-    // have file sources yet (their rows are counted by reading them, not in SQL).
+    if (files) {
+      if (scope._tag !== "School" || !fileEntities(system, manifest).includes(e)) return []
+      return [
+        PortalRules.withRules({
+          name: e.name,
+          source: {
+            table: FileTables.tableOf(e.name),
+            key: FileTables.keyColumn,
+            ...(scope.tenant !== null ? { tenant: scope.tenant } : {}),
+          },
+          target:
+            scope.tenant !== null
+              ? { table: table!, tenants: [scope.tenant] }
+              : { table: table!, tenantColumn: null },
+        }),
+      ]
+    }
+    // Entities planned in memory (their rows are not one source table's) have no source count.
     if (
       source === undefined ||
       !Sources.isDatabase(source.kind) ||
@@ -166,15 +196,24 @@ export const run = (options: {
           .map((e) => e.source),
       ),
     ]
-    if (databases.length !== 1)
+    // A manifest that reads files only is compared with the files themselves, read again whole.
+    const fromFiles = databases.length === 0 ? fileEntities(options.system, manifest) : []
+    if (databases.length > 1 || (databases.length === 0 && fromFiles.length === 0))
       return yield* Effect.fail(
         Exit.config(
           databases.length === 0
-            ? "validate compares a database source (MySQL/MariaDB, PostgreSQL or SQLite) with the portal; this manifest reads none"
+            ? "validate compares a database source (MySQL/MariaDB, PostgreSQL or SQLite) or the csv, ndjson, json or xlsx files of the entities with the portal; this manifest reads none"
             : `validate compares one source database at a time; this manifest reads ${databases.join(", ")}`,
         ),
       )
-    const source = yield* options.sources.database(databases[0]!)
+    if (fromFiles.length > 0 && manifest.tenancy !== undefined)
+      return yield* Effect.fail(
+        Exit.config("validate compares the files of a single-school manifest; this one has a tenancy rule"),
+      )
+    const source =
+      fromFiles.length > 0
+        ? SourceDatabase.fromSqlite(yield* FileTables.load(fromFiles, options.sources))
+        : yield* options.sources.database(databases[0]!)
     const target = PgClient.layer({ url: options.target, applicationName: "schoolbridge-validate" }).pipe(
       Layer.mapError((e) => Exit.failure(e.message)),
     )
@@ -199,7 +238,7 @@ export const run = (options: {
             `--tenant ${options.tenant} is not one of the manifest's tenants (${routed!.tenants.join(", ")})`,
           ),
         )
-      return yield* Validate.run(declarations(options.system, manifest, scope), {
+      return yield* Validate.run(declarations(options.system, manifest, scope, fromFiles.length > 0), {
         runId,
         tolerance: manifest.tolerances.countParity,
         gate: {
@@ -221,7 +260,7 @@ export const run = (options: {
       return file
     })
     return { report, files }
-  })
+  }).pipe(Effect.scoped)
 
 /** The verdict and the figures behind it, for the terminal. */
 export const render = (o: Outcome): string => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
 import { Source } from "@schoolbridge/core"
 import { Chunk, Effect, Either, Stream } from "effect"
 import { describe, expect, it } from "vitest"
@@ -37,5 +40,12 @@ describe("JsonDocument", () => {
     const load = JsonDocument.loader()
     const missing = await Effect.runPromise(Effect.either(load("/nonexistent/export.json")))
     expect(Either.isLeft(missing) && missing.left.message).toBe("/nonexistent/export.json: no such file")
+    // "Zoë" in windows-1252: refused, not read as "Zo\uFFFD".
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "sb-doc-")), "export.json")
+    writeFileSync(file, Buffer.from('{"data":{"students":[{"name":"Zo\u00eb"}]}}', "latin1"))
+    const bad = await Effect.runPromise(Effect.either(load(file)))
+    expect(Either.isLeft(bad) && bad.left.message).toBe(
+      `${file}: is not UTF-8 text (a browser export is UTF-8: was it saved again in another encoding?)`,
+    )
   })
 })

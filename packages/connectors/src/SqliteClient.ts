@@ -10,7 +10,7 @@
  * read exactly and returned as a decimal string, so nothing is rounded (as the MySQL client does).
  */
 import { readFile } from "node:fs/promises"
-import { Context, Data, Effect, Layer } from "effect"
+import { Context, Data, Effect, Layer, type Scope } from "effect"
 import initSqlJs from "sql.js"
 
 /** A SQLite failure: the file cannot be opened (`connection`) or a statement failed (`query`). */
@@ -131,9 +131,7 @@ const run = <R>(db: Database, sql: string, params: ReadonlyArray<unknown> | unde
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
 /** Opens the file; fails with one clear line when it is missing, unreadable or not a SQLite database. */
-export const make = (
-  options: Options,
-): Effect.Effect<SqliteClientShape, SqliteError, import("effect").Scope.Scope> =>
+export const make = (options: Options): Effect.Effect<SqliteClientShape, SqliteError, Scope.Scope> =>
   Effect.gen(function* () {
     const path = options.path
     const cannotOpen = (why: string, cause: unknown) =>
@@ -156,12 +154,37 @@ export const make = (
         )
       },
     })
+    return yield* open(path, data, cannotOpen)
+  })
+
+/**
+ * An empty database held in memory, named `describe` in messages: tables a command fills itself (the
+ * records of file sources, compared with the portal as a source database is).
+ */
+export const memory = (describe: string): Effect.Effect<SqliteClientShape, SqliteError, Scope.Scope> =>
+  open(
+    describe,
+    undefined,
+    (why, cause) =>
+      new SqliteError({
+        reason: "connection",
+        message: `cannot open an in-memory SQLite database: ${why}`,
+        cause,
+      }),
+  )
+
+const open = (
+  path: string,
+  data: Uint8Array | undefined,
+  cannotOpen: (why: string, cause: unknown) => SqliteError,
+): Effect.Effect<SqliteClientShape, SqliteError, Scope.Scope> =>
+  Effect.gen(function* () {
     const { Database } = yield* Effect.tryPromise({
       try: loadEngine,
       catch: (e) => cannotOpen(`sql.js did not load (${messageOf(e)})`, e),
     })
     const db = yield* Effect.acquireRelease(
-      Effect.try({ try: () => new Database(data), catch: (e) => cannotOpen(messageOf(e), e) }),
+      Effect.try({ try: () => new Database(data as Uint8Array), catch: (e) => cannotOpen(messageOf(e), e) }),
       (d) => Effect.sync(() => d.close()),
     )
     // sql.js opens any bytes; only the first read shows whether they are a database.

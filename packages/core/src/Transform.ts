@@ -197,3 +197,106 @@ export const run = <In>(
   if (mapped.length > 0) result.mapped.push(...mapped)
   return result
 }
+
+/** A cap on one text column of a target row, and what happens to a longer value (see the portal's TextLength). */
+export interface LengthLimit {
+  readonly column: string
+  /** In characters (code points), as PostgreSQL counts them. */
+  readonly max: number
+  readonly overflow: "reject" | "null" | "truncate"
+}
+
+const codePoints = (s: string): number => {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    // A high surrogate followed by a low one is one character.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) i++
+    }
+    n++
+  }
+  return n
+}
+
+/** The first `max` characters of `s`, never half of a surrogate pair. */
+const firstChars = (s: string, max: number): string => {
+  let i = 0
+  for (let n = 0; n < max && i < s.length; n++) {
+    const c = s.charCodeAt(i)
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1
+  }
+  return s.slice(0, i)
+}
+
+/** A source row as kept with a rejection: long strings cut, so a 5 MB value does not go into the ledger. */
+const shortened = (raw: unknown): unknown => {
+  const cut = (v: unknown) => (typeof v === "string" && v.length > 1000 ? `${v.slice(0, 1000)}…` : v)
+  if (Array.isArray(raw)) return raw.map(cut)
+  if (typeof raw === "object" && raw !== null)
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, cut(v)]))
+  return cut(raw)
+}
+
+const n = (x: number) => x.toLocaleString("en-US")
+
+/**
+ * Applies length limits to the rows a transform makes: a value over its column's cap rejects the
+ * row, becomes null or is cut to the cap, with a note (rule `too_long`) giving its length. Rows are
+ * only copied when one of their values is changed.
+ */
+export const limitLengths = <In>(
+  transform: Transform<In>,
+  columns: ReadonlyArray<string>,
+  limits: ReadonlyArray<LengthLimit>,
+): Transform<In> => {
+  const checks = limits
+    .map((l) => ({ ...l, index: columns.indexOf(l.column) }))
+    .filter((l) => l.index >= 0 && l.max > 0)
+  if (checks.length === 0) return transform
+  return (rows, keys, ctx) => {
+    const result = transform(rows, keys, ctx)
+    let kept = 0
+    for (let i = 0; i < result.ok.length; i++) {
+      let row = result.ok[i]!
+      const key = result.okKeys[i]!
+      const reasons: Array<Reason> = []
+      const notes: Array<Note> = []
+      for (const c of checks) {
+        const v = row[c.index]
+        // Fast path: a string no longer in UTF-16 units than the cap is within it in characters too.
+        if (typeof v !== "string" || v.length <= c.max) continue
+        const length = codePoints(v)
+        if (length <= c.max) continue
+        const said = `${c.column} is ${n(length)} characters long, over its cap of ${n(c.max)}`
+        if (c.overflow === "reject") {
+          reasons.push(reason(c.column, "too_long", `${said}; the row is not loaded`))
+          continue
+        }
+        if (row === result.ok[i]) row = [...row]
+        ;(row as Array<unknown>)[c.index] = c.overflow === "null" ? null : firstChars(v, c.max)
+        notes.push({
+          key,
+          column: c.column,
+          rule: "too_long",
+          message:
+            c.overflow === "null" ? `${said}; stored as null` : `${said}; the first ${n(c.max)} are stored`,
+        })
+      }
+      if (reasons.length > 0) {
+        result.rejected.push({ key, reasons, raw: shortened(result.okRaw[i]) })
+        continue
+      }
+      if (notes.length > 0) result.notes.push(...notes)
+      result.ok[kept] = row
+      result.okKeys[kept] = key
+      result.okRaw[kept] = result.okRaw[i]
+      kept++
+    }
+    result.ok.length = kept
+    result.okKeys.length = kept
+    result.okRaw.length = kept
+    return result
+  }
+}

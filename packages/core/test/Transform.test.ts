@@ -96,3 +96,60 @@ describe("Entity.dependencyOrder", () => {
     )
   })
 })
+
+describe("Transform.limitLengths", () => {
+  const columns = ["id", "code", "phone", "last_name"]
+  const limits: ReadonlyArray<Transform.LengthLimit> = [
+    { column: "code", max: 4, overflow: "reject" },
+    { column: "phone", max: 5, overflow: "null" },
+    { column: "last_name", max: 3, overflow: "truncate" },
+  ]
+  const identity = Transform.limitLengths(
+    Transform.fromRow((row: ReadonlyArray<unknown>) => row),
+    columns,
+    limits,
+  )
+
+  it("rejects, nulls or cuts a value over its cap, with a note, and leaves the rest alone", () => {
+    const rows = [
+      ["1", "AB", "12345", "Lee"],
+      ["2", "ABCDE", "1", "x".repeat(5_000_000)],
+      ["3", "AB", "123456", "😀😀😀😀"],
+      ["4", "ABC", null, "Tan"],
+    ]
+    const r = Transform.run(identity, rows, ["1", "2", "3", "4"], { entity: "e", tenant: null })
+    expect(r.ok).toEqual([
+      ["1", "AB", "12345", "Lee"],
+      ["3", "AB", null, "😀😀😀"],
+      ["4", "ABC", null, "Tan"],
+    ])
+    expect(r.okKeys).toEqual(["1", "3", "4"])
+    expect(r.rejected).toHaveLength(1)
+    expect(r.rejected[0]!.key).toBe("2")
+    expect(r.rejected[0]!.reasons).toEqual([
+      {
+        column: "code",
+        rule: "too_long",
+        message: "code is 5 characters long, over its cap of 4; the row is not loaded",
+      },
+    ])
+    // The 5 MB value is not carried into the ledger.
+    expect(JSON.stringify(r.rejected[0]!.raw).length).toBeLessThan(2000)
+    expect(r.notes).toEqual([
+      {
+        key: "3",
+        column: "phone",
+        rule: "too_long",
+        message: "phone is 6 characters long, over its cap of 5; stored as null",
+      },
+      {
+        key: "3",
+        column: "last_name",
+        rule: "too_long",
+        message: "last_name is 4 characters long, over its cap of 3; the first 3 are stored",
+      },
+    ])
+    // The source row given to the transform is not changed.
+    expect(rows[2]).toEqual(["3", "AB", "123456", "😀😀😀😀"])
+  })
+})

@@ -23,3 +23,5 @@ export * as Migrations from "./Migrations.js"
 export * as Migrator from "./Migrator.js"
 /** Portal tables: name, columns, row Schema and engine target. */
 export * as Table from "./Table.js"
+/** The length rule of every text column: its cap and whether a longer value rejects, nulls or is cut. */
+export * as TextLength from "./TextLength.js"

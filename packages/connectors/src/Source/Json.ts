@@ -11,7 +11,7 @@ import * as RecordFile from "./RecordFile.js"
 /** How to read a JSON array file. */
 export interface Options {
   readonly path: string
-  /** Default `utf8` (a BOM is dropped); `latin1` for legacy exports. */
+  /** Default `utf8` (checked; a BOM is dropped); any iconv-lite name such as `windows-1252`. */
   readonly encoding?: RecordFile.Encoding
   /** The field whose value is the record's key. Default: the array index (the first element is 0). */
   readonly keyColumn?: string
@@ -56,7 +56,8 @@ class Decoder implements RecordFile.Decoder<Row> {
     private readonly spec: RecordFile.Named,
     private readonly options: Options,
   ) {
-    this.text = new StringDecoder(options.encoding ?? "utf8")
+    // RecordFile hands decoders UTF-8 whatever the file's encoding.
+    this.text = new StringDecoder("utf8")
   }
 
   /** True once the opening `[` has been seen. */
@@ -230,12 +231,18 @@ class Decoder implements RecordFile.Decoder<Row> {
 
 /** A JSON array source. Checks first that the file opens with `[`, so a wrong file fails before the run. */
 export const make = (options: Options): Effect.Effect<Source.SourceShape<Row>, Source.SourceError> => {
-  const named: RecordFile.Named = { format: "json", path: options.path }
+  const named: RecordFile.Named = {
+    format: "json",
+    path: options.path,
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+  }
   const spec: RecordFile.Spec<Row> = { ...named, decoder: () => new Decoder(named, options) }
   return Effect.gen(function* () {
     yield* RecordFile.check(spec)
+    yield* RecordFile.checkEncoding(spec)
     const first = new Decoder(named, options)
     yield* RecordFile.probe(spec, first, () => first.started)
-    return RecordFile.source(spec)
+    // The whole file once, before anything is written: text not in its encoding fails here.
+    return RecordFile.source(spec, yield* RecordFile.scan(spec))
   })
 }

@@ -10,7 +10,7 @@ import * as RecordFile from "./RecordFile.js"
 /** How to read an NDJSON file. */
 export interface Options {
   readonly path: string
-  /** Default `utf8` (a BOM is dropped); `latin1` for legacy exports. */
+  /** Default `utf8` (checked; a BOM is dropped); any iconv-lite name such as `windows-1252`. */
   readonly encoding?: RecordFile.Encoding
   /** The field whose value is the record's key. Default: the line number (the first line is 1). */
   readonly keyColumn?: string
@@ -23,17 +23,13 @@ const kindOf = (value: unknown): string =>
 
 /** Splits text into lines across chunks and parses each line on its own. */
 class Decoder implements RecordFile.Decoder<Row> {
-  private readonly text: StringDecoder
+  // RecordFile hands decoders UTF-8 whatever the file's encoding.
+  private readonly text = new StringDecoder("utf8")
   private rest = ""
   private line = 0
   private first = true
 
-  constructor(
-    encoding: RecordFile.Encoding,
-    private readonly keyColumn: string | undefined,
-  ) {
-    this.text = new StringDecoder(encoding)
-  }
+  constructor(private readonly keyColumn: string | undefined) {}
 
   write(chunk: Buffer, out: Array<RecordFile.Entry<Row>>): void {
     this.lines(this.text.write(chunk), false, out)
@@ -97,12 +93,20 @@ class Decoder implements RecordFile.Decoder<Row> {
   }
 }
 
-/** An NDJSON source. Checks that the file can be read first. */
+/**
+ * An NDJSON source. Checks that the file can be read, and reads it whole once so that text not in its
+ * encoding fails here, before anything is written.
+ */
 export const make = (options: Options): Effect.Effect<Source.SourceShape<Row>, Source.SourceError> => {
   const spec: RecordFile.Spec<Row> = {
     format: "ndjson",
     path: options.path,
-    decoder: () => new Decoder(options.encoding ?? "utf8", options.keyColumn),
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+    decoder: () => new Decoder(options.keyColumn),
   }
-  return Effect.as(RecordFile.check(spec), RecordFile.source(spec))
+  return Effect.gen(function* () {
+    yield* RecordFile.check(spec)
+    yield* RecordFile.checkEncoding(spec)
+    return RecordFile.source(spec, yield* RecordFile.scan(spec))
+  })
 }

@@ -4,13 +4,19 @@
  * counts records, skips to a cursor and cuts batches. The cursor is the number of records consumed,
  * rejected ones included, so resuming at offset k re-reads the file and drops the first k records.
  */
+import { isUtf8 } from "node:buffer"
 import { constants } from "node:fs"
 import { access, type FileHandle, open, stat } from "node:fs/promises"
 import { Source, type Transform } from "@schoolbridge/core"
 import { Effect, Option, Stream } from "effect"
+import iconv from "iconv-lite"
 
-/** Text encodings the file sources read. */
-export type Encoding = "utf8" | "latin1"
+/**
+ * The text encoding of a file: `utf8` (the default, checked byte by byte) or any name iconv-lite
+ * knows (`windows-1252`, `latin1`, `utf16le`, `utf-16` with its BOM, `cp874`, …). Decoders always
+ * see UTF-8: other encodings are converted before them.
+ */
+export type Encoding = string
 
 /** One record of a file: a row with its key, or a record the format could not read. */
 export type Entry<Row> =
@@ -41,7 +47,9 @@ export interface Spec<Row> {
   /** e.g. `csv`, used in messages. */
   readonly format: string
   readonly path: string
-  /** A fresh decoder for each pass over the file. */
+  /** Default `utf8`. */
+  readonly encoding?: Encoding
+  /** A fresh decoder for each pass over the file; it is given UTF-8. */
   readonly decoder: () => Decoder<Row>
 }
 
@@ -55,8 +63,179 @@ export const keyOf = (value: unknown, position: number): string => {
   return String(value)
 }
 
-/** The part of a spec that names the file, for messages. */
-export type Named = Pick<Spec<unknown>, "format" | "path">
+/** The part of a spec that names the file (for messages) and says how its text is encoded. */
+export type Named = Pick<Spec<unknown>, "format" | "path" | "encoding">
+
+const isUtf8Name = (encoding: Encoding | undefined): boolean =>
+  encoding === undefined || /^utf-?8$/i.test(encoding)
+
+/** Fails with a "config" error naming the encoding unless iconv-lite can decode it. */
+export const checkEncoding = (spec: Named): Effect.Effect<void, Source.SourceError> =>
+  isUtf8Name(spec.encoding) || iconv.encodingExists(spec.encoding!)
+    ? Effect.void
+    : Effect.fail(
+        error(
+          spec,
+          "config",
+          `encoding ${JSON.stringify(spec.encoding)} is not one we can read; use utf8, windows-1252, latin1, utf16le, utf-16 or another iconv-lite name`,
+        ),
+      )
+
+/** The first byte of a file said to be UTF-8 that is not: thrown by `Utf8Check`, placed by `locate`. */
+class NotUtf8 extends Error {
+  constructor(readonly offset: number) {
+    super(`byte ${offset} is not UTF-8`)
+  }
+}
+
+/** Bytes a UTF-8 sequence that starts with `lead` takes; 0 for a byte that cannot start one. */
+const sequenceLength = (lead: number): number =>
+  lead < 0x80
+    ? 1
+    : lead >= 0xc2 && lead <= 0xdf
+      ? 2
+      : lead >= 0xe0 && lead <= 0xef
+        ? 3
+        : lead >= 0xf0 && lead <= 0xf4
+          ? 4
+          : 0
+
+/** Where the bytes of `bytes` stop being valid UTF-8 (the length when they never do). */
+const firstBad = (bytes: Uint8Array): number => {
+  for (let i = 0; i < bytes.length; ) {
+    const n = sequenceLength(bytes[i]!)
+    if (n === 0) return i
+    if (n === 1) {
+      i++
+      continue
+    }
+    if (i + n > bytes.length) return i
+    if (!isUtf8(bytes.subarray(i, i + n))) return i
+    i += n
+  }
+  return bytes.length
+}
+
+/**
+ * Passes UTF-8 through, checking it chunk by chunk (a sequence split between chunks waits for the
+ * rest), and throws `NotUtf8` at the first byte that is not: a file in another encoding is refused,
+ * never read as U+FFFD.
+ */
+class Utf8Check {
+  private tail: Buffer | null = null
+  private offset = 0
+
+  write(chunk: Buffer): Buffer {
+    const bytes = this.tail === null ? chunk : Buffer.concat([this.tail, chunk])
+    this.tail = null
+    // Hold back an incomplete sequence at the end: at most 3 bytes, found from the last lead byte.
+    let cut = bytes.length
+    for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 3; i--) {
+      const b = bytes[i]!
+      if ((b & 0xc0) === 0x80) continue
+      const n = sequenceLength(b)
+      if (n > 1 && i + n > bytes.length) cut = i
+      break
+    }
+    const whole = cut === bytes.length ? bytes : bytes.subarray(0, cut)
+    if (!isUtf8(whole)) throw new NotUtf8(this.offset + firstBad(whole))
+    if (cut < bytes.length) this.tail = Buffer.from(bytes.subarray(cut))
+    this.offset += whole.length
+    return whole
+  }
+
+  end(): Buffer {
+    if (this.tail !== null) throw new NotUtf8(this.offset)
+    return Buffer.alloc(0)
+  }
+}
+
+/** Converts text in another encoding to UTF-8 with iconv-lite's streaming decoder. */
+class Transcode {
+  private readonly decoder: iconv.DecoderStream
+
+  constructor(encoding: Encoding) {
+    this.decoder = iconv.getDecoder(encoding)
+  }
+
+  write(chunk: Buffer): Buffer {
+    return Buffer.from(this.decoder.write(chunk), "utf8")
+  }
+
+  end(): Buffer {
+    return Buffer.from(this.decoder.end() ?? "", "utf8")
+  }
+}
+
+/** A decoder fed through the file's encoding: UTF-8 checked, anything else converted. */
+export const decoding = <Row>(spec: Named, decoder: Decoder<Row>): Decoder<Row> => {
+  const text = isUtf8Name(spec.encoding) ? new Utf8Check() : new Transcode(spec.encoding!)
+  return {
+    write: (chunk, out) => decoder.write(text.write(chunk), out),
+    end: (out) => {
+      const rest = text.end()
+      if (rest.length > 0) decoder.write(rest, out)
+      decoder.end(out)
+    },
+  }
+}
+
+/**
+ * The line and column (both from 1; columns in characters) of byte `offset` of a UTF-8 file, for the
+ * message that refuses it. Reads the file again up to there: only ever on the way to a refusal.
+ */
+const locate = async (path: string, offset: number): Promise<{ line: number; column: number }> => {
+  const handle = await open(path, "r")
+  try {
+    let line = 1
+    let column = 1
+    let pos = 0
+    let lastCr = false
+    while (pos < offset) {
+      const buffer = Buffer.allocUnsafe(Math.min(chunkSize, offset - pos))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, pos)
+      if (bytesRead === 0) break
+      for (let i = 0; i < bytesRead; i++) {
+        const b = buffer[i]!
+        if (b === 10) {
+          if (!lastCr) line++
+          column = 1
+        } else if (b === 13) {
+          line++
+          column = 1
+        } else if ((b & 0xc0) !== 0x80) column++
+        lastCr = b === 13
+      }
+      pos += bytesRead
+    }
+    return { line, column }
+  } finally {
+    await handle.close()
+  }
+}
+
+const notUtf8 = async (spec: Named, e: NotUtf8): Promise<Source.SourceError> => {
+  const { line, column } = await locate(spec.path, e.offset)
+  const handle = await open(spec.path, "r")
+  const byte = Buffer.alloc(1)
+  let read = 0
+  try {
+    read = (await handle.read(byte, 0, 1, e.offset)).bytesRead
+  } finally {
+    await handle.close()
+  }
+  const shown =
+    read === 0
+      ? "the file ends inside a character, which"
+      : `byte 0x${byte[0]!.toString(16).toUpperCase().padStart(2, "0")}`
+  return error(
+    spec,
+    "config",
+    `line ${line}, column ${column} (byte ${e.offset}): ${shown} is not UTF-8; ` +
+      "the file is in another encoding: name it with `encoding:` on the source (e.g. windows-1252, latin1, utf-16)",
+    e,
+  )
+}
 
 const describe = (spec: Named) => `${spec.format} file ${spec.path}`
 
@@ -73,6 +252,16 @@ export const error = (
     message: `${describe(spec)}: ${message}`,
     ...(cause === undefined ? {} : { cause }),
   })
+
+/** Runs `f`, turning a `NotUtf8` it throws into the refusal that places the byte. */
+const placing = async <A>(spec: Named, f: () => Promise<A>): Promise<A> => {
+  try {
+    return await f()
+  } catch (e) {
+    if (e instanceof NotUtf8) throw await notUtf8(spec, e)
+    throw e
+  }
+}
 
 const ioError = (spec: Named, e: unknown): Source.SourceError => {
   if (e instanceof Source.SourceError) return e
@@ -114,20 +303,70 @@ export const probe = <Row>(
     Effect.tryPromise({ try: () => open(spec.path, "r"), catch: (e) => ioError(spec, e) }),
     (handle) =>
       Effect.tryPromise({
-        try: async () => {
-          const entries: Array<Entry<Row>> = []
-          let bytes = 0
-          while (!enough(entries) && bytes < maxBytes) {
-            const chunk = await readChunk(handle)
-            if (chunk === null) {
-              decoder.end(entries)
-              return { entries, bytes, eof: true }
+        try: () =>
+          placing(spec, async () => {
+            const entries: Array<Entry<Row>> = []
+            const input = decoding(spec, decoder)
+            let bytes = 0
+            while (!enough(entries) && bytes < maxBytes) {
+              const chunk = await readChunk(handle)
+              if (chunk === null) {
+                input.end(entries)
+                return { entries, bytes, eof: true }
+              }
+              bytes += chunk.length
+              input.write(chunk, entries)
             }
-            bytes += chunk.length
-            decoder.write(chunk, entries)
-          }
-          return { entries, bytes, eof: false }
-        },
+            return { entries, bytes, eof: false }
+          }),
+        catch: (e) => ioError(spec, e),
+      }),
+    (handle) => Effect.promise(() => handle.close().catch(() => undefined)),
+  )
+
+/** What a whole pass over a file found. */
+export interface Scan {
+  /** Records, rejected ones included: what a stream from the start yields. */
+  readonly records: number
+  readonly rejected: number
+  readonly bytes: number
+  readonly elapsedMs: number
+}
+
+/**
+ * Reads the whole file once through a fresh decoder, keeping only counts, so that anything that makes
+ * the file unusable as a whole (text that is not in its encoding, a quote that never closes) fails
+ * here, before a caller writes anything, and the record count is exact.
+ */
+export const scan = <Row>(spec: Spec<Row>): Effect.Effect<Scan, Source.SourceError> =>
+  Effect.acquireUseRelease(
+    Effect.tryPromise({ try: () => open(spec.path, "r"), catch: (e) => ioError(spec, e) }),
+    (handle) =>
+      Effect.tryPromise({
+        try: () =>
+          placing(spec, async () => {
+            const started = performance.now()
+            const input = decoding(spec, spec.decoder())
+            const entries: Array<Entry<Row>> = []
+            let records = 0
+            let rejected = 0
+            let bytes = 0
+            const count = () => {
+              records += entries.length
+              for (const e of entries) if (e._tag === "Rejected") rejected++
+              entries.length = 0
+            }
+            for (;;) {
+              const chunk = await readChunk(handle)
+              if (chunk === null) break
+              bytes += chunk.length
+              input.write(chunk, entries)
+              count()
+            }
+            input.end(entries)
+            count()
+            return { records, rejected, bytes, elapsedMs: performance.now() - started }
+          }),
         catch: (e) => ioError(spec, e),
       }),
     (handle) => Effect.promise(() => handle.close().catch(() => undefined)),
@@ -220,9 +459,12 @@ export const stream = <Row>(
         Effect.tryPromise({ try: () => open(spec.path, "r"), catch: (e) => ioError(spec, e) }),
         (h) => Effect.promise(() => h.close().catch(() => undefined)),
       )
-      const reader = new Reader(handle, spec.decoder(), skip, skip)
+      const reader = new Reader(handle, decoding(spec, spec.decoder()), skip, skip)
       return Stream.repeatEffectOption(
-        Effect.tryPromise({ try: () => reader.next(size), catch: (e) => Option.some(ioError(spec, e)) }).pipe(
+        Effect.tryPromise({
+          try: () => placing(spec, () => reader.next(size)),
+          catch: (e) => Option.some(ioError(spec, e)),
+        }).pipe(
           Effect.flatMap((batch) => (batch === null ? Effect.fail(Option.none()) : Effect.succeed(batch))),
         ),
       )
@@ -246,12 +488,19 @@ export const estimate = <Row>(
     return Math.max(0, Math.round((size * sample.entries.length) / sample.bytes) - skip)
   })
 
-/** The source over one file: one partition, record-offset cursors. */
-export const source = <Row>(spec: Spec<Row>): Source.SourceShape<Row> => ({
+/**
+ * The source over one file: one partition, record-offset cursors. Given the `scan` made when the source
+ * was, its estimates are the exact count.
+ */
+export const source = <Row>(spec: Spec<Row>, scanned?: Scan): Source.SourceShape<Row> => ({
   describe: describe(spec),
   partitions: Effect.succeed([Source.wholeSource]),
   estimate: (partition, after) =>
-    partition.key === Source.wholeSource.key ? estimate(spec, after) : Effect.succeed(0),
+    partition.key !== Source.wholeSource.key
+      ? Effect.succeed(0)
+      : scanned === undefined
+        ? estimate(spec, after)
+        : Effect.map(offsetOf(spec, after), (skip) => Math.max(0, scanned.records - skip)),
   stream: (partition, after, size) => stream(spec, partition, after, size),
 })
 

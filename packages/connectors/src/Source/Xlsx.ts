@@ -7,6 +7,7 @@
  * numbers at Excel's own 15 significant digits (so `0.1+0.2` reads `0.3`, as Excel shows it),
  * formulas their cached result, rich text and hyperlinks their plain text, booleans `true`/`false`.
  */
+import { open } from "node:fs/promises"
 import { Source, type Transform } from "@schoolbridge/core"
 import { Effect, Option, Stream } from "effect"
 import ExcelJS from "exceljs"
@@ -162,11 +163,51 @@ const asSourceError = (spec: RecordFile.Named, e: unknown): Source.SourceError =
   const code = (e as { code?: unknown } | null)?.code
   if (code === "ENOENT") return RecordFile.error(spec, "config", "not found; check the path", e)
   const message = e instanceof Error ? e.message : String(e)
-  // exceljs reports a file that is not a zip (a CSV renamed .xlsx, an old .xls) through the unzipper.
+  // exceljs reports a zip that holds no workbook (a .docx renamed) through the unzipper.
   if (/signature|zip|end of central directory|invalid/iu.test(message))
-    return RecordFile.error(spec, "config", `is not an XLSX workbook (${message}); save it as .xlsx`, e)
+    return RecordFile.error(
+      spec,
+      "config",
+      "is not an XLSX workbook (a zip file with no workbook in it); save it as .xlsx",
+      e,
+    )
   return RecordFile.error(spec, "query", `read failed: ${message}`, e)
 }
+
+/**
+ * Looks at the first bytes before exceljs does, so a file that is not a workbook is refused in one
+ * line that says what it is instead of an unzipper's error.
+ */
+const sniff = (spec: RecordFile.Named): Effect.Effect<void, Source.SourceError> =>
+  Effect.flatMap(
+    Effect.tryPromise({
+      try: async () => {
+        const handle = await open(spec.path, "r")
+        try {
+          const head = Buffer.alloc(8)
+          const { bytesRead } = await handle.read(head, 0, 8, 0)
+          return head.subarray(0, bytesRead)
+        } finally {
+          await handle.close()
+        }
+      },
+      catch: (e) => asSourceError(spec, e),
+    }),
+    (head) => {
+      // An XLSX workbook is a zip archive: "PK\x03\x04".
+      if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4)
+        return Effect.void
+      const what =
+        head.length === 0
+          ? "it is empty"
+          : head.length >= 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0
+            ? "it is an Excel 97-2003 .xls file (or another old Office file); open it in Excel and save it as .xlsx"
+            : head.subarray(0, 4).toString("latin1").startsWith("<")
+              ? "it is HTML or XML (a web page saved as .xlsx?); save it from Excel as .xlsx"
+              : "it is not a zip archive (a CSV or text file named .xlsx?); give it `kind: csv`, or save it as .xlsx"
+      return Effect.fail(RecordFile.error(spec, "config", `is not an XLSX workbook: ${what}`))
+    },
+  )
 
 /** Works out the plan from the header row, or says what to fix in the options. */
 const planFor = (spec: RecordFile.Named, options: Options, first: SheetRow): Plan => {
@@ -325,6 +366,7 @@ export const make = (options: Options): Effect.Effect<Source.SourceShape<Row>, S
   Effect.gen(function* () {
     const spec: RecordFile.Named = { format, path: options.path }
     yield* RecordFile.check(spec)
+    yield* sniff(spec)
     const plan = yield* Effect.acquireUseRelease(
       Effect.sync(() => openSheet(spec, options)),
       (sheet) =>

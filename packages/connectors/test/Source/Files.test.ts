@@ -65,6 +65,14 @@ const resumesEverywhere = (source: Shape) =>
 
 const failure = <A>(effect: Effect.Effect<A, Source.SourceError>) => Effect.flip(effect)
 
+/** Runs `f` with a fresh directory, removed afterwards. */
+const inDir = <A, E>(f: (dir: string) => Effect.Effect<A, E>) =>
+  Effect.acquireUseRelease(
+    Effect.promise(() => mkdtemp(join(tmpdir(), "schoolbridge-csv-"))),
+    f,
+    (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true })),
+  )
+
 describe("CsvSource", () => {
   it.effect("reads quotes, embedded newlines, a BOM, Arabic and Malay text, by line number", () =>
     Effect.gen(function* () {
@@ -142,9 +150,9 @@ describe("CsvSource", () => {
       })
       const [d] = yield* batches(dropped, null, 1)
       expect(d!.rows).toEqual([{ name: "Siti Nurhaliza binti Ahmad", ic: "010203-10-1234" }])
-      // Ragged rows keep their line-number key even with a key column.
+      // Ragged rows are keyed by their line, apart from the key column's values.
       const all = yield* records(kept)
-      expect(all).toContain("!6")
+      expect(all).toContain("!line 6")
     }),
   )
 
@@ -162,20 +170,133 @@ describe("CsvSource", () => {
     }),
   )
 
-  it.effect("rejects an unclosed quote at the end with its line number", () =>
+  it.effect("refuses a file whose quote never closes, at make, naming the line it opens on", () =>
     Effect.gen(function* () {
-      const source = yield* CsvSource.make({ path: fixture("unclosed.csv") })
-      const bs = yield* batches(source, null, 10)
-      expect(bs).toHaveLength(1)
-      expect(bs[0]!.rows).toEqual([{ a: "1", b: "2" }])
-      expect(bs[0]!.cursor).toBe(2)
-      expect(bs[0]!.rejected).toHaveLength(1)
-      const [r] = bs[0]!.rejected
-      expect(r!.key).toBe("3")
-      expect(r!.reasons[0]!.rule).toBe("bad_csv")
-      expect(r!.reasons[0]!.message).toMatch(/^line 3 and after could not be read: Quote Not Closed/)
-      yield* resumesEverywhere(source)
+      const e = yield* failure(CsvSource.make({ path: fixture("unclosed.csv") }))
+      expect(e.reason).toBe("config")
+      expect(e.message).toBe(
+        `csv file ${fixture("unclosed.csv")}: the quote that opens a field on line 3 (column 3) is never closed, ` +
+          "so where the records of lines 3-4 end cannot be known; close the quote (or write a quote inside a quoted field twice): the file is refused whole",
+      )
     }),
+  )
+
+  it.effect("rejects a record that breaks the quoting rules with its lines, and reads on at the next", () =>
+    inDir((dir) =>
+      Effect.gen(function* () {
+        const path = join(dir, "bad.csv")
+        yield* Effect.promise(() =>
+          writeFile(
+            path,
+            [
+              "id,name,note",
+              "1,Aminah,ok",
+              '2,"Ali "the kid" Bakar",x',
+              "3,5'10\",tall",
+              '4,"multi',
+              'line",fine',
+              "",
+              "5,Zainab,last",
+            ].join("\n"),
+          ),
+        )
+        const source = yield* CsvSource.make({ path, keyColumn: "id" })
+        expect(yield* source.estimate(Source.wholeSource, null)).toBe(5)
+        const [b] = yield* batches(source, null, 100)
+        expect(b!.keys).toEqual(["1", "4", "5"])
+        expect(b!.rows[1]).toEqual({ id: "4", name: "multi\nline", note: "fine" })
+        expect(b!.rejected.map((r) => [r.key, r.reasons[0]!.rule, r.reasons[0]!.message])).toEqual([
+          [
+            "line 3",
+            "bad_quote",
+            'line 3 could not be read: column 9: "t" follows the closing quote of a field; inside a quoted field a quote is written twice ("")',
+          ],
+          [
+            "line 4",
+            "stray_quote",
+            'line 4 could not be read: column 7: a quote inside a field that is not quoted; quote the whole field and write the quote twice ("")',
+          ],
+        ])
+        expect(b!.cursor).toBe(5)
+        yield* resumesEverywhere(source)
+        // Relaxed, the stray quote is a character.
+        const relaxed = yield* CsvSource.make({ path, keyColumn: "id", relaxQuotes: true })
+        const [r] = yield* batches(relaxed, null, 100)
+        expect(r!.rows.find((row) => row.id === "3")).toEqual({ id: "3", name: "5'10\"", note: "tall" })
+      }),
+    ),
+  )
+
+  it.effect("refuses a quoted field that runs over lines and then breaks off", () =>
+    inDir((dir) =>
+      Effect.gen(function* () {
+        const path = join(dir, "runaway.csv")
+        yield* Effect.promise(() =>
+          writeFile(path, ["id,name", '1,"Zoe', "2,Lee", '3,"Tan" Mei', "4,Ali", ""].join("\n")),
+        )
+        const e = yield* failure(CsvSource.make({ path }))
+        expect(e.reason).toBe("config")
+        expect(e.message).toMatch(
+          /the quote that opens a field on line 2 \(column 3\) breaks off on line 4, so where the records of lines 2-4 end cannot be known/,
+        )
+      }),
+    ),
+  )
+
+  it.effect("refuses text that is not UTF-8, naming the line and column of the first bad byte", () =>
+    inDir((dir) =>
+      Effect.gen(function* () {
+        const path = join(dir, "cp1252.csv")
+        // "Zoë" and "Ñúñez" as windows-1252 writes them: one byte each, not UTF-8.
+        const text = "nama,bandar\nAminah,Kota Bharu\nZo\u00eb \u00d1\u00fa\u00f1ez,Ipoh\n"
+        yield* Effect.promise(() => writeFile(path, Buffer.from(text, "latin1")))
+        const e = yield* failure(CsvSource.make({ path }))
+        expect(e.reason).toBe("config")
+        expect(e.message).toBe(
+          `csv file ${path}: line 3, column 3 (byte 32): byte 0xEB is not UTF-8; the file is in another encoding: ` +
+            "name it with `encoding:` on the source (e.g. windows-1252, latin1, utf-16)",
+        )
+        const source = yield* CsvSource.make({ path, encoding: "windows-1252" })
+        const [b] = yield* batches(source, null, 10)
+        expect(b!.rows).toEqual([
+          { nama: "Aminah", bandar: "Kota Bharu" },
+          { nama: "Zoë Ñúñez", bandar: "Ipoh" },
+        ])
+        // windows-1252 is not latin1: 0x80 is the euro sign.
+        yield* Effect.promise(() => writeFile(path, Buffer.from([...Buffer.from("a\n"), 0x80, 0x0a])))
+        const [euro] = yield* batches(yield* CsvSource.make({ path, encoding: "windows-1252" }), null, 10)
+        expect(euro!.rows).toEqual([{ a: "€" }])
+        const unknown = yield* failure(CsvSource.make({ path, encoding: "klingon" }))
+        expect(unknown.message).toMatch(/encoding "klingon" is not one we can read/)
+      }),
+    ),
+  )
+
+  it.effect("reads UTF-16 with its BOM, and finds a bad byte after a chunk boundary", () =>
+    inDir((dir) =>
+      Effect.gen(function* () {
+        const utf16 = join(dir, "utf16.csv")
+        const bom = Buffer.from([0xff, 0xfe])
+        yield* Effect.promise(() =>
+          writeFile(utf16, Buffer.concat([bom, Buffer.from("id,nama\n1,Zoë\n2,محمد\n", "utf16le")])),
+        )
+        const [b] = yield* batches(yield* CsvSource.make({ path: utf16, encoding: "utf-16" }), null, 10)
+        expect(b!.rows).toEqual([
+          { id: "1", nama: "Zoë" },
+          { id: "2", nama: "محمد" },
+        ])
+        // Two-byte letters throughout, so sequences straddle the 64 KiB reads; the bad byte comes late.
+        const long = join(dir, "long.csv")
+        const lines = ["id,nama"]
+        for (let i = 1; i <= 5000; i++) lines.push(`${i},Zoë Ñúñez ${i}`)
+        const good = Buffer.from(`${lines.join("\n")}\n`)
+        yield* Effect.promise(() =>
+          writeFile(long, Buffer.concat([good, Buffer.from("5001,Zo"), Buffer.from([0xeb, 0x0a])])),
+        )
+        const e = yield* failure(CsvSource.make({ path: long }))
+        expect(e.message).toContain(`: line 5002, column 8 (byte ${good.length + 7}): byte 0xEB is not UTF-8`)
+      }),
+    ),
   )
 
   it.effect("reads latin1", () =>

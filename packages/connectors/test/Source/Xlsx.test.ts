@@ -189,7 +189,21 @@ describe("XlsxSource", () => {
       yield* Effect.promise(() => writeFile(csv, "a,b\n1,2\n"))
       const [reason, text] = yield* message({ path: csv })
       expect(reason).toBe("config")
-      expect(text).toContain("is not an XLSX workbook")
+      expect(text).toBe(
+        `xlsx file ${csv}: is not an XLSX workbook: it is not a zip archive (a CSV or text file named .xlsx?); give it \`kind: csv\`, or save it as .xlsx`,
+      )
+      const xls = join(dir, "old.xlsx")
+      yield* Effect.promise(() =>
+        writeFile(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0])),
+      )
+      expect((yield* message({ path: xls }))[1]).toBe(
+        `xlsx file ${xls}: is not an XLSX workbook: it is an Excel 97-2003 .xls file (or another old Office file); open it in Excel and save it as .xlsx`,
+      )
+      const nothing = join(dir, "nothing.xlsx")
+      yield* Effect.promise(() => writeFile(nothing, ""))
+      expect((yield* message({ path: nothing }))[1]).toBe(
+        `xlsx file ${nothing}: is not an XLSX workbook: it is empty`,
+      )
       const twice = yield* Effect.promise(() =>
         workbook("twice.xlsx", (wb) => wb.addWorksheet("S").addRow(["Name", "Name"])),
       )
