@@ -3,7 +3,7 @@
  * PostgreSQL takes up to a gigabyte, so the caps are ours, written here as data: a value longer than
  * its column's cap is never stored whole. What happens instead depends on what the column is:
  *
- * - `reject`: the column identifies the row or links it (legacy id, codes, e-mail, numbers a school
+ * - `reject`: the column identifies the row or links it (legacy id, codes, usernames, numbers a school
  *   quotes); a cut value would be a different identity, so the row is rejected with the reason.
  * - `null`: a cut value would be wrong rather than short (a phone number, a URL); it becomes null with
  *   a note and the row loads, as any bad value in a column that is not identity does. A column that
@@ -44,7 +44,8 @@ export const rules: ReadonlyArray<readonly [RegExp, Rule]> = [
   // Identity and links.
   [/^(legacy_id|legacy_source)$/, { max: 255, overflow: "reject" }],
   [/^(tenant_id|code|.*_code)$/, { max: 64, overflow: "reject" }],
-  [/^email$/, { max: 254, overflow: "reject" }],
+  // An email says how to reach a person, not who they are: as any contact value, null with a note.
+  [/^email$/, { max: 254, overflow: "null" }],
   [/^username$/, { max: 150, overflow: "reject" }],
   [/^(national_id|document_number|reference|.*_number)$/, { max: 64, overflow: "reject" }],
   [/^(slug|metric_key|report_key)$/, { max: 200, overflow: "reject" }],

@@ -8,7 +8,7 @@ describe("TextLength", () => {
     const text = Auth.Users.columns.filter((c) => Auth.Users.fields[c].sqlType === "text")
     expect([...limits.keys()]).toEqual(text)
     expect(limits.get("last_name")).toEqual({ column: "last_name", max: 200, overflow: "truncate" })
-    expect(limits.get("email")).toEqual({ column: "email", max: 254, overflow: "reject" })
+    expect(limits.get("email")).toEqual({ column: "email", max: 254, overflow: "null" })
     expect(limits.get("legacy_id")).toEqual({ column: "legacy_id", max: 255, overflow: "reject" })
     expect(limits.get("phone")).toEqual({ column: "phone", max: 32, overflow: "null" })
     expect(limits.get("id")).toBeUndefined()
