@@ -138,6 +138,8 @@ const runCommand = Command.make(
         Effect.ensuring(Effect.sync(() => view.close())),
       )
       yield* Console.log(Run.render(outcome))
+      const over = Run.tolerance(outcome)
+      if (over !== null) return yield* Effect.fail(over)
     }),
 ).pipe(
   Command.withDescription(

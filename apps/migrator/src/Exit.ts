@@ -12,10 +12,12 @@ export const noGo = 1
 export const usage = 2
 /** Runtime failure: resumable, the message says how. */
 export const runtime = 3
+/** The run completed, but an entity rejected more of its rows than the manifest tolerates. */
+export const overTolerance = 4
 
 /** A failure that ends the command with its exit code and one message for the operator. */
 export class CliError extends Data.TaggedError("CliError")<{
-  readonly code: typeof noGo | typeof usage | typeof runtime
+  readonly code: typeof noGo | typeof usage | typeof runtime | typeof overTolerance
   readonly message: string
 }> {}
 

@@ -179,8 +179,10 @@ export const Manifest = Schema.Struct({
       warningsPass: Schema.optionalWith(Fraction, { default: () => 0.95 }),
       /** Share of failing rows above which a rollback is recommended. */
       rollbackAbove: Schema.optionalWith(Fraction, { default: () => 0.05 }),
+      /** Share of an entity's rows a run may reject before it ends with exit 4. */
+      rejectAbove: Schema.optionalWith(Fraction, { default: () => 0.02 }),
     }),
-    { default: () => ({ countParity: 0.001, warningsPass: 0.95, rollbackAbove: 0.05 }) },
+    { default: () => ({ countParity: 0.001, warningsPass: 0.95, rollbackAbove: 0.05, rejectAbove: 0.02 }) },
   ),
   /** Options of the source system's mappers (e.g. Gibbon's custom field that names the school). */
   options: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), {

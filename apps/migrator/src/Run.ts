@@ -9,6 +9,7 @@ import { Pipeline, type Progress } from "@schoolbridge/core"
 import { Effect, Layer, type Redacted } from "effect"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
+import * as Refusals from "./Refusals.js"
 import * as Sources from "./Sources.js"
 import * as System from "./System.js"
 import * as Systems from "./Systems.js"
@@ -31,6 +32,11 @@ export interface Outcome {
   readonly runId: number
   readonly dryRun: boolean
   readonly entities: ReadonlyArray<Pipeline.Summary>
+  /** The rows not loaded, by cause, root causes first. */
+  readonly causes: ReadonlyArray<Refusals.Cause>
+  /** Entities that rejected more of their rows than `tolerances.rejectAbove`. */
+  readonly overTolerance: ReadonlyArray<{ readonly entity: string; readonly share: number }>
+  readonly rejectAbove: number
 }
 
 const pgFailure = (e: { readonly message: string }) => Exit.failure(e.message)
@@ -143,7 +149,16 @@ export const run = (
         ...(options.resume !== null ? { resume: options.resume } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }).pipe(Effect.mapError((e) => Exit.failure(e.message)))
-      return { runId: result.runId, dryRun: options.dryRun, entities: result.entities }
+      const causes = yield* Refusals.of(db, result.runId).pipe(Effect.mapError(pgFailure))
+      const rejectAbove = manifest.tolerances.rejectAbove
+      return {
+        runId: result.runId,
+        dryRun: options.dryRun,
+        entities: result.entities,
+        causes,
+        overTolerance: Refusals.overTolerance(result.entities, rejectAbove),
+        rejectAbove,
+      }
     }).pipe(Effect.provide(services))
   }).pipe(Effect.scoped)
 
@@ -177,12 +192,28 @@ export const render = (o: Outcome): string => {
   const line = (cells: ReadonlyArray<string>) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")
   const rejected = o.entities.reduce((s, e) => s + e.rejected, 0)
+  const causes = Refusals.render(o.causes)
   return [
     line(header),
     ...rows.map(line),
     "",
+    ...(causes.length > 0 ? [...causes, ""] : []),
     o.dryRun
       ? `dry run ${o.runId}: nothing was written (every change was rolled back)`
       : `run ${o.runId} completed${rejected > 0 ? `: ${n(rejected)} rows rejected, see \`schoolbridge-migrate status ${o.runId}\` and migration.row_errors` : ""}`,
   ].join("\n")
 }
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`
+
+/**
+ * Exit 4 when an entity rejected more of its rows than the manifest tolerates: the run is complete
+ * and resumable work is not needed, but its rows are not all there.
+ */
+export const tolerance = (o: Outcome): Exit.CliError | null =>
+  o.overTolerance.length === 0
+    ? null
+    : new Exit.CliError({
+        code: Exit.overTolerance,
+        message: `${o.overTolerance.map((e) => `${e.entity} rejected ${pct(e.share)} of its rows`).join("; ")}: over the manifest's tolerance of ${pct(o.rejectAbove)} (tolerances.rejectAbove); see the causes above`,
+      })

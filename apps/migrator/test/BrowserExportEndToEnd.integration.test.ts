@@ -9,6 +9,9 @@ import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { cli } from "./Cli.js"
 
+// The fixture's dirt rejects more than the tolerated 2% of some entity's rows: run ends with exit 4.
+const overTolerance = 4
+
 const file = path.resolve(import.meta.dirname, "../../../packages/mappers/test/fixtures/browser/export.json")
 const manifest = path.resolve(import.meta.dirname, "../manifests/browser-export.yaml")
 const data = JSON.parse(readFileSync(file, "utf8")).data as Record<string, ReadonlyArray<unknown>>
@@ -40,7 +43,7 @@ describe("browser export → portal through the CLI", () => {
   it("runs to completion and accounts for every record", async () => {
     const run = await cli(["run", "--manifest", manifest, "--tenant", "SA01"], env())
     expect(run.stderr).not.toMatch(/error|failed/i)
-    expect(run.code).toBe(0)
+    expect(run.code).toBe(overTolerance)
     const accounts = await rows(
       `select entity, sum(read_count)::int as read, sum(loaded_count)::int as loaded,
               sum(rejected_count)::int as rejected, sum(skipped_count)::int as skipped

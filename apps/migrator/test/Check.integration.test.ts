@@ -8,6 +8,9 @@ import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { cli } from "./Cli.js"
 
+// The fixture's dirt rejects more than the tolerated 2% of some entity's rows: run ends with exit 4.
+const overTolerance = 4
+
 const manifest = `version: 1
 name: legacy-check
 system: legacy-sis
@@ -88,7 +91,9 @@ describe("schoolbridge-migrate check", () => {
     const target = await createPgDatabase("check")
     dbs.push(target)
     const runEnv = { ...env, SCHOOLBRIDGE_TARGET_URL: target.url }
-    expect((await cli(["run", "-m", path.join(dir, "m.yaml"), "--tenant", "SA01"], runEnv)).code).toBe(0)
+    expect((await cli(["run", "-m", path.join(dir, "m.yaml"), "--tenant", "SA01"], runEnv)).code).toBe(
+      overTolerance,
+    )
     const r = await cli(["check", "-m", path.join(dir, "m.yaml")], runEnv)
     expect(r.code).toBe(0)
     const detail = (check: string) => lines(r.stdout).find((l) => l[1] === "target" && l[2] === check)?.[3]
@@ -129,7 +134,7 @@ describe("schoolbridge-migrate check", () => {
           SCHOOLBRIDGE_TARGET_URL: migrated.url,
         })
       ).code,
-    ).toBe(0)
+    ).toBe(overTolerance)
     const sql = async (url: string, statements: ReadonlyArray<string>) => {
       const client = new pg.Client({ connectionString: url })
       await client.connect()

@@ -10,6 +10,9 @@ import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { cli } from "./Cli.js"
 
+// The fixture's dirt rejects more than the tolerated 2% of some entity's rows: run ends with exit 4.
+const overTolerance = 4
+
 const fixtures = path.resolve(import.meta.dirname, "../../../packages/mappers/test/fixtures/gibbon")
 const manifest = path.resolve(import.meta.dirname, "../manifests/gibbon.yaml")
 const files = ["00-core.sql", "10-academic.sql", "20-finance.sql"]
@@ -45,7 +48,7 @@ describe("Gibbon → portal through the CLI", () => {
   it("runs to completion with the shipped manifest", async () => {
     run = await cli(["run", "--manifest", manifest, "--tenant", "SA01"], env())
     expect(run.stderr).not.toMatch(/error|failed/i)
-    expect(run.code).toBe(0)
+    expect(run.code).toBe(overTolerance)
   })
 
   it("accounts for every source row of every entity: read = loaded + rejected + skipped", async () => {
@@ -151,7 +154,7 @@ describe("Gibbon → portal through the CLI", () => {
       )
     const before = await snapshot()
     const again = await cli(["run", "--manifest", manifest, "--tenant", "SA01"], env())
-    expect(again.code).toBe(0)
+    expect(again.code).toBe(overTolerance)
     expect(await snapshot()).toEqual(before)
   })
 })

@@ -14,6 +14,9 @@ import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { cli, type Result } from "./Cli.js"
 
+// The fixture's dirt rejects more than the tolerated 2% of some entity's rows: run ends with exit 4.
+const overTolerance = 4
+
 const fixtures = path.resolve(import.meta.dirname, "../../../packages/mappers/test/fixtures/gibbon")
 const files = [
   path.join(fixtures, "00-core.sql"),
@@ -122,7 +125,7 @@ afterAll(async () => {
 describe("a Gibbon of three schools in one run", () => {
   it("runs to completion and files every batch under its school", async () => {
     expect(run.stderr).not.toMatch(/error|failed/i)
-    expect(run.code).toBe(0)
+    expect(run.code).toBe(overTolerance)
     const partitions = (
       await rows("select distinct partition_key as p from migration.batches order by 1")
     ).map((r) => r.p)

@@ -76,7 +76,12 @@ describe("Manifest.parse", () => {
     const m = Either.getOrThrow(r).manifest
     expect(m.passwords).toBe("force-reset")
     expect(m.defaults).toEqual({ batchSize: 20_000, parallel: 2 })
-    expect(m.tolerances).toEqual({ countParity: 0.001, warningsPass: 0.95, rollbackAbove: 0.05 })
+    expect(m.tolerances).toEqual({
+      countParity: 0.001,
+      warningsPass: 0.95,
+      rollbackAbove: 0.05,
+      rejectAbove: 0.02,
+    })
     expect(m.timeZone).toBe("Asia/Kuala_Lumpur")
     expect(m.entities.map((e) => e.name)).toEqual(["gibbon.users", "gibbon.students"])
     expect(m.entities[1]!.batchSize).toBe(5000)

@@ -183,7 +183,8 @@ describe("schoolbridge-migrate mask", () => {
       dbs.push(target)
       const env = { LEGACY_MYSQL_URL: source.url, SCHOOLBRIDGE_TARGET_URL: target.url }
       const run = await cli(["run", "-m", file], env)
-      expect(run.code).toBe(0)
+      // One of five users refused: over the tolerated 2%, on the copy as on the original.
+      expect(run.code).toBe(4)
       const out = path.join(dir, source.name)
       const validate = await cli(["validate", "-m", file, "--out", out], env)
       const report = await Effect.runPromise(

@@ -13,6 +13,9 @@ import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { cli } from "./Cli.js"
 
+// The fixture's dirt rejects more than the tolerated 2% of some entity's rows: run ends with exit 4.
+const overTolerance = 4
+
 const fixtures = path.resolve(import.meta.dirname, "../../../packages/mappers/test/fixtures")
 const gibbonManifest = path.resolve(import.meta.dirname, "../manifests/gibbon.yaml")
 const moodleManifest = path.resolve(import.meta.dirname, "../manifests/moodle.yaml")
@@ -103,7 +106,7 @@ describe("Moodle → portal through the CLI, after Gibbon", () => {
 
   it("loads the portal's people from Gibbon first, with gibbon.yaml", async () => {
     const g = await cli(["run", "--manifest", gibbonManifest, "--tenant", "SA01"], env())
-    expect(g.code).toBe(0)
+    expect(g.code).toBe(overTolerance)
     expect((await gibbonStudent(101)).student_number).toBe("S2020-001")
     expect((await gibbonStudent(109)).student_number).toBe("S2020-009")
     gibbonUsers = (await rows("select count(*)::int as n from auth.users"))[0].n
@@ -112,7 +115,7 @@ describe("Moodle → portal through the CLI, after Gibbon", () => {
   it("runs to completion with the shipped manifest", async () => {
     const run = await cli(["run", "--manifest", moodleManifest, "--tenant", "SA01"], env())
     expect(run.stderr).not.toMatch(/error|failed/i)
-    expect(run.code).toBe(0)
+    expect(run.code).toBe(overTolerance)
   })
 
   it("accounts for every source row of every entity: read = loaded + rejected + skipped", async () => {
@@ -345,7 +348,7 @@ describe("Moodle → portal through the CLI, after Gibbon", () => {
       )
     const before = await snapshot()
     const again = await cli(["run", "--manifest", moodleManifest, "--tenant", "SA01"], env())
-    expect(again.code).toBe(0)
+    expect(again.code).toBe(overTolerance)
     expect(await snapshot()).toEqual(before)
     // The users created by the first run are not matched to themselves: they stay created, once.
     expect(await created()).toEqual([{ legacy_id: "7" }, { legacy_id: "10" }])

@@ -70,8 +70,15 @@ describe("a workbook as a source", () => {
   it("loads the named worksheet's rows through the legacy mappers, a bad email stored as empty, rejecting the nameless", async () => {
     const env = { USERS_XLSX: path.join(dir, "users.xlsx"), SCHOOLBRIDGE_TARGET_URL: target.url }
     const r = await cli(["run", "--manifest", path.join(dir, "sheet.yaml")], env)
-    expect(r.stderr.split("\n").filter((l) => !l.startsWith("{"))).toEqual([""])
-    expect(r.code).toBe(0)
+    // One of four users is refused: over the tolerated 2%, so the run says so and ends with exit 4.
+    expect(r.stderr.split("\n").filter((l) => !l.startsWith("{"))).toEqual([
+      "legacy-sis.users rejected 25% of its rows: over the manifest's tolerance of 2% (tolerances.rejectAbove); see the causes above",
+      "",
+    ])
+    expect(r.code).toBe(4)
+    expect(r.stdout).toContain(
+      "not loaded, by cause (root causes first):\n  legacy-sis.users  person_name  1 rejected",
+    )
     expect(r.stdout.split("\n")[1]).toMatch(/^legacy-sis\.users +4 +3 +1 +0 /)
     const c = new pg.Client({ connectionString: target.url })
     await c.connect()
