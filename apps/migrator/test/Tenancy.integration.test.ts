@@ -421,4 +421,64 @@ describe("a school group's legacy SIS: three schools in one source, one run", ()
     )
     expect(again.stdout.split("\n")[0]).toBe("verdict: GO")
   })
+
+  it("routes rows by an SQL expression with a map exactly as by the column, and refuses what the map lacks", async () => {
+    const file = path.join(dir, "group-sql.sqlite")
+    await Sqlite.writeSqlite(group, file)
+    const ready = readFileSync(manifest, "utf8")
+    const withRule = (name: string, rule: string) => {
+      const m = path.join(dir, name)
+      writeFileSync(
+        m,
+        ready.replace("\nentities:\n", `\ntenants: [SA01, SB02, SC03]\ntenancy:\n${rule}entities:\n`),
+      )
+      return m
+    }
+    const byColumn = withRule("by-column.yaml", "  column: school_code\n")
+    // Campus names as another system writes them; SC03's are left out of the map.
+    const bySql = withRule(
+      "by-sql.yaml",
+      "  sql: \"'Kampus ' || substr(school_code, 1, 2)\"\n  map: { 'Kampus SA': SA01, 'Kampus SB': SB02 }\n",
+    )
+    const load = async (m: string) => {
+      const url = await portal()
+      const r = await cli(["run", "-m", m], { LEGACY_SQLITE_PATH: file, SCHOOLBRIDGE_TARGET_URL: url })
+      expect(r.stdout).toContain("completed")
+      return url
+    }
+    const columnUrl = await load(byColumn)
+    const column = await rowsByTenant(columnUrl)
+    const sqlUrl = await load(bySql)
+    const sql = await rowsByTenant(sqlUrl)
+    for (const [table, counts] of Object.entries(column)) {
+      expect([table, sql[table]!.SA01, sql[table]!.SB02]).toEqual([table, counts.SA01, counts.SB02])
+      expect([table, sql[table]!.SC03 ?? 0]).toEqual([table, 0])
+    }
+    // SC03's users reach no school of the map: refused with the value the expression gave.
+    const refused = await withClient(
+      sqlUrl,
+      async (c) =>
+        (
+          await c.query(
+            `select count(*)::int as n, min(message) as message, count(*) filter (where raw->>'school_code' = 'SC03')::int as sc03
+             from migration.row_errors where entity = 'legacy-sis.users' and rule = 'tenant_unknown'`,
+          )
+        ).rows[0],
+    )
+    expect(refused.n).toBeGreaterThanOrEqual(refused.sc03)
+    expect(refused.message).toBe("the tenancy expression gives none of the run's tenants (SA01, SB02, SC03)")
+    // Each SC03 user is refused here, its row kept as it was to check: those the column rule loads,
+    // and those it rejects for a reason of their own.
+    const ownRejections = await withClient(
+      columnUrl,
+      async (c) =>
+        (
+          await c.query(
+            `select count(distinct source_key)::int as n from migration.row_errors
+            where entity = 'legacy-sis.users' and kind = 'rejected' and raw->>'school_code' = 'SC03'`,
+          )
+        ).rows[0].n,
+    )
+    expect(refused.sc03).toBe(column["auth.users"]!.SC03! + ownRejections)
+  })
 })
