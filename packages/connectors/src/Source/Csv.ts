@@ -1,8 +1,8 @@
 /**
- * CSV files as a source, read by a tokenizer of our own. One partition; the cursor is the record offset.
- * A record's key is its key column's value or, without one, the line where the record starts (the
- * header is line 1; quoted fields with line breaks make a record span several lines). A record that
- * cannot be read is keyed by its line: `N` without a key column, `line N` with one.
+ * CSV files as a source, parsed by csv-parse. One partition; the cursor is the record offset. A record's
+ * key is its key column's value or, without one, the line where the record starts (the header is line 1;
+ * quoted fields with line breaks make a record span several lines). A record that cannot be read is
+ * keyed by its line: `N` without a key column, `line N` with one.
  *
  * Every physical record is read, rejected or loaded: a record that breaks the quoting rules is rejected
  * with its lines and reading goes on at the next line. Where the damage has no bound (a quote that
@@ -10,8 +10,8 @@
  * breaks) the source refuses the whole file when it is made, naming the line the quote opened on,
  * because a partial load would be worse than none. `make` reads the whole file once for that.
  */
-import { StringDecoder } from "node:string_decoder"
 import type { Source } from "@schoolbridge/core"
+import { CsvError, Parser } from "csv-parse"
 import { Effect } from "effect"
 import * as RecordFile from "./RecordFile.js"
 
@@ -35,8 +35,8 @@ export interface Options {
   /** Reads a stray quote inside an unquoted field (`5'10"`) as a character instead of an error. Default false. */
   readonly relaxQuotes?: boolean
   /**
-   * A record longer than this many characters is rejected; inside an open quote it refuses the file
-   * (a runaway quote). Default 10M.
+   * A record longer than this many bytes (of UTF-8) is rejected; inside an open quote it refuses the
+   * file (a runaway quote). Default 10M.
    */
   readonly maxRecordSize?: number
 }
@@ -59,66 +59,94 @@ const CR = 13
 const SPACE = 32
 const TAB = 9
 
-/** What is wrong with the record being read: the first problem found. */
-interface Problem {
-  readonly rule: string
-  readonly message: string
-}
-
 /** Values of a rejected record as it is kept in the ledger: long fields cut, so a bad record stays small. */
 const rawOf = (fields: ReadonlyArray<string>): ReadonlyArray<string> =>
   fields.map((f) => (f.length > 1000 ? `${f.slice(0, 1000)}…` : f))
 
 const lines = (from: number, to: number) => (from === to ? `line ${from}` : `lines ${from}-${to}`)
 
+/** Line breaks in `bytes[from, to)`: CRLF, LF and a lone CR each end one line. */
+const breaksIn = (bytes: Uint8Array, from: number, to: number): number => {
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]
+    if (b === LF) n++
+    else if (b === CR) {
+      n++
+      if (i + 1 < to && bytes[i + 1] === LF) i++
+    }
+  }
+  return n
+}
+
+/** What csv-parse puts on the error it stops at (`__infoField`), as far as we read it. */
+interface Stop {
+  readonly code: string
+  readonly message: string
+  /** The record's text from where that parser began, up to the character it stopped at. */
+  readonly raw: string
+  /** Fields of the record finished before the one it stopped in. */
+  readonly index: number
+  /** Where the last field ended (at its delimiter), counted from where that parser began. */
+  readonly bytes: number
+  /** True when the field it stopped in was quoted and its quote closed. */
+  readonly quoting: boolean
+}
+
+const stopOf = (e: CsvError): Stop => ({
+  code: e.code,
+  message: e.message,
+  raw: typeof e.raw === "string" ? e.raw : "",
+  index: typeof e.index === "number" ? e.index : 0,
+  bytes: typeof e.bytes === "number" ? e.bytes : 0,
+  quoting: e.quoting === true,
+})
+
+/** What csv-parse stops at in one record (a quote that never closes, `CSV_QUOTE_NOT_CLOSED`, is the file's). */
+const recordErrors = new Set([
+  "CSV_INVALID_CLOSING_QUOTE",
+  "INVALID_OPENING_QUOTE",
+  "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+  "CSV_MAX_RECORD_SIZE",
+])
+
 /**
- * Splits UTF-8 text into records, chunk by chunk, keeping its state between chunks (an open quote, a
- * quote that may be the first of a pair, a CR whose LF may come next). CRLF, LF and a lone CR each end
- * a line; line breaks inside quotes stay in the value. Content is sliced out of each chunk in runs,
- * not appended a character at a time.
+ * Drives csv-parse by hand, chunk by chunk: records arrive through `on_record` in file order, between
+ * the chunk that completes them and the next, so the parser's own stream buffer is never used. Around
+ * it this keeps what csv-parse does not: the line numbers (its `info.lines` counts a CRLF inside a
+ * quoted field twice), the bytes since the last record, and recovery. csv-parse stops for good at a
+ * record that breaks the quoting rules; the record is rejected here and a fresh parser starts at the
+ * next line, so the records after it are still read.
  */
 class Decoder implements RecordFile.Decoder<Row> {
-  private readonly text = new StringDecoder("utf8")
-  private readonly delimiter: number
+  private readonly delimiter: string
   private readonly quote: number
-  private readonly trim: boolean
-  private readonly relax: boolean
   private readonly max: number
-  private first = true
-  // Where the next character is.
+  private parser: Parser
+  // The bytes of the file from `at` on, as far as they have been written: at least from `start`.
+  private bytes: Buffer = Buffer.alloc(0)
+  private at = 0
+  // Where the parser's input begins in the file; offsets in its records and errors count from here.
+  private base = 0
+  // Where the record being read begins (blank lines before it included), and its line.
+  private start = 0
   private line = 1
-  private column = 1
-  private lastCr = false
-  // The record being read.
-  private fields: Array<string> = []
-  private field = ""
-  private started = false
-  private recordLine = 1
-  private size = 0
-  private discarding = false
-  private problem: Problem | null = null
-  // The field being read.
-  private quoted = false
-  private inQuotes = false
-  private quotePending = false
-  private closed = false
-  private quoteLine = 0
-  private quoteColumn = 0
-  // A CR ended the last record; an LF right after it is part of the same line break.
-  private crPending = false
+  // After a rejected record: the parser is dead until the end of the line at `skipFrom`, `skipLine`.
+  private skipFrom: number | null = null
+  private skipLine = 0
+  private out: Array<RecordFile.Entry<Row>> = []
   private plan: Plan | null = null
   private ended = false
 
   constructor(
     private readonly spec: RecordFile.Named,
-    options: Options,
+    private readonly options: Options,
     private readonly onHeader: (header: ReadonlyArray<string>) => Plan,
   ) {
-    this.delimiter = (options.delimiter ?? ",").charCodeAt(0)
+    this.delimiter = options.delimiter ?? ","
     this.quote = (options.quote ?? '"').charCodeAt(0)
-    this.trim = options.trim ?? false
-    this.relax = options.relaxQuotes ?? false
     this.max = options.maxRecordSize ?? 10_000_000
+    this.parser = this.parserAt(0, false)
   }
 
   /** The plan made from the header, once the header has been read. */
@@ -132,211 +160,248 @@ class Decoder implements RecordFile.Decoder<Row> {
   }
 
   write(chunk: Buffer, out: Array<RecordFile.Entry<Row>>): void {
-    this.feed(this.text.write(chunk), out)
+    this.out = out
+    const keep = this.skipFrom ?? this.start
+    this.bytes = Buffer.concat([this.bytes.subarray(keep - this.at), chunk])
+    this.at = keep
+    this.pump(chunk, false)
   }
 
   end(out: Array<RecordFile.Entry<Row>>): void {
-    this.feed(this.text.end(), out)
+    this.out = out
+    this.pump(Buffer.alloc(0), true)
     this.ended = true
-    if (this.quotePending) {
-      // The file ends right after a quote: it closed the field.
-      this.quotePending = false
-      this.inQuotes = false
-      this.closed = true
-    }
-    // The last line that holds anything: a file that ends with a line break has no line after it.
-    const last = this.column === 1 && this.line > 1 ? this.line - 1 : this.line
-    if (this.inQuotes) throw this.unbounded("is never closed", last)
-    if (this.started) this.endRecord(last, out)
   }
 
-  private unbounded(what: string, at: number): Source.SourceError {
+  /** A csv-parse parser for the file from byte `from` on; `raw` keeps each record's text. */
+  private parserAt(from: number, raw: boolean): Parser {
+    return new Parser({
+      delimiter: this.delimiter,
+      quote: String.fromCharCode(this.quote),
+      encoding: "utf8",
+      bom: from === 0,
+      // Any of the three ends a line, as in `breaksIn`, never only the first one seen.
+      record_delimiter: ["\r\n", "\n", "\r"],
+      trim: this.options.trim ?? false,
+      relax_quotes: this.options.relaxQuotes ?? false,
+      max_record_size: this.max,
+      raw,
+      // Ragged rows are ours to reject, with the line number, not the parser's to stop at.
+      relax_column_count: true,
+      skip_empty_lines: true,
+      on_record: raw
+        ? () => null
+        : (record: unknown, context) => {
+            this.take(record as Array<string>, this.base + context.bytes)
+            return null
+          },
+    })
+  }
+
+  /** Runs `input` (and, at the end, the end of the file) through the parser; what it stops at is dealt with and parsing starts again after it. */
+  private pump(input: Buffer, atEnd: boolean): void {
+    let fresh = input
+    for (;;) {
+      if (this.skipFrom !== null) {
+        const next = this.lineAfter(this.skipFrom, atEnd)
+        if (next === null) return
+        this.skipFrom = null
+        this.base = next
+        this.start = next
+        this.line = this.skipLine + 1
+        this.parser = this.parserAt(next, false)
+        fresh = this.bytes.subarray(next - this.at)
+      }
+      const e = this.run(this.parser, fresh, atEnd)
+      if (e === undefined) return
+      if (!(e instanceof CsvError)) throw e
+      this.stopped(stopOf(e), atEnd)
+    }
+  }
+
+  /** Feeds a parser; returns what it stopped at, if anything. */
+  private run(parser: Parser, input: Buffer, atEnd: boolean): unknown {
+    let stop: unknown
+    if (input.length > 0) parser._transform(input, "utf8", (e) => (stop ??= e ?? undefined))
+    if (stop === undefined && atEnd) parser._flush((e) => (stop ??= e ?? undefined))
+    return stop
+  }
+
+  /** Where the line that holds byte `from` ends, the line break past; null until that is known. */
+  private lineAfter(from: number, atEnd: boolean): number | null {
+    const b = this.bytes
+    for (let i = from - this.at; i < b.length; i++) {
+      if (b[i] === LF) return this.at + i + 1
+      if (b[i] === CR) {
+        if (i + 1 < b.length) return this.at + i + (b[i + 1] === LF ? 2 : 1)
+        // A CR at the end of what has been read: an LF may follow in the next chunk.
+        return atEnd ? this.at + i + 1 : null
+      }
+    }
+    return null
+  }
+
+  /**
+   * Where the record that begins at `start` has its first line: past a BOM and the lines csv-parse
+   * skips as empty (with `trim`, lines of spaces too).
+   */
+  private contentFrom(start: number): number {
+    const b = this.bytes
+    let i = start - this.at
+    if (start === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i += 3
+    for (;;) {
+      while (i < b.length && (b[i] === LF || b[i] === CR)) i++
+      if (!this.options.trim) break
+      let j = i
+      while (j < b.length && (b[j] === SPACE || b[j] === TAB)) j++
+      if (j === i || j >= b.length || (b[j] !== LF && b[j] !== CR)) break
+      i = j
+    }
+    return this.at + i
+  }
+
+  private lineOf(first: number, from: number, to: number): number {
+    return first + breaksIn(this.bytes, from - this.at, to - this.at)
+  }
+
+  /** The column (in characters, from 1) of byte `pos`, on a line that begins no earlier than `from`. */
+  private columnOf(from: number, pos: number): number {
+    const b = this.bytes
+    let begin = from - this.at
+    for (let i = pos - this.at - 1; i >= begin; i--) {
+      if (b[i] === LF || b[i] === CR) {
+        begin = i + 1
+        break
+      }
+    }
+    return b.toString("utf8", begin, pos - this.at).length + 1
+  }
+
+  private unbounded(what: string, line: number, column: number, last: number): Source.SourceError {
     return RecordFile.error(
       this.spec,
       "config",
-      `the quote that opens a field on line ${this.quoteLine} (column ${this.quoteColumn}) ${what}, so where the records of ${lines(this.quoteLine, at)} end cannot be known; ` +
+      `the quote that opens a field on line ${line} (column ${column}) ${what}, so where the records of ${lines(line, last)} end cannot be known; ` +
         "close the quote (or write a quote inside a quoted field twice): the file is refused whole",
     )
   }
 
-  private fail(rule: string, message: string): void {
-    this.problem ??= { rule, message }
-  }
-
-  /** Adds `text[from, to)` to the field; a record over the size limit stops growing. */
-  private take(text: string, from: number, to: number): void {
-    if (to <= from || this.discarding) return
-    this.size += to - from
-    if (this.size > this.max) {
-      if (this.inQuotes)
-        throw this.unbounded(
-          `runs on for more than ${this.max.toLocaleString("en-US")} characters`,
-          this.line,
-        )
-      this.fail(
-        "record_too_long",
-        `the record is longer than ${this.max.toLocaleString("en-US")} characters; its values are not kept`,
+  /**
+   * csv-parse stopped in the record that begins at `start`. A quote that never closes, or one that
+   * closes lines later only to break off, refuses the file; anything else rejects the record, and
+   * reading goes on at the line after the one it broke on.
+   */
+  private stopped(first: Stop, atEnd: boolean): void {
+    if (first.code !== "CSV_QUOTE_NOT_CLOSED" && !recordErrors.has(first.code)) {
+      throw RecordFile.error(this.spec, "query", `csv-parse failed: ${first.message}`, first)
+    }
+    // Parsed again from the record's start, keeping its text: the text says where csv-parse stopped.
+    let stop = first
+    // Where the offsets in `stop` count from: the parser that stopped, or the one run again.
+    let origin = this.base
+    if (first.code !== "CSV_QUOTE_NOT_CLOSED") {
+      const again = this.run(
+        this.parserAt(this.start, true),
+        this.bytes.subarray(this.start - this.at),
+        atEnd,
       )
-      this.discarding = true
-      this.field = ""
-      return
+      if (again instanceof CsvError) {
+        stop = stopOf(again)
+        origin = this.start
+      }
     }
-    this.field += text.slice(from, to)
-  }
-
-  private endField(): void {
-    const value = this.trim && !this.quoted ? this.field.trim() : this.field
-    if (!this.discarding) this.fields.push(value)
-    this.field = ""
-    this.quoted = false
-    this.closed = false
-  }
-
-  private feed(input: string, out: Array<RecordFile.Entry<Row>>): void {
-    let text = input
-    if (this.first && text.length > 0) {
-      this.first = false
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    const from = this.contentFrom(this.start)
+    const firstLine = this.lineOf(this.line, this.start, from)
+    // The field it stopped in begins after the last delimiter, past spaces when they are trimmed.
+    let field = stop.index > 0 ? origin + stop.bytes + 1 : from
+    if (this.options.trim) {
+      while (this.bytes[field - this.at] === SPACE || this.bytes[field - this.at] === TAB) field++
     }
-    const n = text.length
-    let seg = 0
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i)
-      const here = this.line
-      const column = this.column
-      if (c === CR) {
-        this.line++
-        this.column = 1
-        this.lastCr = true
-      } else if (c === LF) {
-        if (!this.lastCr) this.line++
-        this.column = 1
-        this.lastCr = false
-      } else {
-        this.column++
-        this.lastCr = false
+    const quoteLine = this.lineOf(firstLine, from, field)
+    const quoteColumn = () => this.columnOf(from, field)
+    if (stop.code === "CSV_QUOTE_NOT_CLOSED") {
+      const end = this.at + this.bytes.length
+      const lastByte = this.bytes[this.bytes.length - 1]
+      const last = this.lineOf(firstLine, from, end) - (lastByte === LF || lastByte === CR ? 1 : 0)
+      throw this.unbounded("is never closed", quoteLine, quoteColumn(), Math.max(last, quoteLine))
+    }
+    // The raw text ends with the character csv-parse stopped at: the quote, or what it found instead of a delimiter.
+    const body = stop.raw.replace(/^[\r\n]+/, "")
+    const reached = from + Buffer.byteLength(body)
+    const errLine = this.lineOf(firstLine, from, reached)
+    const quoted = this.bytes[field - this.at] === this.quote
+    let rule: string
+    let message: string
+    let pos = reached
+    switch (stop.code) {
+      case "CSV_INVALID_CLOSING_QUOTE":
+      case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE": {
+        if (stop.code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE") pos = reached - 1
+        if (quoteLine < this.lineOf(firstLine, from, pos))
+          throw this.unbounded(`breaks off on line ${errLine}`, quoteLine, quoteColumn(), errLine)
+        const after = this.bytes.toString(
+          "utf8",
+          pos - this.at,
+          Math.min(pos - this.at + 4, this.bytes.length),
+        )
+        rule = "bad_quote"
+        message = `column ${this.columnOf(from, pos)}: ${JSON.stringify(String.fromCodePoint(after.codePointAt(0) ?? 0))} follows the closing quote of a field; inside a quoted field a quote is written twice ("")`
+        break
       }
-      if (this.inQuotes) {
-        if (!this.quotePending) {
-          if (c === this.quote) {
-            this.take(text, seg, i)
-            this.quotePending = true
-            seg = i + 1
-          }
-          continue
-        }
-        this.quotePending = false
-        if (c === this.quote) {
-          // The second of a doubled quote: a literal quote, the start of the next run.
-          seg = i
-          continue
-        }
-        this.inQuotes = false
-        this.closed = true
-        seg = i
-      }
-      if (this.crPending) {
-        this.crPending = false
-        if (c === LF) {
-          seg = i + 1
-          continue
-        }
-      }
-      if (c === CR || c === LF) {
-        if (this.started) {
-          this.take(text, seg, i)
-          this.endRecord(here, out)
-        }
-        this.crPending = c === CR
-        seg = i + 1
-        continue
-      }
-      if (!this.started) {
-        this.started = true
-        this.recordLine = here
-        seg = i
-      }
-      if (c === this.delimiter) {
-        this.take(text, seg, i)
-        this.endField()
-        seg = i + 1
-        continue
-      }
-      if (this.closed) {
-        if (this.trim && (c === SPACE || c === TAB)) {
-          seg = i + 1
-          continue
-        }
-        // Something other than a delimiter or a line break after a closing quote.
-        if (!this.relax) {
-          if (this.quoteLine < here) throw this.unbounded(`breaks off on line ${here}`, here)
-          this.fail(
-            "bad_quote",
-            `column ${column}: ${JSON.stringify(text[i])} follows the closing quote of a field; inside a quoted field a quote is written twice ("")`,
+      case "INVALID_OPENING_QUOTE":
+        rule = "stray_quote"
+        message = `column ${this.columnOf(from, reached - 1)}: a quote inside a field that is not quoted; quote the whole field and write the quote twice ("")`
+        break
+      default:
+        if (quoted && !stop.quoting)
+          throw this.unbounded(
+            `runs on for more than ${this.max.toLocaleString("en-US")} bytes`,
+            quoteLine,
+            quoteColumn(),
+            errLine,
           )
-        }
-        // Read the rest of the field as plain text, the quote included.
-        this.field += String.fromCharCode(this.quote)
-        this.closed = false
-        seg = i
-        continue
-      }
-      if (c === this.quote) {
-        const before = this.field + text.slice(seg, i)
-        if (!this.quoted && (before === "" || (this.trim && before.trim() === ""))) {
-          this.field = ""
-          this.inQuotes = true
-          this.quoted = true
-          this.quoteLine = here
-          this.quoteColumn = column
-          seg = i + 1
-          continue
-        }
-        if (!this.relax)
-          this.fail(
-            "stray_quote",
-            `column ${column}: a quote inside a field that is not quoted; quote the whole field and write the quote twice ("")`,
-          )
-      }
+        rule = "record_too_long"
+        message = `the record is longer than ${this.max.toLocaleString("en-US")} bytes`
     }
-    if (this.started && !this.quotePending) this.take(text, seg, n)
+    if (this.plan === null)
+      throw RecordFile.error(this.spec, "config", `the header row cannot be read: ${message}`)
+    // The record's text to the end of the line it broke on, as far as it has been read.
+    const lineEnd = this.lineAfter(reached, true) ?? this.at + this.bytes.length
+    const shown = this.bytes
+      .toString("utf8", from - this.at, Math.min(lineEnd - this.at, from - this.at + 4000))
+      .replace(/[\r\n]+$/, "")
+    this.out.push(
+      RecordFile.rejected(
+        this.plan.keyIndex === null ? String(firstLine) : `line ${firstLine}`,
+        rule,
+        `${lines(firstLine, errLine)} could not be read: ${message}`,
+        shown.length > 1000 ? `${shown.slice(0, 1000)}…` : shown,
+      ),
+    )
+    this.skipFrom = reached
+    this.skipLine = errLine
   }
 
-  private endRecord(last: number, out: Array<RecordFile.Entry<Row>>): void {
-    this.endField()
-    const fields = this.fields
-    const first = this.recordLine
-    const problem = this.problem
-    this.fields = []
-    this.started = false
-    this.size = 0
-    this.discarding = false
-    this.problem = null
+  /** A record csv-parse read, ending at byte `end` of the file (its line break included). */
+  private take(fields: ReadonlyArray<string>, end: number): void {
+    const from = this.contentFrom(this.start)
+    const first = this.lineOf(this.line, this.start, from)
+    const next = this.lineOf(first, from, end)
+    const lastByte = this.bytes[end - 1 - this.at]
+    const last = lastByte === LF || lastByte === CR ? next - 1 : next
+    this.start = end
+    this.line = next
     const plan = this.plan
     if (plan === null) {
-      if (problem !== null)
-        throw RecordFile.error(this.spec, "config", `the header row cannot be read: ${problem.message}`)
       this.plan = this.onHeader(fields)
       return
     }
     // With a key column, a record that cannot be read is keyed `line N`, so it is never mistaken for the
     // row whose key is N.
-    const badKey = plan.keyIndex === null ? String(first) : `line ${first}`
-    if (problem !== null) {
-      out.push(
-        RecordFile.rejected(
-          badKey,
-          problem.rule,
-          `${lines(first, last)} could not be read: ${problem.message}`,
-          rawOf(fields),
-        ),
-      )
-      return
-    }
     if (fields.length !== plan.header.length) {
-      out.push(
+      this.out.push(
         RecordFile.rejected(
-          badKey,
+          plan.keyIndex === null ? String(first) : `line ${first}`,
           "ragged_row",
           `${lines(first, last)} ${first === last ? "has" : "hold"} ${fields.length} fields, the header has ${plan.header.length}`,
           rawOf(fields),
@@ -350,7 +415,7 @@ class Decoder implements RecordFile.Decoder<Row> {
       if (name !== null && name !== undefined) value[name] = fields[i]
     }
     const key = plan.keyIndex === null ? String(first) : RecordFile.keyOf(fields[plan.keyIndex], first)
-    out.push(RecordFile.row(key, value))
+    this.out.push(RecordFile.row(key, value))
   }
 }
 

@@ -227,6 +227,36 @@ describe("CsvSource", () => {
     ),
   )
 
+  it.effect("reads on at the line after a bad record, across a 64 KiB read and a CRLF split by it", () =>
+    inDir((dir) =>
+      Effect.gen(function* () {
+        const path = join(dir, "split.csv")
+        // The bad record's CR is the last byte of the first read and its LF the first of the next.
+        const head = 'id,name,note\r\n1,a,b\r\n2,"bad"x,'
+        const text = `${head}${"y".repeat(65_535 - head.length)}\r\n3,ok,fine\r\n`
+        expect(text.indexOf("\r\n3,")).toBe(65_535)
+        yield* Effect.promise(() => writeFile(path, text))
+        const source = yield* CsvSource.make({ path })
+        expect(yield* source.estimate(Source.wholeSource, null)).toBe(3)
+        const [b] = yield* batches(source, null, 10)
+        expect(b!.keys).toEqual(["2", "4"])
+        expect(b!.rows[1]).toEqual({ id: "3", name: "ok", note: "fine" })
+        expect(b!.rejected.map((r) => [r.key, r.reasons[0]!.message])).toEqual([
+          [
+            "3",
+            'line 3 could not be read: column 8: "x" follows the closing quote of a field; inside a quoted field a quote is written twice ("")',
+          ],
+        ])
+        expect(yield* resumesEverywhere(source)).toEqual(["2", "!3", "4"])
+        // Reading starts again at the next line, not inside a quote the bad line opens after its fault.
+        yield* Effect.promise(() =>
+          writeFile(path, ["id,name,note", '1,"Ali "x,"multi', 'line",z', "2,Zainab,ok", ""].join("\n")),
+        )
+        expect(yield* records(yield* CsvSource.make({ path }))).toEqual(["!2", "!3", "4"])
+      }),
+    ),
+  )
+
   it.effect("refuses a quoted field that runs over lines and then breaks off", () =>
     inDir((dir) =>
       Effect.gen(function* () {
