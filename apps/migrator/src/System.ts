@@ -73,6 +73,12 @@ export interface System {
   readonly targets: Readonly<Record<string, string>>
   /** Entities whose rows are planned in memory rather than read from their declared table. */
   readonly planned?: ReadonlyArray<string>
+  /**
+   * How the mappers write a source key into the legacy id: `integer` when keys are numbers written
+   * without their zero fill (Gibbon's `0000000123` is `123`); `validate` compares keys in that form.
+   * Default `text`.
+   */
+  readonly keyKind?: "text" | "integer"
   /** The manifest's `options` this system understands; anything else, or a bad value, is refused. */
   readonly options: Schema.Schema<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>>
   /**

@@ -141,6 +141,7 @@ export const declarations = (
           source: {
             table: e.table!,
             key: e.key!,
+            ...(system.keyKind ? { keyKind: system.keyKind } : {}),
             ...(e.where ? { where: e.where } : {}),
             tenancy: {
               tenants: scope.tenants,
@@ -159,6 +160,7 @@ export const declarations = (
         source: {
           table: e.table!,
           key: e.key!,
+          ...(system.keyKind ? { keyKind: system.keyKind } : {}),
           ...(e.where ? { where: e.where } : {}),
           ...(e.tenantColumn ? { tenantColumn: e.tenantColumn } : tenant !== null ? { tenant } : {}),
         },

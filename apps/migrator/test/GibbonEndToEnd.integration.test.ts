@@ -2,7 +2,8 @@
  * The Gibbon fixture (packages/mappers/test/fixtures/gibbon) migrated end to end by the built CLI
  * with the shipped manifest: every source row is loaded, or rejected or skipped with a reason.
  */
-import { readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "@schoolbridge/testing"
 import mysql from "mysql2/promise"
@@ -156,5 +157,41 @@ describe("Gibbon → portal through the CLI", () => {
     const again = await cli(["run", "--manifest", manifest, "--tenant", "SA01"], env())
     expect(again.code).toBe(overTolerance)
     expect(await snapshot()).toEqual(before)
+  })
+
+  it("validate compares Gibbon's zero-filled keys with the legacy ids the mappers wrote, and names a row deleted behind the ledger", async () => {
+    type Report = {
+      checks: ReadonlyArray<{
+        id: string
+        kind: string
+        severity: string
+        passed: boolean
+        samples: ReadonlyArray<Record<string, unknown>>
+      }>
+    }
+    const validate = async () => {
+      const out = mkdtempSync(path.join(tmpdir(), "sb-gibbon-validate-"))
+      const v = await cli(["validate", "--manifest", manifest, "--tenant", "SA01", "--out", out], env())
+      return { v, report: JSON.parse(readFileSync(path.join(out, "report.json"), "utf8")) as Report }
+    }
+    // gibbonPersonID is int(10) zerofill (0000000101) and gibbonSchoolYearID int(3) (025): the
+    // mappers write 101 and 25, and the checksums agree on every entity.
+    const good = await validate()
+    const checksums = good.report.checks.filter((c) => c.kind === "checksum")
+    expect(checksums.length).toBeGreaterThanOrEqual(14)
+    expect(good.report.checks.filter((c) => c.severity === "critical" && !c.passed).map((c) => c.id)).toEqual(
+      [],
+    )
+
+    const [gone] = await rows(
+      `delete from academic.attendance where id = (select id from academic.attendance order by id limit 1) returning legacy_id`,
+    )
+    const bad = await validate()
+    expect(bad.v.code).toBe(1)
+    expect(bad.v.stdout.split("\n")[0]).toBe("verdict: NO-GO")
+    const failed = bad.report.checks.filter((c) => c.severity === "critical" && !c.passed)
+    expect(failed.map((c) => c.id)).toContain("checksum:gibbon.attendance")
+    const named = failed.find((c) => c.id === "checksum:gibbon.attendance")!.samples
+    expect(JSON.stringify(named)).toContain(`"${gone.legacy_id}"`)
   })
 })

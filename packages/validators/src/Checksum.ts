@@ -26,7 +26,7 @@ interface Side {
 const sides = (e: Declaration.EntityDeclaration, digits: number, sd: Dialect.Dialect) => {
   const t = Declaration.target(e)
   const pg = Dialect.postgresql
-  const sdKey = sd.text(sd.id(e.source.key))
+  const sdKey = Declaration.sourceKey(e, sd)
   const pgKey = pg.text(pg.id(t.legacyIdColumn))
   const columns = e.asIs ?? []
   const source: Side = {

@@ -123,5 +123,5 @@ export const notLoadedKeys = (e: Declaration.EntityDeclaration, runId: number | 
              and r.source_key is not null and b.rolled_back_at is null`,
           [runId, e.name],
         ),
-        (rows) => new Set(rows.map((r) => r.k)),
+        (rows) => new Set(rows.map((r) => Declaration.keyText(e, r.k))),
       )

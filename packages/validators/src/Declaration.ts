@@ -1,4 +1,5 @@
 import type { Severity } from "./Check.js"
+import type * as Dialect from "./Dialect.js"
 
 /**
  * What the validators know about a migrated entity. Everything is data, so the mappers (or a
@@ -87,6 +88,12 @@ export interface EntityDeclaration {
     readonly table: string
     /** Single-column key; its text is the target's legacy id. */
     readonly key: string
+    /**
+     * How the key is written as the legacy id: `integer` for keys that are numbers (Gibbon's
+     * zero-filled `0000000123` is the mapper's `123`), compared in that form on both sides. Default
+     * `text`, the key's text as it is.
+     */
+    readonly keyKind?: "text" | "integer"
     /** The column that names each row's tenant, for a source that holds several schools. */
     readonly tenantColumn?: string
     /** The tenant of every row, for a source that holds one school (the run's `--tenant`). */
@@ -208,4 +215,16 @@ export const sourceFrom = (e: EntityDeclaration, d: { readonly id: (name: string
       `select ${literal(noTenant)} as ${d.id(tenancyColumn)}, t.* from ${table} t where not (${tenancy.tenants.map(placed).join(" or ")})`,
     )
   return `(${parts.join(" union all ")}) t`
+}
+
+/** The source key as SQL text in the form the mappers write it into the legacy id. */
+export const sourceKey = (e: EntityDeclaration, sd: Dialect.Dialect): string =>
+  e.source.keyKind === "integer"
+    ? sd.canonical(sd.id(e.source.key), { kind: "integer" })
+    : sd.text(sd.id(e.source.key))
+
+/** A key as the source or the ledger gives it, in the form `sourceKey` compares. */
+export const keyText = (e: EntityDeclaration, key: unknown): string => {
+  const text = String(key)
+  return e.source.keyKind === "integer" && /^\d+$/.test(text) ? BigInt(text).toString() : text
 }

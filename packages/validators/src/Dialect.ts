@@ -44,7 +44,8 @@ export const mysql: Dialect = {
       case "text":
         return `convert(${expr} using utf8mb4)`
       case "integer":
-        return `cast(${expr} as char)`
+        // Through a number, so a zero-filled column (`0000000123`) reads as the number it holds.
+        return `cast(cast(${expr} as decimal(65, 0)) as char)`
       case "decimal":
         return `cast(cast(${expr} as decimal(65, ${Math.trunc(type.scale)})) as char)`
       case "boolean":

@@ -54,8 +54,8 @@ export const check = (
        limit ${size + Math.min(excluded.size, size * 10)}`,
       [sample.seed],
     )
-    const rows = drawn.filter((r) => !excluded.has(String(r[e.source.key]))).slice(0, size)
-    const keys = rows.map((r) => String(r[e.source.key]))
+    const rows = drawn.filter((r) => !excluded.has(Declaration.keyText(e, r[e.source.key]))).slice(0, size)
+    const keys = rows.map((r) => Declaration.keyText(e, r[e.source.key]))
     const own = Declaration.targetRows(t, 2, "t")
     const found = yield* Query.target<{ k: string; row: Record<string, unknown> }>(
       id,

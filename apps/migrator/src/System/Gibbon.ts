@@ -374,6 +374,7 @@ export const system: System = {
     [GibbonFinance.paymentAllocationsEntity]: "financial.payment_allocations",
   },
   planned: [GibbonFamily.studentGuardiansEntity],
+  keyKind: "integer",
   routes,
   tenancyRule: customFieldRule,
 }
