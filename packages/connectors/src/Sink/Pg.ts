@@ -116,10 +116,13 @@ const rejectedParents = async (
   if (wanted.length === 0) return found
   const rows = (
     await conn.query<Parent & { readonly partition: string; readonly n: string }>(
-      `select entity, source_key as key, rule, message, partition_key as partition, source_key::numeric::text as n
-         from migration.row_errors
-        where run_id = $1 and kind = 'rejected' and entity = any($2) and source_key ~ '^[0-9]{1,16}$'
-          and source_key::numeric = any($3::numeric[])
+      `select entity, key, rule, message, partition, n::text as n
+         from (select entity, source_key as key, rule, message, partition_key as partition, error_id,
+                      -- a key that is not a number is never cast (the order of a where's terms is the planner's)
+                      case when source_key ~ '^[0-9]{1,16}$' then source_key::numeric end as n
+                 from migration.row_errors
+                where run_id = $1 and kind = 'rejected' and entity = any($2)) r
+        where n = any($3::numeric[])
         order by error_id`,
       [
         batch.runId,
