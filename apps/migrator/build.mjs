@@ -1,6 +1,6 @@
 // The CLI runs as one built ES module, as in production: our TypeScript packages and the libraries
 // are bundled in; packages with native binaries or WebAssembly files stay installed dependencies.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
@@ -39,9 +39,19 @@ if (!(ifStale && fresh())) {
     },
     absWorkingDir: here,
     logLevel: "warning",
+    write: false,
   })
+  // Each file written beside its place and renamed over it: a command already running (a `status`
+  // during a `run`) keeps the file it loaded, and none ever starts from a half-written one.
+  mkdirSync(path.dirname(outfile), { recursive: true })
+  for (const file of result.outputFiles) {
+    const temp = `${file.path}.${process.pid}.tmp`
+    writeFileSync(temp, file.contents)
+    renameSync(temp, file.path)
+  }
   // Every file the bundle was made from, the installed libraries' included, with the lockfile.
   const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(here, f))
   inputs.push(path.resolve(here, "../../pnpm-lock.yaml"))
-  writeFileSync(inputsFile, JSON.stringify(inputs))
+  writeFileSync(`${inputsFile}.${process.pid}.tmp`, JSON.stringify(inputs))
+  renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile)
 }
