@@ -52,6 +52,28 @@ const particles: ReadonlyMap<string, string> = new Map(
   ].map((p) => [p, p] as const),
 )
 
+/**
+ * Particles that can start a name field (a surname field kept apart: `BINTI ALI`, `A/L RAJ`) and
+ * stay lower case there too. Not `b.`, `bn` or `ak`, which at the start are more likely initials.
+ */
+const leadingParticles: ReadonlySet<string> = new Set([
+  "bin",
+  "binti",
+  "binte",
+  "bint",
+  "bte",
+  "bte.",
+  "bt",
+  "bt.",
+  "a/l",
+  "a/p",
+  "s/o",
+  "d/o",
+  "anak",
+  "ibni",
+  "ibnu",
+])
+
 /** Abbreviations `expandParticles` writes out. */
 const expansions: Readonly<Record<string, string>> = {
   bn: "bin",
@@ -83,6 +105,7 @@ const macExceptions: ReadonlySet<string> = new Set([
 ])
 const arabicArticle = /^(al|el)-(.+)$/u
 const slashParticle = /(^|\s)([adsADS])\s*\/\s*([lopLOP])(?=\s|$)/gu
+const slashToken = /(?<=^|\s)[adsADS]\/[lopLOP](?=\s|$)/gu
 const latin = /\p{Script=Latin}/u
 const digits = /\p{Nd}/u
 const letter = /\p{L}/u
@@ -117,11 +140,11 @@ const titleWord = (word: string): string => {
 const recaseToken = (token: string, index: number, expand: boolean): string => {
   if (!latin.test(token)) return token
   const lower = token.toLowerCase()
-  if (index > 0) {
+  if (index > 0 || leadingParticles.has(lower)) {
     const particle = particles.get(lower)
     if (particle !== undefined) return expand ? (expansions[particle] ?? particle) : particle
-    if (romanNumerals.has(lower)) return lower.toUpperCase()
   }
+  if (index > 0 && romanNumerals.has(lower)) return lower.toUpperCase()
   const article = arabicArticle.exec(lower)
   if (article !== null)
     return `${index === 0 ? capitalize(article[1]!) : article[1]}-${titleWord(article[2]!)}`
@@ -173,7 +196,8 @@ const cleanText = (original: string, options: Options | undefined): Cleaned.Clea
     name = joined
   }
   const expand = options?.expandParticles === true
-  const casing = caseOf(name)
+  // a/l, a/p, s/o and d/o are written lower case in any name, so they do not count for its case.
+  const casing = caseOf(name.replace(slashToken, ""))
   if (casing === "upper" || casing === "lower") {
     const recased = name
       .split(" ")
@@ -185,14 +209,24 @@ const cleanText = (original: string, options: Options | undefined): Cleaned.Clea
       changes.push(`capitalized the name (it was all ${casing} case)`)
       name = recased
     }
-  } else if (expand) {
-    const expanded = name
+  } else {
+    // A name in mixed case keeps its capitals, but not in a/l, a/p, s/o or d/o.
+    const lowered = name.replace(slashToken, (m) => m.toLowerCase())
+    if (lowered !== name) {
+      changes.push("wrote a/l, a/p, s/o or d/o in lower case")
+      name = lowered
+    }
+  }
+  let expanded = false
+  if (expand && casing !== "upper" && casing !== "lower") {
+    const full = name
       .split(" ")
       .map((token, i) => (i > 0 ? (expansions[token.toLowerCase()] ?? token) : token))
       .join(" ")
-    if (expanded !== name) name = expanded
+    expanded = full !== name
+    name = full
   }
-  if (expand && name !== normalized.value && changes.every((c) => !c.startsWith("capitalized"))) {
+  if (expanded) {
     changes.push("wrote abbreviated particles in full")
   } else if (
     expand &&

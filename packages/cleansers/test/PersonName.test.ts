@@ -24,6 +24,29 @@ const rows: ReadonlyArray<Row> = [
     ["removed spaces around the slash in a/l, a/p, s/o or d/o", ...recased("upper")],
   ],
   ["KAVITHA A/P SUBRAMANIAM", "Corrected", "Kavitha a/p Subramaniam"],
+  // A surname field of its own starts with the particle: still lower case.
+  ["BINTI TARUDIN", "Corrected", "binti Tarudin", recased("upper")],
+  ["bin abdullah", "Corrected", "bin Abdullah", recased("lower")],
+  ["BT. OSMAN", "Corrected", "bt. Osman", recased("upper")],
+  ["A/L RAMASAMY", "Corrected", "a/l Ramasamy", recased("upper")],
+  [
+    "A / P SUBRAMANIAM",
+    "Corrected",
+    "a/p Subramaniam",
+    ["removed spaces around the slash in a/l, a/p, s/o or d/o", ...recased("upper")],
+  ],
+  ["ANAK JUGAH", "Corrected", "anak Jugah", recased("upper")],
+  // At the start, b. and bn are more likely initials than particles.
+  ["B. RAHMAN", "Corrected", "B. Rahman", recased("upper")],
+  // Mixed case keeps its capitals, but not in a/l, a/p, s/o or d/o.
+  ["Muthu A/L Ramasamy", "Corrected", "Muthu a/l Ramasamy", ["wrote a/l, a/p, s/o or d/o in lower case"]],
+  [
+    "Muthu A / L Ramasamy",
+    "Corrected",
+    "Muthu a/l Ramasamy",
+    ["removed spaces around the slash in a/l, a/p, s/o or d/o", "wrote a/l, a/p, s/o or d/o in lower case"],
+  ],
+  ["A/P Kavitha", "Corrected", "a/p Kavitha", ["wrote a/l, a/p, s/o or d/o in lower case"]],
   ["RAJ S/O KUMAR", "Corrected", "Raj s/o Kumar"],
   ["AWANG ANAK JUGAH", "Corrected", "Awang anak Jugah"],
   ["MUHAMMAD AL-AMIN BIN ABD RAHMAN", "Corrected", "Muhammad al-Amin bin Abd Rahman"],

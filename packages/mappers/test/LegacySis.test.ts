@@ -97,7 +97,7 @@ describe("LegacySis.users", () => {
           "bcrypt",
           false,
           "Aisyah",
-          "Binti Rahman",
+          "binti Rahman",
           "+60123456789",
           null,
           "active",

@@ -114,7 +114,7 @@ describe("LegacySisGuardians.guardians", () => {
           "SA01",
           "2f16aded-2bb9-8000-8000-000000000002",
           "Rahman",
-          "Bin Ismail",
+          "bin Ismail",
           "rahman@example.com",
           "+60123456789",
           "800101-14-5677",
