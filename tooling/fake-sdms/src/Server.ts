@@ -45,6 +45,8 @@ export interface LoggedRequest {
   status: number
   /** How many record requests were being answered when this one arrived, itself included. */
   readonly inFlight: number
+  /** True when the client closed the connection before the answer was complete. */
+  aborted: boolean
 }
 
 /** Records loaded from a JSON file instead of generated. */
@@ -83,6 +85,8 @@ export interface FakeSdms {
   readonly clearLog: () => void
   /** The next `n` record requests get this fault (before the rates apply). */
   readonly failNext: (n: number, fault: Fault) => void
+  /** Forgets the faults `failNext` queued and not yet served. */
+  readonly clearQueued: () => void
   /** Answers 429 to every record request for `ms`, with this Retry-After. */
   readonly storm: (ms: number, retryAfterSeconds: number) => void
   /** Changes a record (its ETag changes with it); `undefined` removes it. */
@@ -344,10 +348,12 @@ export const start = async (options: Options = {}): Promise<FakeSdms> => {
       at: performance.now(),
       status: 0,
       inFlight,
+      aborted: false,
     }
     log.push(entry)
     let done = false
     const finish = () => {
+      if (!res.writableFinished && entry.status !== 0) entry.aborted = true
       if (done) return
       done = true
       if (isRecord) inFlight--
@@ -385,6 +391,9 @@ export const start = async (options: Options = {}): Promise<FakeSdms> => {
     },
     failNext: (n, fault) => {
       for (let i = 0; i < n; i++) queued.push(fault)
+    },
+    clearQueued: () => {
+      queued.length = 0
     },
     storm: (ms, retryAfterSeconds) => {
       faults.stormUntil = Date.now() + ms
