@@ -177,4 +177,24 @@ describe("the PostgreSQL cache", () => {
       expect(recordRequests(f)).toHaveLength(requests)
     }),
   )
+
+  it.scoped(
+    "a cache that fails does not fail the look-up: SDMS answers and the client counts the error",
+    () =>
+      Effect.gen(function* () {
+        const broken = yield* Effect.acquireRelease(
+          Effect.promise(() => createPgDatabase("sdms_broken")),
+          (d) => Effect.promise(() => d.drop()),
+        )
+        // A database without the sdms schema: every cache read and write fails.
+        const pool = yield* Layer.build(PgClient.layer({ url: Redacted.make(broken.url) }))
+        const cache = yield* Effect.provide(PgCache.make, pool)
+        const f = yield* fake()
+        const c = yield* client(optionsFor(f, { retry: { times: 0 } }), cache)
+        expect((yield* c.student(sid(1))).from).toBe("sdms")
+        expect((yield* c.student(sid(1))).from).toBe("sdms")
+        expect(recordRequests(f)).toHaveLength(2)
+        expect(c.metrics().cacheErrors).toBe(4)
+      }),
+  )
 })
