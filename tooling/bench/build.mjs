@@ -13,6 +13,11 @@ await build({
   target: "node20",
   format: "esm",
   // Drivers (and sql.js with its .wasm file) stay as installed packages; our TypeScript packages are bundled in.
-  external: ["pg", "pg-copy-streams", "mysql2", "mysql2/*", "sql.js"],
+  external: ["pg", "pg-copy-streams", "mysql2", "mysql2/*", "sql.js", "axios"],
+  // Bundled CommonJS packages (exceljs, reached through the connectors' index) call require() for
+  // Node's modules; an ES module has none unless we make one.
+  banner: {
+    js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+  },
   logLevel: "warning",
 })

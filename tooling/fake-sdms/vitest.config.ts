@@ -1,0 +1,3 @@
+import { config } from "@schoolbridge/testing/vitest"
+
+export default config({ name: "@schoolbridge/fake-sdms" })
