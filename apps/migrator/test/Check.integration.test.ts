@@ -167,7 +167,7 @@ describe("schoolbridge-migrate check", () => {
           "PROBLEM",
           "target",
           "create",
-          "no CREATE privilege on the database, and the run must create schema(s) migration, auth, academic, islamic, financial, communication, content, analytics, audit, validation: grant create on database to the migration's user",
+          "no CREATE privilege on the database, and the run must create schema(s) migration, auth, academic, islamic, financial, communication, content, analytics, audit, validation, sdms: grant create on database to the migration's user",
         ],
       ])
       const second = await cli(["check", "-m", path.join(dir, "m.yaml")], {
