@@ -241,6 +241,11 @@ export const indexUsersByEmail = (rows: ReadonlyArray<UserRow>): EmailIndex => {
 export interface StudentOptions extends Options {
   /** Numbers for every student, planned over the whole table with `StudentNumber.plan`. */
   readonly numbers: StudentNumber.Plan
+  /**
+   * Where the MyKad and the record disagree on the birth date or the sex, which one is stored (the
+   * other is a `mykad_mismatch` note either way). Default `record`.
+   */
+  readonly mykadWins?: boolean | undefined
   /** Links students without a `user_id` to their user by email. */
   readonly emails?: EmailIndex | undefined
 }
@@ -261,6 +266,55 @@ export const numberInputs = (rows: ReadonlyArray<StudentRow>, options: Options):
     number: r.student_number === null ? null : String(r.student_number),
     year: numberYear(r, options),
   }))
+
+// The MyKad states a birth date and a sex too: a record value that cannot be read is taken from a
+// valid MyKad with a note; two readable values that disagree are a finding (`mykad_mismatch`), and
+// the row loads with the record's value, or the MyKad's with `mykadWins`.
+const mismatchRule = "mykad_mismatch"
+
+const birthDate = (
+  ctx: Transform.RowContext,
+  input: unknown,
+  kad: MyKad.MyKad | null,
+  day: DateInput.Options,
+  mykadWins: boolean,
+): Step<string | null> => {
+  const cleaned = DateInput.clean(input, day)
+  if (cleaned._tag === "Invalid") {
+    if (kad === null) return { ok: false, reason: Transform.reason("dob", "date", cleaned.reason) }
+    ctx.note("dob", "date", `${cleaned.reason}; taken from the MyKad: ${kad.birthDate}`, cleaned.original)
+    return { ok: true, value: kad.birthDate }
+  }
+  const step = cleanWith(ctx, "dob", "date", cleaned)
+  if (!step.ok || step.value === null || kad === null || step.value === kad.birthDate) return step
+  ctx.note(
+    "dob",
+    mismatchRule,
+    `the MyKad's birth date is ${kad.birthDate}, the record's ${step.value}; the ${mykadWins ? "MyKad's" : "record's"} is stored`,
+  )
+  return mykadWins ? { ok: true, value: kad.birthDate } : step
+}
+
+const sexOf = (
+  ctx: Transform.RowContext,
+  input: unknown,
+  kad: MyKad.MyKad | null,
+  mykadWins: boolean,
+): CodeTables.Gender | null => {
+  const cleaned = CodeTables.gender.clean(input)
+  if (cleaned._tag === "Invalid" && kad !== null) {
+    ctx.note("gender", "gender", `${cleaned.reason}; taken from the MyKad: ${kad.sex}`, cleaned.original)
+    return kad.sex
+  }
+  const gender = cleanOrNull(ctx, "gender", "gender", cleaned)
+  if (gender === null || kad === null || gender === kad.sex) return gender
+  ctx.note(
+    "gender",
+    mismatchRule,
+    `the MyKad says ${kad.sex}, the record ${gender}; the ${mykadWins ? "MyKad's" : "record's"} is stored`,
+  )
+  return mykadWins ? kad.sex : gender
+}
 
 const studentsValues = Table.values(Academic.Students)
 
@@ -316,19 +370,16 @@ export const mapStudent =
     else if (row.student_number === null || String(row.student_number).trim() === "")
       ctx.note("student_number", "student_number", `generated ${number}`)
     const day = { today: options.asOf, timeZone: options.timeZone } as const
-    const dob = cleanWith(ctx, "dob", "date", DateInput.clean(row.dob, { ...day, notFuture: true }))
-    const admission = cleanWith(ctx, "admission_date", "date", DateInput.clean(row.admission_date, day))
-    const gender = cleanOrNull(ctx, "gender", "gender", CodeTables.gender.clean(row.gender))
     const mykad = cleanWith(
       ctx,
       "ic_number",
       "mykad",
-      MyKad.clean(row.ic_number, {
-        referenceDate: options.asOf,
-        birthDate: dob.ok ? dob.value : null,
-        sex: gender,
-      }),
+      MyKad.clean(row.ic_number, { referenceDate: options.asOf }),
     )
+    const kad = mykad.ok ? mykad.value : null
+    const dob = birthDate(ctx, row.dob, kad, { ...day, notFuture: true }, options.mykadWins === true)
+    const admission = cleanWith(ctx, "admission_date", "date", DateInput.clean(row.admission_date, day))
+    const gender = sexOf(ctx, row.gender, kad, options.mykadWins === true)
     const status = cleanWith(
       ctx,
       "status",
@@ -365,8 +416,8 @@ export const mapStudent =
       tenant_id: options.tenant,
       user_id: user.value,
       student_number: number,
-      date_of_birth: dob.value ?? mykad.value?.birthDate ?? null,
-      gender: gender ?? mykad.value?.sex ?? null,
+      date_of_birth: dob.value ?? kad?.birthDate ?? null,
+      gender: gender ?? kad?.sex ?? null,
       nationality: cleanOrNull(ctx, "nationality", "country", Country.clean(row.nationality)),
       national_id: mykad.value?.number ?? null,
       blood_type: cleanOrNull(ctx, "blood_group", "blood_type", CodeTables.bloodType.clean(row.blood_group)),

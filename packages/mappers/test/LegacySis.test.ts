@@ -1148,3 +1148,60 @@ describe("LegacySis.quranProgress", () => {
     expect(runBatch(entity, progressRows, progressKeys)).toEqual(runBatch(entity, progressRows, progressKeys))
   })
 })
+
+describe("LegacySis.students and the MyKad", () => {
+  // 150614-14-5678: born 2015-06-14 in Kuala Lumpur, female (the last digit is even).
+  const kad = "150614-14-5678"
+  const rows = [
+    // A date that does not exist, beside a valid MyKad: the MyKad's date, with a note.
+    student({ student_id: 1, user_id: 1, ic_number: kad, dob: "31/02/2015", gender: "F" }),
+    // Two readable values that disagree: a finding, and the record's value is kept.
+    student({ student_id: 2, user_id: 2, ic_number: kad, dob: "2015-06-15", gender: "M" }),
+    // A gender the code table does not know: the MyKad's.
+    student({ student_id: 3, user_id: 3, ic_number: kad, dob: "2015-06-14", gender: "X" }),
+    // No MyKad to fall back on: the date that does not exist still rejects the row.
+    student({ student_id: 4, user_id: 4, dob: "31/02/2015" }),
+  ].map((r) => ({ ...r, created_date: "2024-01-03 08:00:00", status: "active" }))
+  const keys = rows.map((r) => String(r.student_id))
+  const numbers = StudentNumber.plan(LegacySis.numberInputs(rows, base), "SA01")
+  const run = (mykadWins: boolean) => {
+    const out = runBatch(LegacySis.students({ ...base, numbers, mykadWins }), rows, keys)
+    const columns = Academic.Students.columns
+    const get = (r: ReadonlyArray<unknown>, c: string) => r[columns.indexOf(c as (typeof columns)[number])]
+    return {
+      out,
+      loaded: out.ok.map((r) => [get(r, "legacy_id"), get(r, "date_of_birth"), get(r, "gender")]),
+      notes: out.notes
+        .filter((n) => n.rule === "mykad_mismatch" || n.message.includes("taken from the MyKad"))
+        .map((n) => [n.key, n.column, n.rule]),
+    }
+  }
+
+  it("takes a value the record cannot give from a valid MyKad, and keeps the record's where both are readable", () => {
+    const { out, loaded, notes } = run(false)
+    expect(loaded).toEqual([
+      ["1", "2015-06-14", "female"],
+      ["2", "2015-06-15", "male"],
+      ["3", "2015-06-14", "female"],
+    ])
+    expect(notes).toEqual([
+      ["1", "dob", "date"],
+      ["2", "dob", "mykad_mismatch"],
+      ["2", "gender", "mykad_mismatch"],
+      ["3", "gender", "gender"],
+    ])
+    expect(out.notes.find((n) => n.key === "2" && n.column === "dob")?.message).toBe(
+      "the MyKad's birth date is 2015-06-14, the record's 2015-06-15; the record's is stored",
+    )
+    expect(out.rejected.map((r) => [r.key, r.reasons.map((x) => x.rule)])).toEqual([["4", ["date"]]])
+  })
+
+  it("stores the MyKad's values where the manifest says it wins", () => {
+    const { loaded } = run(true)
+    expect(loaded).toEqual([
+      ["1", "2015-06-14", "female"],
+      ["2", "2015-06-14", "female"],
+      ["3", "2015-06-14", "female"],
+    ])
+  })
+})

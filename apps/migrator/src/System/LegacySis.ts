@@ -97,7 +97,12 @@ const entities: Record<string, Factory> = {
         LegacySis.numberInputs(students, options(p)),
         p.option("schoolCode", p.tenant),
       )
-      return LegacySis.students({ ...options(p), numbers, emails: LegacySis.indexUsersByEmail(users) })
+      return LegacySis.students({
+        ...options(p),
+        numbers,
+        emails: LegacySis.indexUsersByEmail(users),
+        mykadWins: p.option("mykadWins", false),
+      })
     }),
   [LegacySis.teachersEntity]: (p) => Effect.succeed(LegacySis.teachers(options(p))),
   [LegacySis.classesEntity]: (p) => Effect.succeed(LegacySis.classes(options(p))),
@@ -231,6 +236,7 @@ export const system: System = {
     ...commonOptions,
     overpaid: Schema.optional(Schema.Literal("reject", "flag")),
     deriveYears: Schema.optional(Schema.Boolean),
+    mykadWins: Schema.optional(Schema.Boolean),
     yearStartMonth: Schema.optional(Schema.Int.pipe(Schema.between(1, 12))),
   }),
   entities,
