@@ -389,7 +389,28 @@ const parseNumber = (text: string, mode: NonNullable<Options["numbers"]>): Parse
   }
 }
 
+// What JavaScript's Date#toString and #toUTCString write, as browser apps store them:
+// `Thu Mar 20 2025 14:05:00 GMT+0800 (Malaysia Time)`, `Thu, 20 Mar 2025 06:05:00 GMT`.
+const jsDate =
+  /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+(?:([a-z]{3})\s+(\d{1,2})|(\d{1,2})\s+([a-z]{3}))\s+(\d{4})\s+(\d{2}):(\d{2}):(\d{2})\s+(?:gmt|utc)(?:([+-])(\d{2}):?(\d{2}))?(?:\s*\([^)]*\))?$/i
+
+const parseJsDate = (m: RegExpExecArray, text: string): Parsed => {
+  const month = monthNames[(m[1] ?? m[4])!.toLowerCase()]
+  const day = Number(m[2] ?? m[3])
+  const year = Number(m[5])
+  if (month === undefined) return fail(`"${text}" names no month`)
+  if (!realDate(year, month, day)) return fail(`${ymd(year, month, day)} is not a real date`)
+  const [h, mi, sec] = [Number(m[6]), Number(m[7]), Number(m[8])]
+  if (h > 23 || mi > 59 || sec > 59) return fail(`"${text}" has an impossible time of day`)
+  const offsetMinutes =
+    m[9] === undefined ? 0 : (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]))
+  const epochMs = Date.UTC(year, month - 1, day, h, mi, sec) - offsetMinutes * 60_000
+  return { _tag: "Instant", epochMs, changes: ["read a JavaScript date string with its offset"] }
+}
+
 const parse = (text: string, options: Options | undefined, today: () => string): Parsed => {
+  const js = jsDate.exec(text)
+  if (js !== null) return parseJsDate(js, text)
   const ymdMatch = yearFirst.exec(text)
   if (ymdMatch !== null) return parseYearFirst(ymdMatch, text)
   const dmy = dayOrMonthFirst.exec(text)

@@ -117,6 +117,20 @@ describe("DateInput.clean", () => {
     ["1900-1-1 0:00", "Corrected", "1899-12-31T17:05:00.000Z"],
     ["1899-12-31T17:05:00.000Z", "Valid", "1899-12-31T17:05:00.000Z"],
     ["1899-12-31 23:59", "Invalid", "1899-12-31 is before 1900-01-01"],
+    // JavaScript's Date#toString and #toUTCString, as browser apps store them, read with their offset.
+    [
+      "Thu Mar 20 2025 14:05:00 GMT+0800 (Malaysia Time)",
+      "Corrected",
+      "2025-03-20T06:05:00.000Z",
+      ["read a JavaScript date string with its offset"],
+    ],
+    ["Thu Mar 20 2025 01:05:00 GMT-0500 (Eastern Standard Time)", "Corrected", "2025-03-20T06:05:00.000Z"],
+    ["Thu, 20 Mar 2025 06:05:00 GMT", "Corrected", "2025-03-20T06:05:00.000Z"],
+    ["Sat Feb 29 2025 10:00:00 GMT+0800 (Malaysia Time)", "Invalid", "2025-02-29 is not a real date"],
+  ])
+  table("a JavaScript date string as a date", (input) => DateInput.clean(input, { today }), [
+    // Late on the 20th in New York is already the 21st in Kuala Lumpur.
+    ["Thu Mar 20 2025 22:00:00 GMT-0400 (Eastern Daylight Time)", "Corrected", "2025-03-21"],
   ])
   table("time zone UTC", (input) => DateInput.clean(input, { today, kind: "dateTime", timeZone: "UTC" }), [
     ["2015-01-12 08:30", "Corrected", "2015-01-12T08:30:00.000Z", ["converted from UTC to UTC"]],
