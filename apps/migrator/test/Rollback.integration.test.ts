@@ -89,8 +89,9 @@ const onTerminal = (args: ReadonlyArray<string>, answer: string) =>
     child.on("close", (code) => resolve({ code, output }))
   })
 
-// The fixture loads users 1 to 4 (3 without its email, which is no address; 5 has no name) and students 10 and 11.
-const loaded = { users: 4, students: 2 }
+// The fixture loads users 1 to 4 (3 without its email, which is no address; 5 has no name) and students
+// 10, 11 and 13 (13 linked by email, its birth date in the future stored as empty).
+const loaded = { users: 4, students: 3 }
 
 beforeAll(async () => {
   source = await createMysqlDatabase("rbsrc")
@@ -129,10 +130,10 @@ describe("schoolbridge-migrate rollback", () => {
     expect(r.code).toBe(2)
     expect(r.stderr.trim()).toBe("standard input is not a terminal: pass --yes to roll back without asking")
     expect(r.stdout.trim().split("\n")).toEqual([
-      "will remove 6 rows of run 1 (2 batches)",
+      "will remove 7 rows of run 1 (3 batches)",
       "",
       "table              rows",
-      "academic.students     2",
+      "academic.students     3",
       "auth.users            4",
       "",
       "id-map entries: 0",
@@ -184,18 +185,21 @@ describe("schoolbridge-migrate rollback", () => {
     expect(r.stderr).toBe("")
     expect(r.code).toBe(0)
     expect(r.stdout.trim().split("\n").slice(-6)).toEqual([
-      "removed 2 rows of entity legacy-sis.students (1 batch)",
+      "removed 3 rows of entity legacy-sis.students (2 batches)",
       "",
       "table              rows",
-      "academic.students     2",
+      "academic.students     3",
       "",
       "id-map entries: 0",
     ])
     expect(await tenantCounts()).toEqual({ users: loaded.users, students: 0 })
-    expect(await loadedBatches("legacy-sis.students")).toEqual([{ run_id: 1, seq: 1, rolled_back: true }])
+    expect(await loadedBatches("legacy-sis.students")).toEqual([
+      { run_id: 1, seq: 1, rolled_back: true },
+      { run_id: 1, seq: 2, rolled_back: true },
+    ])
     expect(await loadedBatches("legacy-sis.users")).toEqual([{ run_id: 1, seq: 1, rolled_back: false }])
     expect(await query("select scope, batches from migration.rollbacks")).toEqual([
-      { scope: "entity legacy-sis.students", batches: 1 },
+      { scope: "entity legacy-sis.students", batches: 2 },
     ])
 
     const resumed = await cli(["run", "--manifest", manifestFile(), "--resume", "1"], env())
@@ -205,6 +209,7 @@ describe("schoolbridge-migrate rollback", () => {
       [
         { legacy_id: "10", student_number: "STU2023SA01001" },
         { legacy_id: "11", student_number: expect.any(String) },
+        { legacy_id: "13", student_number: expect.any(String) },
       ],
     )
   })
@@ -213,7 +218,7 @@ describe("schoolbridge-migrate rollback", () => {
     const r = await cli(["rollback", "--run", "1", "--yes"], env())
     expect(r.stderr).toBe("")
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain("removed 6 rows of run 1 (")
+    expect(r.stdout).toContain("removed 7 rows of run 1 (")
     expect(await tenantCounts()).toEqual({ users: 0, students: 0 })
     expect(
       await query(
@@ -238,7 +243,7 @@ describe("schoolbridge-migrate rollback", () => {
     const r = await onTerminal(["rollback", "--run", "2"], "y")
     expect(r.code).toBe(0)
     expect(r.output).toContain("Remove these rows? [y/N]")
-    expect(r.output).toContain("removed 6 rows of run 2 (2 batches)")
+    expect(r.output).toContain("removed 7 rows of run 2 (3 batches)")
     expect(await tenantCounts()).toEqual({ users: 0, students: 0 })
   })
 
@@ -251,7 +256,7 @@ describe("schoolbridge-migrate rollback", () => {
     expect(await tenantCounts()).toEqual(loaded)
     const r = await cli(["rollback", "--tenant", "SA01", "--yes"], env())
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain("removed 6 rows of tenant SA01")
+    expect(r.stdout).toContain("removed 7 rows of tenant SA01")
     expect(await tenantCounts()).toEqual({ users: 0, students: 0 })
     const batches = await query(
       "select count(*)::int as n from migration.batches where loaded_count > 0 and rolled_back_at is null",

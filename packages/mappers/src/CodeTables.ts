@@ -23,26 +23,38 @@ export type Gender = Schema.Schema.Type<typeof Academic.Gender.schema>
 /** A blood type `academic.students.blood_type` accepts. */
 export type BloodType = Schema.Schema.Type<typeof Academic.BloodType.schema>
 
-/** User statuses: seed 001 §5.1.1 "Status Mapping", every value listed there. */
+/*
+ * Malaysian school systems (and the registers the legacy SIS copied) write statuses in Malay: every
+ * table below carries the Malay words beside the English ones. `Aktif` is active; `Tidak Aktif` (and
+ * the short `Tak Aktif`) not active; `Berhenti` left of their own accord; `Tamat` finished; `Pindah`
+ * moved to another school; `Cuti` on leave; `Gantung` suspended; `Dibuang` expelled; `Bersara`
+ * retired; `Selesai` done; `Batal` cancelled; `Gagal` failed.
+ */
+
+/** User statuses: seed 001 §5.1.1 "Status Mapping", every value listed there, and the Malay words. */
 export const userStatusTable: CodeMap.Table<UserStatus> = {
-  active: ["A", "active", "1", "yes"],
-  inactive: ["I", "inactive", "0", "no"],
-  pending: ["P", "pending", "new"],
-  suspended: ["S", "suspended", "blocked"],
-  archived: ["D", "deleted", "archived"],
+  active: ["A", "active", "1", "yes", "aktif", "ya"],
+  inactive: ["I", "inactive", "0", "no", "tidak aktif", "tak aktif", "berhenti", "tamat", "pindah"],
+  pending: ["P", "pending", "new", "baru", "menunggu", "belum aktif"],
+  suspended: ["S", "suspended", "blocked", "gantung", "digantung", "disekat"],
+  archived: ["D", "deleted", "archived", "dipadam", "dihapus", "arkib"],
 }
 
-/** Cleanser for user statuses; an unknown status is Invalid (the seed's silent 'pending' hides errors). */
+/**
+ * Cleanser for user statuses. An unknown status is Invalid here; a mapper stores its documented
+ * default with a note (`Field.cleanOrDefault`), so the unknown code is seen, not silently 'pending'.
+ */
 export const userStatus = CodeMap.make(userStatusTable, { name: "user status" })
 
 /** Student statuses: seed 001 §5.2.1 refers to the mapping of §6.2.3 (`studentStatusMapping`), all of it. */
 export const studentStatusTable: CodeMap.Table<StudentStatus> = {
-  active: ["A", "active"],
-  graduated: ["G", "graduated"],
-  withdrawn: ["W", "withdrawn"],
-  expelled: ["E", "expelled"],
-  transferred: ["T", "transferred"],
-  on_leave: ["L", "leave", "on leave", "on_leave"],
+  active: ["A", "active", "aktif", "masih belajar"],
+  graduated: ["G", "graduated", "tamat", "tamat sekolah", "lulus", "graduan"],
+  // A child no longer attending, whatever the register called it: the school did not expel or move them.
+  withdrawn: ["W", "withdrawn", "berhenti", "tidak aktif", "tak aktif", "keluar", "tarik diri"],
+  expelled: ["E", "expelled", "dibuang", "dibuang sekolah", "buang sekolah"],
+  transferred: ["T", "transferred", "pindah", "berpindah", "pindah sekolah", "bertukar sekolah"],
+  on_leave: ["L", "leave", "on leave", "on_leave", "cuti", "bercuti", "gantung", "digantung"],
 }
 
 /** Cleanser for student statuses. */
@@ -50,11 +62,11 @@ export const studentStatus = CodeMap.make(studentStatusTable, { name: "student s
 
 /** Memorisation statuses: seed 001 §5.3.1 "Memorization Status Mapping", every value listed there. */
 export const memorizationStatusTable: CodeMap.Table<MemorizationStatus> = {
-  not_started: ["N", "not_started", "0"],
-  in_progress: ["P", "in_progress", "ongoing"],
-  completed: ["C", "completed", "done"],
-  under_review: ["R", "reviewing", "review"],
-  certified: ["V", "verified", "certified"],
+  not_started: ["N", "not_started", "0", "belum mula", "belum bermula"],
+  in_progress: ["P", "in_progress", "ongoing", "sedang", "sedang menghafal", "dalam proses"],
+  completed: ["C", "completed", "done", "selesai", "tamat", "khatam"],
+  under_review: ["R", "reviewing", "review", "semakan", "dalam semakan", "murajaah"],
+  certified: ["V", "verified", "certified", "disahkan", "bertauliah"],
 }
 
 /** Cleanser for memorisation statuses. */
@@ -66,13 +78,21 @@ export const memorizationStatus = CodeMap.make(memorizationStatusTable, { name: 
  * `Paid - Late`), which carry the same meaning.
  */
 export const invoiceStatusTable: CodeMap.Table<InvoiceStatus> = {
-  draft: ["draft", "pending"],
-  sent: ["sent", "issued", "open", "unpaid"],
-  partially_paid: ["partially_paid", "partial", "paid - partial", "partially paid"],
-  paid: ["paid", "paid - late", "settled"],
-  overdue: ["overdue", "late", "past due"],
-  cancelled: ["cancelled", "canceled", "void"],
-  refunded: ["refunded"],
+  draft: ["draft", "pending", "draf"],
+  sent: ["sent", "issued", "open", "unpaid", "dihantar", "belum bayar", "belum dibayar"],
+  partially_paid: [
+    "partially_paid",
+    "partial",
+    "paid - partial",
+    "partially paid",
+    "sebahagian",
+    "bayaran sebahagian",
+    "dibayar sebahagian",
+  ],
+  paid: ["paid", "paid - late", "settled", "dibayar", "sudah bayar", "lunas", "jelas"],
+  overdue: ["overdue", "late", "past due", "tertunggak", "lewat bayar"],
+  cancelled: ["cancelled", "canceled", "void", "batal", "dibatalkan"],
+  refunded: ["refunded", "dipulangkan", "bayaran balik"],
 }
 
 /** Cleanser for legacy invoice statuses. */
@@ -83,11 +103,21 @@ export const invoiceStatus = CodeMap.make(invoiceStatusTable, { name: "invoice s
  * `Partial`, `Final` (a completed payment) and `Failure`.
  */
 export const paymentStatusTable: CodeMap.Table<PaymentStatus> = {
-  pending: ["pending", "processing"],
-  completed: ["completed", "complete", "partial", "final", "success", "successful"],
-  failed: ["failed", "failure", "declined", "error"],
-  cancelled: ["cancelled", "canceled", "void"],
-  refunded: ["refunded", "refund"],
+  pending: ["pending", "processing", "menunggu", "dalam proses"],
+  completed: [
+    "completed",
+    "complete",
+    "partial",
+    "final",
+    "success",
+    "successful",
+    "berjaya",
+    "selesai",
+    "diterima",
+  ],
+  failed: ["failed", "failure", "declined", "error", "gagal", "ditolak"],
+  cancelled: ["cancelled", "canceled", "void", "batal", "dibatalkan"],
+  refunded: ["refunded", "refund", "dipulangkan", "bayaran balik"],
 }
 
 /** Cleanser for legacy payment statuses. */
@@ -137,11 +167,24 @@ export type AttendanceStatus = Schema.Schema.Type<typeof Academic.AttendanceStat
  * labels and the user-status letters that carry the same meaning (`A`, `I`, `D`).
  */
 export const employmentStatusTable: CodeMap.Table<EmploymentStatus> = {
-  active: ["A", "active", "1", "employed", "current"],
-  on_leave: ["L", "on_leave", "on leave", "leave"],
-  resigned: ["R", "resigned", "left", "I", "inactive", "0"],
-  retired: ["retired"],
-  terminated: ["T", "terminated", "dismissed", "D", "deleted"],
+  active: ["A", "active", "1", "employed", "current", "aktif", "berkhidmat"],
+  on_leave: ["L", "on_leave", "on leave", "leave", "cuti", "bercuti", "cuti belajar"],
+  resigned: [
+    "R",
+    "resigned",
+    "left",
+    "I",
+    "inactive",
+    "0",
+    "berhenti",
+    "letak jawatan",
+    "tidak aktif",
+    "tak aktif",
+    "pindah",
+    "bertukar",
+  ],
+  retired: ["retired", "bersara", "pencen"],
+  terminated: ["T", "terminated", "dismissed", "D", "deleted", "ditamatkan", "dipecat", "dibuang kerja"],
 }
 
 /** Cleanser for teacher employment statuses. */
@@ -149,10 +192,20 @@ export const employmentStatus = CodeMap.make(employmentStatusTable, { name: "emp
 
 /** Enrollment statuses: the portal labels and their one-letter and spelled-out forms. */
 export const enrollmentStatusTable: CodeMap.Table<EnrollmentStatus> = {
-  active: ["A", "active", "enrolled", "current", "1"],
-  completed: ["C", "completed", "done", "finished", "passed"],
-  withdrawn: ["W", "withdrawn", "dropped", "0"],
-  transferred: ["T", "transferred"],
+  active: ["A", "active", "enrolled", "current", "1", "aktif", "berdaftar"],
+  completed: ["C", "completed", "done", "finished", "passed", "tamat", "selesai", "lulus"],
+  withdrawn: [
+    "W",
+    "withdrawn",
+    "dropped",
+    "0",
+    "berhenti",
+    "tidak aktif",
+    "tak aktif",
+    "tarik diri",
+    "gugur",
+  ],
+  transferred: ["T", "transferred", "pindah", "berpindah"],
 }
 
 /** Cleanser for enrollment statuses. */
@@ -164,10 +217,10 @@ export const enrollmentStatus = CodeMap.make(enrollmentStatusTable, { name: "enr
  */
 export const attendanceStatusTable: CodeMap.Table<AttendanceStatus> = {
   present: ["P", "present", "H", "hadir", "1"],
-  absent: ["A", "absent", "TH", "tidak hadir", "0"],
-  late: ["L", "late", "lewat", "tardy"],
-  excused: ["E", "excused", "authorised", "authorized"],
-  sick: ["S", "sick", "MC", "ill"],
+  absent: ["A", "absent", "TH", "tidak hadir", "0", "ponteng", "tanpa sebab"],
+  late: ["L", "late", "lewat", "tardy", "datang lewat"],
+  excused: ["E", "excused", "authorised", "authorized", "bersebab", "dengan kebenaran", "kebenaran"],
+  sick: ["S", "sick", "MC", "ill", "sakit", "cuti sakit"],
   holiday: ["holiday", "cuti", "public holiday"],
 }
 

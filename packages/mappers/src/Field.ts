@@ -41,3 +41,27 @@ export const cleanOrNull = <A>(
   if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
   return cleaned.value
 }
+
+/**
+ * For a code column with a documented default (a status): a value the code table does not know, or
+ * no value, is stored as the default with a note that keeps the source value, and the row loads. A
+ * status says what the school last recorded about a person; it is not who they are.
+ */
+export const cleanOrDefault = <A>(
+  ctx: Transform.RowContext,
+  column: string,
+  rule: string,
+  cleaned: Cleaned.Cleaned<A | null>,
+  fallback: A,
+): A => {
+  if (cleaned._tag === "Invalid") {
+    ctx.note(column, rule, `${cleaned.reason}; stored as the default ${String(fallback)}`, cleaned.original)
+    return fallback
+  }
+  if (cleaned._tag === "Corrected") ctx.note(column, rule, cleaned.changes.join("; "))
+  if (cleaned.value === null) {
+    ctx.note(column, rule, `no ${column}: stored as the default ${String(fallback)}`)
+    return fallback
+  }
+  return cleaned.value
+}

@@ -19,7 +19,7 @@ import { Academic, Auth, Islamic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as CodeTables from "./CodeTables.js"
 import * as Contact from "./Contact.js"
-import { cleanOrNull, cleanWith, type Step } from "./Field.js"
+import { cleanOrDefault, cleanOrNull, cleanWith, type Step } from "./Field.js"
 import * as Password from "./Password.js"
 import * as Quran from "./Quran.js"
 import * as SchoolYear from "./SchoolYear.js"
@@ -104,25 +104,25 @@ export interface UserOptions extends Options {
 
 export { cleanOrNull, cleanWith, type Step }
 
-/** `created_at`/`updated_at` from the legacy `created_date`/`modified_date`; bad values join `reasons`. */
+/**
+ * `created_at`/`updated_at` from the legacy `created_date`/`modified_date`. They are bookkeeping, not
+ * who a row is: a value that cannot be read is noted and replaced (the load time, or the creation
+ * time for `updated_at`), and the row loads. `reasons` is kept for the callers' shape; nothing joins it.
+ */
 export const timestamps = (
   ctx: Transform.RowContext,
   row: { readonly created_date: unknown; readonly modified_date: unknown },
   options: Options,
-  reasons: Array<Transform.Reason>,
+  _reasons?: Array<Transform.Reason>,
 ): { created_at: string; updated_at: string } => {
   const dt = { kind: "dateTime", timeZone: options.timeZone, today: options.asOf, notFuture: true } as const
-  const created = cleanWith(ctx, "created_date", "timestamp", DateInput.clean(row.created_date, dt))
-  const modified = cleanWith(ctx, "modified_date", "timestamp", DateInput.clean(row.modified_date, dt))
-  if (!created.ok) reasons.push(created.reason)
-  if (!modified.ok) reasons.push(modified.reason)
-  let createdAt = created.ok ? created.value : null
+  let createdAt = cleanOrNull(ctx, "created_date", "timestamp", DateInput.clean(row.created_date, dt))
+  const updatedAt = cleanOrNull(ctx, "modified_date", "timestamp", DateInput.clean(row.modified_date, dt))
   if (createdAt === null) {
     ctx.note("created_date", "timestamp", "no creation time: used the load time")
     createdAt = options.loadedAt
   }
-  const updatedAt = (modified.ok ? modified.value : null) ?? createdAt
-  return { created_at: createdAt, updated_at: updatedAt }
+  return { created_at: createdAt, updated_at: updatedAt ?? createdAt }
 }
 
 const fallbackMessages: Record<Password.Fallback, string> = {
@@ -146,15 +146,16 @@ export const mapUser =
       PersonName.clean(row.first_name, { required: true }),
     )
     const last = cleanWith(ctx, "last_name", "person_name", PersonName.clean(row.last_name))
-    const status = cleanWith(
+    const status = cleanOrDefault(
       ctx,
       "status",
       "user_status",
-      CodeTables.userStatus.clean(row.status, { required: true }),
+      CodeTables.userStatus.clean(row.status),
+      "pending",
     )
-    for (const s of [first, last, status]) if (!s.ok) reasons.push(s.reason)
-    const times = timestamps(ctx, row, options, reasons)
-    if (!first.ok || !last.ok || !status.ok || reasons.length > 0) return Transform.reject(...reasons)
+    for (const s of [first, last]) if (!s.ok) reasons.push(s.reason)
+    const times = timestamps(ctx, row, options)
+    if (!first.ok || !last.ok || reasons.length > 0) return Transform.reject(...reasons)
     const email = Contact.accountEmail(
       ctx,
       "email",
@@ -180,7 +181,7 @@ export const mapUser =
       last_name: last.value,
       phone,
       avatar_url: null,
-      status: status.value ?? "pending",
+      status,
       email_verified: row.email_verified === 1 || row.email_verified === true,
       last_login_at: null,
       legacy_source: ctx.entity,
@@ -281,7 +282,10 @@ const birthDate = (
 ): Step<string | null> => {
   const cleaned = DateInput.clean(input, day)
   if (cleaned._tag === "Invalid") {
-    if (kad === null) return { ok: false, reason: Transform.reason("dob", "date", cleaned.reason) }
+    if (kad === null) {
+      ctx.note("dob", "date", `${cleaned.reason}; stored as empty`, cleaned.original)
+      return { ok: true, value: null }
+    }
     ctx.note("dob", "date", `${cleaned.reason}; taken from the MyKad: ${kad.birthDate}`, cleaned.original)
     return { ok: true, value: kad.birthDate }
   }
@@ -370,34 +374,27 @@ export const mapStudent =
     else if (row.student_number === null || String(row.student_number).trim() === "")
       ctx.note("student_number", "student_number", `generated ${number}`)
     const day = { today: options.asOf, timeZone: options.timeZone } as const
-    const mykad = cleanWith(
+    // The student number is the child's key here; a MyKad that cannot be read is an attribute lost
+    // (null with a note, a finding for the school), not a reason to lose the child.
+    const kad = cleanOrNull(
       ctx,
       "ic_number",
       "mykad",
       MyKad.clean(row.ic_number, { referenceDate: options.asOf }),
     )
-    const kad = mykad.ok ? mykad.value : null
     const dob = birthDate(ctx, row.dob, kad, { ...day, notFuture: true }, options.mykadWins === true)
-    const admission = cleanWith(ctx, "admission_date", "date", DateInput.clean(row.admission_date, day))
+    const admission = cleanOrNull(ctx, "admission_date", "date", DateInput.clean(row.admission_date, day))
     const gender = sexOf(ctx, row.gender, kad, options.mykadWins === true)
-    const status = cleanWith(
+    const status = cleanOrDefault(
       ctx,
       "status",
       "student_status",
-      CodeTables.studentStatus.clean(row.status, { required: true }),
+      CodeTables.studentStatus.clean(row.status),
+      "active",
     )
-    for (const s of [dob, admission, mykad, status]) if (!s.ok) reasons.push(s.reason)
-    const times = timestamps(ctx, row, options, reasons)
-    if (
-      !user.ok ||
-      !dob.ok ||
-      !admission.ok ||
-      !mykad.ok ||
-      !status.ok ||
-      number === undefined ||
-      reasons.length > 0
-    )
-      return Transform.reject(...reasons)
+    if (!dob.ok) reasons.push(dob.reason)
+    const times = timestamps(ctx, row, options)
+    if (!user.ok || !dob.ok || number === undefined || reasons.length > 0) return Transform.reject(...reasons)
     const address = cleanOrNull(
       ctx,
       "address",
@@ -419,7 +416,7 @@ export const mapStudent =
       date_of_birth: dob.value ?? kad?.birthDate ?? null,
       gender: gender ?? kad?.sex ?? null,
       nationality: cleanOrNull(ctx, "nationality", "country", Country.clean(row.nationality)),
-      national_id: mykad.value?.number ?? null,
+      national_id: kad?.number ?? null,
       blood_type: cleanOrNull(ctx, "blood_group", "blood_type", CodeTables.bloodType.clean(row.blood_group)),
       medical_notes: cleanOrNull(
         ctx,
@@ -427,8 +424,8 @@ export const mapStudent =
         "text",
         Text.clean(row.medical_info, { multiline: true }),
       ),
-      admission_date: admission.value,
-      status: status.value ?? "active",
+      admission_date: admission,
+      status,
       address,
       legacy_source: ctx.entity,
       legacy_id: ctx.key,
@@ -522,21 +519,22 @@ export const mapTeacher =
     const reasons: Array<Transform.Reason> = []
     const user = reference(ctx, "user_id", row.user_id, usersEntity, true)
     const staff = cleanWith(ctx, "staff_no", "text", Text.clean(row.staff_no))
-    const hired = cleanWith(
+    const hired = cleanOrNull(
       ctx,
       "hire_date",
       "date",
       DateInput.clean(row.hire_date, { today: options.asOf, timeZone: options.timeZone, notFuture: true }),
     )
-    const status = cleanWith(
+    const status = cleanOrDefault(
       ctx,
       "status",
       "employment_status",
-      CodeTables.employmentStatus.clean(row.status, { required: true }),
+      CodeTables.employmentStatus.clean(row.status),
+      "active",
     )
-    collect(reasons, [user, staff, hired, status])
-    const times = timestamps(ctx, row, options, reasons)
-    if (!user.ok || !staff.ok || !hired.ok || !status.ok || user.value === null || reasons.length > 0)
+    collect(reasons, [user, staff])
+    const times = timestamps(ctx, row, options)
+    if (!user.ok || !staff.ok || user.value === null || reasons.length > 0)
       return Transform.reject(...reasons)
     return teachersValues({
       id: ctx.id(ctx.tenant, ctx.key),
@@ -545,8 +543,8 @@ export const mapTeacher =
       staff_number: staff.value,
       specialization: cleanOrNull(ctx, "specialization", "text", Text.clean(row.specialization)),
       qualification: cleanOrNull(ctx, "qualification", "text", Text.clean(row.qualification)),
-      hire_date: hired.value,
-      employment_status: status.value ?? "active",
+      hire_date: hired,
+      employment_status: status,
       legacy_source: ctx.entity,
       legacy_id: ctx.key,
       ...times,
@@ -657,26 +655,25 @@ export const mapEnrollment =
       "date",
       DateInput.clean(row.enrollment_date, { ...day, required: true }),
     )
-    const end = cleanWith(ctx, "end_date", "date", DateInput.clean(row.end_date, day))
-    const status = cleanWith(
+    let end = cleanOrNull(ctx, "end_date", "date", DateInput.clean(row.end_date, day))
+    const status = cleanOrDefault(
       ctx,
       "status",
       "enrollment_status",
-      CodeTables.enrollmentStatus.clean(row.status, { required: true }),
+      CodeTables.enrollmentStatus.clean(row.status),
+      "active",
     )
-    collect(reasons, [student, klass, start, end, status])
-    // ISO dates compare correctly as strings.
-    if (start.ok && end.ok && start.value !== null && end.value !== null && end.value < start.value)
-      reasons.push(
-        Transform.reason("end_date", "date_order", `ends ${end.value}, before it starts ${start.value}`),
-      )
-    const times = timestamps(ctx, row, options, reasons)
+    collect(reasons, [student, klass, start])
+    // ISO dates compare correctly as strings. The start is the enrolment's fact; an end before it is not.
+    if (start.ok && start.value !== null && end !== null && end < start.value) {
+      ctx.note("end_date", "date_order", `ends ${end}, before it starts ${start.value}; stored as empty`, end)
+      end = null
+    }
+    const times = timestamps(ctx, row, options)
     if (
       !student.ok ||
       !klass.ok ||
       !start.ok ||
-      !end.ok ||
-      !status.ok ||
       student.value === null ||
       klass.value === null ||
       start.value === null ||
@@ -689,8 +686,8 @@ export const mapEnrollment =
       student_id: student.value,
       class_id: klass.value,
       enrollment_date: start.value,
-      end_date: end.value,
-      status: status.value ?? "active",
+      end_date: end,
+      status,
       legacy_source: ctx.entity,
       legacy_id: ctx.key,
       ...times,
@@ -854,17 +851,24 @@ export const mapQuranProgress =
     const verses = integer("verses_done", row.verses_done, { min: -2147483648, max: 2147483647 })
     const reviews = integer("review_count", row.review_count, { min: 0, max: 2147483647 })
     const score = quality(ctx, row.quality_pct)
-    const status = cleanWith(
+    const status = cleanOrDefault(
       ctx,
       "status",
       "memorization_status",
-      CodeTables.memorizationStatus.clean(row.status, { required: true }),
+      CodeTables.memorizationStatus.clean(row.status),
+      "not_started",
     )
     const day = { today: options.asOf, timeZone: options.timeZone, notFuture: true } as const
-    const start = cleanWith(ctx, "start_date", "date", DateInput.clean(row.start_date, day))
-    const done = cleanWith(ctx, "complete_date", "date", DateInput.clean(row.complete_date, day))
-    const reviewed = cleanWith(ctx, "last_review_date", "date", DateInput.clean(row.last_review_date, day))
-    collect(reasons, [enrollment, surah, verses, reviews, score, status, start, done, reviewed])
+    const start = cleanOrNull(ctx, "start_date", "date", DateInput.clean(row.start_date, day))
+    const done = cleanOrNull(ctx, "complete_date", "date", DateInput.clean(row.complete_date, day))
+    const reviewed = cleanOrNull(ctx, "last_review_date", "date", DateInput.clean(row.last_review_date, day))
+    // Which surah and how far are the record; its score and review count are details of it.
+    for (const [column, step, raw] of [
+      ["review_count", reviews, row.review_count],
+      ["quality_pct", score, row.quality_pct],
+    ] as const)
+      if (!step.ok) ctx.note(column, step.reason.rule, `${step.reason.message}; stored as empty`, String(raw))
+    collect(reasons, [enrollment, surah, verses])
     const surahNo = surah.ok ? surah.value : null
     if (surah.ok && surahNo === null) reasons.push(Transform.reason("surah_no", "surah_range", "missing"))
     const surahProblem = surahNo === null ? undefined : Quran.checkSurah(surahNo)
@@ -880,12 +884,6 @@ export const mapQuranProgress =
     const juz = surahNo === null || versesNo === null ? undefined : Quran.memorizedJuz(surahNo, versesNo)
     if (
       !enrollment.ok ||
-      !reviews.ok ||
-      !score.ok ||
-      !status.ok ||
-      !start.ok ||
-      !done.ok ||
-      !reviewed.ok ||
       enrollment.value === null ||
       surahNo === null ||
       versesNo === null ||
@@ -907,14 +905,14 @@ export const mapQuranProgress =
       enrollment_id: enrollment.value,
       surah_number: surahNo,
       juz_number: juz,
-      status: status.value ?? "not_started",
+      status,
       verses_memorized: versesNo,
       total_verses: total,
-      quality_score: score.value,
-      start_date: start.value,
-      completion_date: done.value,
-      last_reviewed_at: reviewed.value,
-      review_count: reviews.value ?? 0,
+      quality_score: score.ok ? score.value : null,
+      start_date: start,
+      completion_date: done,
+      last_reviewed_at: reviewed,
+      review_count: reviews.ok ? (reviews.value ?? 0) : 0,
       teacher_notes: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
       legacy_source: ctx.entity,
       legacy_id: ctx.key,

@@ -388,7 +388,7 @@ export const mapGrade =
     const student = reference(ctx, "student_id", row.student_id, studentsEntity, true)
     const marker = reference(ctx, "graded_by", row.graded_by, usersEntity, false)
     const score = decimal(ctx, "score", row.score, { scale: 2, min: 0, max: 99_999_999.99 })
-    const graded = cleanWith(
+    const graded = cleanOrNull(
       ctx,
       "graded_date",
       "timestamp",
@@ -399,7 +399,7 @@ export const mapGrade =
         notFuture: true,
       }),
     )
-    collect(reasons, [assessment, student, marker, score, graded])
+    collect(reasons, [assessment, student, marker, score])
     const max = assessment.ok ? options.assessments.get(String(row.assessment_id).trim()) : undefined
     if (assessment.ok && max === undefined)
       reasons.push(
@@ -421,7 +421,6 @@ export const mapGrade =
       !student.ok ||
       !marker.ok ||
       !score.ok ||
-      !graded.ok ||
       !letter.ok ||
       assessment.value === null ||
       student.value === null ||
@@ -441,7 +440,7 @@ export const mapGrade =
       grade: letter.value,
       feedback: cleanOrNull(ctx, "remarks", "text", Text.clean(row.remarks, { multiline: true })),
       graded_by: marker.value,
-      graded_at: graded.value,
+      graded_at: graded,
       legacy_source: ctx.entity,
       legacy_id: ctx.key,
       ...times,

@@ -143,22 +143,22 @@ const readGuardian = (
     PersonName.clean(row.first_name, { required: true }),
   )
   const last = cleanWith(ctx, "last_name", "person_name", PersonName.clean(row.last_name))
-  const mykad = cleanWith(
+  // A guardian is known by name and link; an unreadable MyKad is lost with a note, not the guardian.
+  const mykad = cleanOrNull(
     ctx,
     "ic_number",
     "mykad",
     MyKad.clean(row.ic_number, { referenceDate: options.asOf }),
   )
-  collect(reasons, [user, first, last, mykad])
-  if (!user.ok || !first.ok || !last.ok || !mykad.ok || first.value === null || reasons.length > 0)
-    return null
+  collect(reasons, [user, first, last])
+  if (!user.ok || !first.ok || !last.ok || first.value === null || reasons.length > 0) return null
   return {
     user: user.value,
     first: first.value,
     last: last.value,
     email: Contact.email(ctx, "email", Email.clean(row.email)),
     phone: Contact.phone(ctx, "phone", Phone.clean(row.phone)),
-    nationalId: mykad.value?.number ?? null,
+    nationalId: mykad?.number ?? null,
   }
 }
 

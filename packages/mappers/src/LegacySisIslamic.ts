@@ -9,6 +9,7 @@ import { CodeMap, DateInput, Text } from "@schoolbridge/cleansers"
 import { type Entity, Transform } from "@schoolbridge/core"
 import { Islamic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
+import { cleanOrDefault } from "./Field.js"
 import {
   cleanOrNull,
   cleanWith,
@@ -87,9 +88,9 @@ export type EnrollmentStatus = "active" | "completed" | "withdrawn"
 
 /** Enrolment statuses (seed §4.2 `status`) with the legacy spellings. */
 export const enrollmentStatusTable: CodeMap.Table<EnrollmentStatus> = {
-  active: ["A", "active", "ongoing", "enrolled", "1"],
-  completed: ["C", "completed", "done", "graduated", "khatam"],
-  withdrawn: ["W", "withdrawn", "dropped", "left", "inactive", "0"],
+  active: ["A", "active", "ongoing", "enrolled", "1", "aktif", "sedang belajar"],
+  completed: ["C", "completed", "done", "graduated", "khatam", "tamat", "selesai"],
+  withdrawn: ["W", "withdrawn", "dropped", "left", "inactive", "0", "berhenti", "tidak aktif", "tarik diri"],
 }
 
 /** Cleanser for Quran enrolment statuses. */
@@ -234,24 +235,23 @@ export const mapQuranEnrollment =
         required: true,
       }),
     )
-    const status = cleanWith(
+    const status = cleanOrDefault(
       ctx,
       "status",
       "quran_enrollment_status",
-      enrollmentStatus.clean(row.status, { required: true }),
+      enrollmentStatus.clean(row.status),
+      "active",
     )
-    collect(reasons, [student, program, teacher, date, status])
+    collect(reasons, [student, program, teacher, date])
     const times = timestamps(ctx, row, options, reasons)
     if (
       !student.ok ||
       !program.ok ||
       !teacher.ok ||
       !date.ok ||
-      !status.ok ||
       student.value === null ||
       program.value === null ||
       date.value === null ||
-      status.value === null ||
       reasons.length > 0
     )
       return Transform.reject(...reasons)
@@ -263,7 +263,7 @@ export const mapQuranEnrollment =
       academic_year_id: yearReference(ctx, "academic_year", row.academic_year),
       teacher_id: teacher.value,
       enrollment_date: date.value,
-      status: status.value,
+      status,
       legacy_source: ctx.entity,
       legacy_id: ctx.key,
       ...times,

@@ -141,3 +141,37 @@ describe("deriveInvoiceStatus", () => {
     expect(CodeTables.deriveInvoiceStatus({ ...base, ...over })).toBe(expected)
   })
 })
+
+describe("Malay statuses, as Malaysian school systems write them", () => {
+  const cases = [
+    [CodeTables.studentStatus, "Aktif", "active"],
+    [CodeTables.studentStatus, "TIDAK AKTIF", "withdrawn"],
+    [CodeTables.studentStatus, "Berhenti", "withdrawn"],
+    [CodeTables.studentStatus, "Tamat", "graduated"],
+    [CodeTables.studentStatus, "Pindah Sekolah", "transferred"],
+    [CodeTables.studentStatus, "Dibuang Sekolah", "expelled"],
+    [CodeTables.studentStatus, "cuti", "on_leave"],
+    [CodeTables.userStatus, "Aktif", "active"],
+    [CodeTables.userStatus, "Tidak  Aktif", "inactive"],
+    [CodeTables.userStatus, "Digantung", "suspended"],
+    [CodeTables.employmentStatus, "Bersara", "retired"],
+    [CodeTables.employmentStatus, "Letak Jawatan", "resigned"],
+    [CodeTables.enrollmentStatus, "Tamat", "completed"],
+    [CodeTables.enrollmentStatus, "Berhenti", "withdrawn"],
+    [CodeTables.memorizationStatus, "Khatam", "completed"],
+    [CodeTables.memorizationStatus, "Sedang Menghafal", "in_progress"],
+    [CodeTables.invoiceStatus, "Tertunggak", "overdue"],
+    [CodeTables.invoiceStatus, "Dibayar", "paid"],
+    [CodeTables.paymentStatus, "Berjaya", "completed"],
+    [CodeTables.paymentStatus, "Gagal", "failed"],
+    [CodeTables.attendanceStatus, "Ponteng", "absent"],
+    [CodeTables.attendanceStatus, "Cuti Sakit", "sick"],
+  ] as const
+  it.each(cases.map(([table, input, code]) => [input, code, table] as const))(
+    "%s → %s",
+    (input, code, table) => {
+      const cleaned = (table as CodeMap.CodeMap<string>).clean(input)
+      expect(cleaned._tag === "Invalid" ? cleaned.reason : cleaned.value).toBe(code)
+    },
+  )
+})

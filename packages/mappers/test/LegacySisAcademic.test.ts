@@ -397,14 +397,30 @@ describe("LegacySisAcademic.grades", () => {
         graded_at: "2024-05-21T06:30:00.000Z",
         legacy_id: "3",
       },
+      {
+        // A marking time in the future is not the grade: stored as empty with a note, the grade loads.
+        ...common,
+        id: TargetId.of(A.gradesEntity, "SA01", "9"),
+        assessment_id: TargetId.of(A.assessmentsEntity, "SA01", "1"),
+        student_id: TargetId.of(LegacySis.studentsEntity, "SA01", "11"),
+        score: "60.00",
+        percentage: "60.00",
+        grade: null,
+        feedback: null,
+        graded_by: null,
+        graded_at: null,
+        legacy_id: "9",
+      },
     ])
-    expect(decodes(Academic.AssessmentResults, result.ok)).toEqual(["Right", "Right", "Right"])
+    expect(decodes(Academic.AssessmentResults, result.ok)).toEqual(["Right", "Right", "Right", "Right"])
+    expect(
+      result.notes.filter((n) => n.key === "9" && n.column === "graded_date").map((n) => [n.rule, n.value]),
+    ).toEqual([["timestamp", "2030-01-01"]])
     expect(result.rejected.map((r) => [r.key, r.reasons.map((x) => [x.column, x.rule])])).toEqual([
       ["4", [["score", "score_range"]]],
       ["5", [["score", "decimal_range"]]],
       ["6", [["assessment_id", "reference"]]],
       ["7", [["student_id", "reference"]]],
-      ["9", [["graded_date", "timestamp"]]],
     ])
     expect(result.skipped).toEqual([
       { key: "8", reason: "no score and no grade: the student was not marked" },

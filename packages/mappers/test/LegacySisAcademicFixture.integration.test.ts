@@ -98,13 +98,11 @@ describe("legacy SIS academic tables from MariaDB", () => {
     const source = await read<I.QuranEnrollmentRow>("quran_enrollments", "enrollment_id")
     expect(source.notes.map((n) => [n.key, n.column])).toEqual([["3", "enrollment_date"]])
     const enrolled = run(I.quranEnrollments(base), source)
-    expect(enrolled.okKeys).toEqual(["1", "2"])
-    expect(column(Islamic.QuranEnrollments, enrolled, "status")).toEqual(["active", "completed"])
-    expect(rejections(enrolled)).toEqual([
-      ["3", "enrollment_date:date"],
-      ["4", "status:quran_enrollment_status"],
-    ])
+    // An unknown status is the documented default with a note: the enrolment loads.
+    expect(enrolled.okKeys).toEqual(["1", "2", "4"])
+    expect(column(Islamic.QuranEnrollments, enrolled, "status")).toEqual(["active", "completed", "active"])
+    expect(rejections(enrolled)).toEqual([["3", "enrollment_date:date"]])
     const programIds = column(Islamic.QuranPrograms, programs, "id")
-    expect(column(Islamic.QuranEnrollments, enrolled, "program_id")).toEqual(programIds)
+    expect(column(Islamic.QuranEnrollments, enrolled, "program_id").slice(0, 2)).toEqual(programIds)
   })
 })

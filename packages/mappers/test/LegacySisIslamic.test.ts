@@ -241,13 +241,7 @@ describe("LegacySisIslamic.quranEnrollments", () => {
     expect(decodes(Islamic.QuranEnrollments, result.ok)).toEqual(["Right", "Right"])
     expect(result.rejected.map((r) => [r.key, r.reasons.map((x) => [x.column, x.rule])])).toEqual([
       ["3", [["student_id", "reference"]]],
-      [
-        "4",
-        [
-          ["enrollment_date", "date"],
-          ["status", "quran_enrollment_status"],
-        ],
-      ],
+      ["4", [["enrollment_date", "date"]]],
     ])
   })
   it("gives the ids that Quran progress rows point at, and programme ids the programmes flow gives", () => {

@@ -269,10 +269,19 @@ describe("a CSV student list through the legacy SIS mappers", () => {
       deleted_at: null,
     })
     // S002's user loads without its email, and the student is linked to it by that same text.
-    expect(students.okKeys).toEqual(["S001", "S002", "S003"])
-    expect(rejections(students)).toEqual([
-      ["S004", "status:student_status"],
-      ["S005", "dob:date"],
+    // S004's status is unknown (the default, with a note) and S005's birth date is not a date (empty,
+    // with a note): attributes lost, not the children.
+    expect(students.okKeys).toEqual(["S001", "S002", "S003", "S004", "S005"])
+    expect(rejections(students)).toEqual([])
+    expect(
+      students.notes
+        .filter(
+          (n) => (n.key === "S004" && n.column === "status") || (n.key === "S005" && n.column === "dob"),
+        )
+        .map((n) => [n.key, n.rule]),
+    ).toEqual([
+      ["S004", "student_status"],
+      ["S005", "date"],
     ])
 
     // The same raw rows straight into the legacy mapper, keyed by their ids as the MySQL source keys
@@ -299,7 +308,7 @@ describe("a CSV student list through the legacy SIS mappers", () => {
     const userIndex = m.studentsEntity.target.columns.indexOf("user_id")
     const linked = m.run(m.studentsEntity).ok.map((r) => userIds.has(r[userIndex]))
     // S003's user is rejected (no first name): its student row would fail the foreign key at load.
-    expect(linked).toEqual([true, true, false])
+    expect(linked).toEqual([true, true, false, true, true])
   })
 })
 
@@ -330,8 +339,13 @@ describe("an XLSX student list with other header spellings", () => {
     ).toEqual([
       ["S001", "2012-03-15", "2024-01-08", "active", TargetId.of(LegacySis.usersEntity, "SA01", "S001")],
       ["S002", "2011-07-20", "2023-02-01", "active", TargetId.of(LegacySis.usersEntity, "SA01", "S002")],
+      ["S006", "2012-04-01", "2024-01-08", "active", TargetId.of(LegacySis.usersEntity, "SA01", "S006")],
     ])
-    expect(rejections(students)).toEqual([["S006", "ic_number:mykad"]])
+    // S006's MyKad cannot be read: stored as empty with a note, and the child loads.
+    expect(rejections(students)).toEqual([])
+    expect(
+      students.notes.some((n) => n.key === "S006" && n.column === "ic_number" && n.rule === "mykad"),
+    ).toBe(true)
     expect(
       students.notes.filter((n) => n.key === "S006" && n.column === "dob").map((n) => n.message),
     ).toEqual(["converted Excel serial number 41000"])
