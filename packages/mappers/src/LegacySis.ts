@@ -20,6 +20,7 @@ import { Schema } from "effect"
 import * as CodeTables from "./CodeTables.js"
 import * as Contact from "./Contact.js"
 import { cleanOrDefault, cleanOrNull, cleanWith, type Step } from "./Field.js"
+import type * as Duplicates from "./LegacySisDuplicates.js"
 import * as Password from "./Password.js"
 import * as Quran from "./Quran.js"
 import * as SchoolYear from "./SchoolYear.js"
@@ -100,6 +101,8 @@ export interface UserOptions extends Options {
   readonly resetHash?: Password.ResetHash | undefined
   /** Who keeps each email that several users share (`emailHolders`); without it every user keeps its own. */
   readonly emailHolders?: Contact.EmailHolders | undefined
+  /** Accounts of students entered twice, merged into the winner's (`LegacySisDuplicates.plan`). */
+  readonly duplicates?: Duplicates.Plan | undefined
 }
 
 export { cleanOrNull, cleanWith, type Step }
@@ -138,6 +141,9 @@ const usersValues = Table.values(Auth.Users)
 export const mapUser =
   (options: UserOptions) =>
   (row: UserRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const into = options.duplicates?.users.get(ctx.key)
+    if (into !== undefined)
+      return Transform.skip(`merged into user ${into}: the account of a student entered twice`)
     const reasons: Array<Transform.Reason> = []
     const first = cleanWith(
       ctx,
@@ -249,6 +255,8 @@ export interface StudentOptions extends Options {
   readonly mykadWins?: boolean | undefined
   /** Links students without a `user_id` to their user by email. */
   readonly emails?: EmailIndex | undefined
+  /** Students entered twice: merged into one, or held (`LegacySisDuplicates.plan`). */
+  readonly duplicates?: Duplicates.Plan | undefined
 }
 
 /** The year a student number is built from: admission year, else the year the record was created. */
@@ -347,10 +355,47 @@ const linkUser = (row: StudentRow, ctx: Transform.RowContext, options: StudentOp
   return { ok: true, value: ctx.id(ctx.tenant, user, usersEntity) }
 }
 
+const keyNames: Record<Duplicates.SharedKey, string> = { mykad: "MyKad", student_number: "student number" }
+
+// A student entered twice: the loser is skipped (merged), a held record rejected; the winner notes
+// each record merged into it, so every merge is reported with both source keys.
+const duplicateOutcome = (
+  ctx: Transform.RowContext,
+  plan: Duplicates.Plan | undefined,
+): Transform.Outcome | undefined => {
+  if (plan === undefined) return undefined
+  const winner = plan.students.get(ctx.key)
+  if (winner !== undefined) {
+    const m = plan.merges.find((x) => x.loser === ctx.key)!
+    return Transform.skip(
+      `merged into student ${winner}: the same child (${keyNames[m.by]} ${m.value}); its records point at ${winner}`,
+    )
+  }
+  const hold = plan.held.get(ctx.key)
+  if (hold !== undefined)
+    return Transform.reject(
+      Transform.reason(
+        "ic_number",
+        "duplicate_person_held",
+        `MyKad ${hold.value} is also student ${hold.other}'s, and ${hold.why}: held for the school to decide which record is the child's`,
+      ),
+    )
+  for (const m of plan.merges)
+    if (plan.students.get(m.loser) === ctx.key)
+      ctx.note(
+        keyNames[m.by] === "MyKad" ? "ic_number" : "student_number",
+        "duplicate_merged",
+        `student ${m.loser} (the same ${keyNames[m.by]} ${m.value}) merged into this record`,
+      )
+  return undefined
+}
+
 /** Maps one legacy student to an `academic.students` row array, or rejects it with every reason. */
 export const mapStudent =
   (options: StudentOptions) =>
   (row: StudentRow, ctx: Transform.RowContext): Transform.Outcome => {
+    const duplicate = duplicateOutcome(ctx, options.duplicates)
+    if (duplicate !== undefined) return duplicate
     const reasons: Array<Transform.Reason> = []
     const user = linkUser(row, ctx, options)
     if (!user.ok) reasons.push(user.reason)

@@ -7,6 +7,7 @@ import { Source } from "@schoolbridge/core"
 import {
   LegacySis,
   LegacySisAcademic,
+  LegacySisDuplicates,
   LegacySisFees,
   LegacySisFinance,
   LegacySisGuardians,
@@ -70,6 +71,28 @@ const academicYears: Factory = (p) =>
     return planned
   })
 
+/**
+ * Students entered twice (`LegacySisDuplicates`), decided once over the whole students table and the
+ * users it links; nothing to decide when the manifest does not declare both.
+ */
+const duplicates = (p: Prep) => {
+  const declared = (name: string) => p.manifest.entities.some((e) => e.name === name)
+  if (!declared(LegacySis.studentsEntity) || !declared(LegacySis.usersEntity))
+    return Effect.succeed(LegacySisDuplicates.none)
+  return p.memo(
+    "legacy-sis duplicates",
+    Effect.gen(function* () {
+      const students = yield* rows<LegacySis.StudentRow>(
+        p,
+        LegacySis.studentsEntity,
+        LegacySis.studentsEntity,
+      )
+      const users = yield* rows<LegacySis.UserRow>(p, LegacySis.usersEntity, LegacySis.studentsEntity)
+      return LegacySisDuplicates.plan(students, users, options(p))
+    }),
+  )
+}
+
 const invoiceTotals = (p: Prep, needer: string) =>
   Effect.map(rows<LegacySisFinance.InvoiceItemRow>(p, LegacySisFinance.invoiceItemsEntity, needer), (items) =>
     LegacySisFinance.totals(items, money(p).currency),
@@ -77,14 +100,16 @@ const invoiceTotals = (p: Prep, needer: string) =>
 
 const entities: Record<string, Factory> = {
   [LegacySis.usersEntity]: (p) =>
-    Effect.map(rows<LegacySis.UserRow>(p, LegacySis.usersEntity, LegacySis.usersEntity), (users) =>
-      LegacySis.users({
+    Effect.gen(function* () {
+      const users = yield* rows<LegacySis.UserRow>(p, LegacySis.usersEntity, LegacySis.usersEntity)
+      return LegacySis.users({
         ...options(p),
         passwords: p.manifest.passwords,
         ...(p.manifest.passwords === "force-reset" ? { resetHash: p.resetHash() } : {}),
         emailHolders: LegacySis.emailHolders(users),
-      }),
-    ),
+        duplicates: yield* duplicates(p),
+      })
+    }),
   [LegacySis.studentsEntity]: (p) =>
     Effect.gen(function* () {
       const students = yield* rows<LegacySis.StudentRow>(
@@ -93,8 +118,11 @@ const entities: Record<string, Factory> = {
         LegacySis.studentsEntity,
       )
       const users = yield* rows<LegacySis.UserRow>(p, LegacySis.usersEntity, LegacySis.studentsEntity)
+      const twice = yield* duplicates(p)
+      // A merged or held record does not hold its student number against the record that loads.
+      const aside = LegacySisDuplicates.setAside(twice)
       const numbers = StudentNumber.plan(
-        LegacySis.numberInputs(students, options(p)),
+        LegacySis.numberInputs(students, options(p)).filter((i) => !aside.has(i.key)),
         p.option("schoolCode", p.tenant),
       )
       return LegacySis.students({
@@ -102,6 +130,7 @@ const entities: Record<string, Factory> = {
         numbers,
         emails: LegacySis.indexUsersByEmail(users),
         mykadWins: p.option("mykadWins", false),
+        duplicates: twice,
       })
     }),
   [LegacySis.teachersEntity]: (p) => Effect.succeed(LegacySis.teachers(options(p))),
@@ -190,6 +219,21 @@ const entities: Record<string, Factory> = {
     ),
 }
 
+// Every entity's references to a merged student or account point at the record it was merged into.
+const repointed: Record<string, Factory> = Object.fromEntries(
+  Object.entries(entities).map(([name, make]) => [
+    name,
+    (p: Prep) =>
+      Effect.gen(function* () {
+        const made = yield* make(p)
+        const plan = yield* duplicates(p)
+        return "source" in made
+          ? { ...made, entity: LegacySisDuplicates.repoint(made.entity, plan) }
+          : LegacySisDuplicates.repoint(made, plan)
+      }),
+  ]),
+)
+
 /** The generic legacy SIS. */
 // Where each table's rows get their school in a legacy SIS that holds several: the tenancy rule
 // applies to users (a column such as `school_code`); students and staff have their user's school,
@@ -239,7 +283,7 @@ export const system: System = {
     mykadWins: Schema.optional(Schema.Boolean),
     yearStartMonth: Schema.optional(Schema.Int.pipe(Schema.between(1, 12))),
   }),
-  entities,
+  entities: repointed,
   targets: {
     [LegacySis.usersEntity]: "auth.users",
     [LegacySis.studentsEntity]: "academic.students",

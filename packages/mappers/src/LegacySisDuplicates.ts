@@ -1,0 +1,234 @@
+/**
+ * One child, one record: legacy SIS students entered twice are found by their identity keys (a
+ * valid MyKad, the student number) before anything is mapped, and each group is resolved by one
+ * rule, so a child never loads as two.
+ *
+ * - Records that name the same child (their names agree once case, spacing, accents and the
+ *   particles bin/binti/a/l… are set aside, and their birth dates do not contradict each other) are
+ *   merged: the newest live record wins (an active status over any other, then the latest
+ *   `modified_date`/`created_date`, then the higher key); the others are skipped as merged into it,
+ *   and every reference to them (enrolments, attendance, invoices, payments, guardians …) is
+ *   re-pointed to the winner. Their user accounts are merged the same way.
+ * - Records with one MyKad that name different children cannot be decided here: the winner by the
+ *   same order loads, and the others are held (`duplicate_person_held`, naming the record they
+ *   collide with) for the school to resolve, never loaded as a second child with the same MyKad.
+ * - Two different children with one student number are left to the student number plan
+ *   (`student_number_unique`), as before.
+ */
+import { type Cleaned, DateInput, MyKad } from "@schoolbridge/cleansers"
+import type { Entity, Transform } from "@schoolbridge/core"
+import * as CodeTables from "./CodeTables.js"
+import {
+  indexUsersByEmail,
+  normalizeEmail,
+  type Options,
+  type StudentRow,
+  studentsEntity,
+  type UserRow,
+  usersEntity,
+} from "./LegacySis.js"
+
+/** Which identity key two records share. */
+export type SharedKey = "mykad" | "student_number"
+
+/** A record merged into another: the loser is skipped and everything that pointed at it points at the winner. */
+export interface Merge {
+  readonly loser: string
+  readonly winner: string
+  readonly by: SharedKey
+  readonly value: string
+}
+
+/** A record held back: it shares a MyKad with `other`, which loads, but names a different child. */
+export interface Hold {
+  readonly key: string
+  readonly other: string
+  readonly value: string
+  readonly why: string
+}
+
+/** The decisions over a whole students table. */
+export interface Plan {
+  readonly merges: ReadonlyArray<Merge>
+  /** Student key of a loser → its winner's key. */
+  readonly students: ReadonlyMap<string, string>
+  /** User key of a loser's account → the winner's account, where they differ. */
+  readonly users: ReadonlyMap<string, string>
+  readonly held: ReadonlyMap<string, Hold>
+}
+
+/** No duplicates: what a mapper sees when the students table was not read. */
+export const none: Plan = { merges: [], students: new Map(), users: new Map(), held: new Map() }
+
+const particles = new Set(["bin", "binti", "bt", "bte", "binte", "bn", "al", "ap", "anak", "so", "do"])
+
+/** The words of a name that say who a person is, for comparing two records. */
+export const nameWords = (first: unknown, last: unknown): ReadonlyArray<string> =>
+  [first, last]
+    .map((v) => (v === null || v === undefined ? "" : String(v)))
+    .join(" ")
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/\b([asd])\s*\/\s*([lpo])\b/g, "$1$2")
+    .split(/[^\p{L}]+/u)
+    .filter((w) => w.length > 1 && !particles.has(w))
+
+/** Two names agree when one holds every word of the other (a record may drop a middle name), and each has one. */
+export const sameName = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  if (a.length === 0 || b.length === 0) return false
+  const [short, long] = a.length <= b.length ? [a, new Set(b)] : [b, new Set(a)]
+  return short.every((w) => long.has(w))
+}
+
+interface Candidate {
+  readonly key: string
+  readonly user: string | undefined
+  readonly mykad: string | undefined
+  readonly number: string | undefined
+  readonly name: ReadonlyArray<string>
+  readonly dob: string | null
+  readonly live: boolean
+  readonly touched: string
+}
+
+const text = (v: unknown): string | undefined => {
+  const s = v === null || v === undefined ? "" : String(v).trim()
+  return s === "" ? undefined : s
+}
+
+const candidates = (
+  students: ReadonlyArray<StudentRow>,
+  users: ReadonlyArray<UserRow>,
+  options: Options,
+): Array<Candidate> => {
+  const byUser = new Map(users.map((u) => [String(u.user_id), u]))
+  const emails = indexUsersByEmail(users)
+  const day = { today: options.asOf, timeZone: options.timeZone ?? "Asia/Kuala_Lumpur" } as const
+  const time = { ...day, kind: "dateTime" } as const
+  const usable = <A>(c: Cleaned.Cleaned<A | null>): A | null => (c._tag === "Invalid" ? null : c.value)
+  return students.map((row) => {
+    const email = normalizeEmail(row.email)
+    const user = text(row.user_id) ?? (email === undefined ? undefined : emails.users.get(email))
+    const account = user === undefined ? undefined : byUser.get(user)
+    const kad = usable(MyKad.clean(row.ic_number, { referenceDate: options.asOf }))
+    const touched =
+      usable(DateInput.clean(row.modified_date, time)) ??
+      usable(DateInput.clean(row.created_date, time)) ??
+      ""
+    return {
+      key: String(row.student_id),
+      user,
+      mykad: kad?.number,
+      number: text(row.student_number)?.toUpperCase(),
+      name: nameWords(account?.first_name, account?.last_name),
+      dob: usable(DateInput.clean(row.dob, day)),
+      live: usable(CodeTables.studentStatus.clean(row.status)) === "active",
+      touched,
+    }
+  })
+}
+
+// The newest live record first: live over not, then the latest change, then the higher key.
+const newestFirst = (a: Candidate, b: Candidate): number => {
+  if (a.live !== b.live) return a.live ? -1 : 1
+  if (a.touched !== b.touched) return a.touched > b.touched ? -1 : 1
+  const [x, y] = [Number(a.key), Number(b.key)]
+  if (Number.isFinite(x) && Number.isFinite(y) && x !== y) return y - x
+  return a.key < b.key ? 1 : a.key > b.key ? -1 : 0
+}
+
+const samePerson = (a: Candidate, b: Candidate): boolean =>
+  sameName(a.name, b.name) && (a.dob === null || b.dob === null || a.dob === b.dob)
+
+/** Decides every duplicate group of a students table (with the users it links). Pure. */
+export const plan = (
+  students: ReadonlyArray<StudentRow>,
+  users: ReadonlyArray<UserRow>,
+  options: Options,
+): Plan => {
+  const all = candidates(students, users, options)
+  const merges: Array<Merge> = []
+  const held = new Map<string, Hold>()
+  const gone = new Set<string>()
+  const resolve = (by: SharedKey, keyOf: (c: Candidate) => string | undefined, hold: boolean) => {
+    const groups = new Map<string, Array<Candidate>>()
+    for (const c of all) {
+      const v = keyOf(c)
+      if (v === undefined || gone.has(c.key)) continue
+      const g = groups.get(v)
+      if (g) g.push(c)
+      else groups.set(v, [c])
+    }
+    for (const [value, group] of groups) {
+      if (group.length < 2) continue
+      const [winner, ...others] = [...group].sort(newestFirst)
+      for (const other of others) {
+        if (samePerson(winner!, other)) {
+          merges.push({ loser: other.key, winner: winner!.key, by, value })
+          gone.add(other.key)
+        } else if (hold) {
+          held.set(other.key, {
+            key: other.key,
+            other: winner!.key,
+            value,
+            why: sameName(winner!.name, other.name) ? "their birth dates differ" : "their names differ",
+          })
+          gone.add(other.key)
+        }
+      }
+    }
+  }
+  resolve("mykad", (c) => c.mykad, true)
+  resolve("student_number", (c) => c.number, false)
+  const byKey = new Map(all.map((c) => [c.key, c]))
+  // A chain (a merged into b, b into c) ends at the last winner.
+  const winnerOf = (key: string): string => {
+    let k = key
+    for (let m = merges.find((x) => x.loser === k); m; m = merges.find((x) => x.loser === k)) k = m.winner
+    return k
+  }
+  const studentMap = new Map(merges.map((m) => [m.loser, winnerOf(m.loser)]))
+  const userMap = new Map<string, string>()
+  for (const [loser, winner] of studentMap) {
+    const [from, to] = [byKey.get(loser)?.user, byKey.get(winner)?.user]
+    if (from !== undefined && to !== undefined && from !== to) userMap.set(from, to)
+  }
+  return { merges, students: studentMap, users: userMap, held }
+}
+
+/** The keys the student number plan must not count: records that will not load as themselves. */
+export const setAside = (p: Plan): ReadonlySet<string> => new Set([...p.students.keys(), ...p.held.keys()])
+
+/**
+ * An entity whose references to merged students and users point at the records they were merged
+ * into: the row context's `id` answers the winner's id for a loser's key, so every mapper that links
+ * a student or a user through `ctx.id` is re-pointed without knowing about duplicates.
+ */
+export const repoint = <In>(entity: Entity.Entity<In>, p: Plan): Entity.Entity<In> => {
+  if (p.students.size === 0 && p.users.size === 0) return entity
+  const winners: Readonly<Record<string, ReadonlyMap<string, string>>> = {
+    [studentsEntity]: p.students,
+    [usersEntity]: p.users,
+  }
+  const transform: Transform.Transform<In> = (rows, keys, ctx) => {
+    const id: Transform.RowContext["id"] = (tenant, legacyId, target) => {
+      const name = target ?? ctx.entity
+      // A row's own id stays its own: a loser is skipped, never written under its winner's id.
+      const own = target === undefined || (name === ctx.entity && String(legacyId) === ctx.key)
+      const winner = own ? undefined : winners[name]?.get(String(legacyId))
+      return ctx.id(tenant, winner ?? legacyId, target)
+    }
+    const inner = Object.create(ctx, {
+      id: { value: id },
+      key: {
+        get: () => ctx.key,
+        set: (k: string) => {
+          ctx.key = k
+        },
+      },
+    }) as typeof ctx
+    return entity.transform(rows, keys, inner)
+  }
+  return { ...entity, transform }
+}
