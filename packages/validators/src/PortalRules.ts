@@ -54,11 +54,27 @@ export const noFutureAttendance: Declaration.DomainRule = {
   sampleColumns: ["id", "legacy_id", "tenant_id", "student_id", "attendance_date"],
 }
 
+/**
+ * `academic.students`: one child, one record. Two live students of a school with one MyKad are
+ * one child loaded twice (or a MyKad typed on the wrong child): each of them fails.
+ */
+export const oneStudentPerMyKad: Declaration.DomainRule = {
+  id: "one-student-per-mykad",
+  title: "One student per MyKad in a school",
+  table: "academic.students",
+  predicate: `t.national_id is null or t.deleted_at is not null or not exists (
+    select 1 from academic.students o
+     where o.tenant_id = t.tenant_id and o.national_id = t.national_id and o.id <> t.id and o.deleted_at is null)`,
+  sampleColumns: ["id", "legacy_id", "tenant_id", "national_id"],
+  severity: "critical",
+}
+
 /** The target-only rules by portal table. */
 export const byTable: Readonly<Record<string, ReadonlyArray<Declaration.DomainRule>>> = {
   "financial.invoices": [invoiceBalance],
   "islamic.hafiz_progress": [versesWithinSurah],
   "academic.attendance": [noFutureAttendance],
+  "academic.students": [oneStudentPerMyKad],
 }
 
 /** A source date or datetime column and the portal column it became. */

@@ -134,7 +134,33 @@ describe("the portal's target-only rules", () => {
       ["domain:financial.invoices:invoice-balance", true],
       ["domain:islamic.hafiz_progress:verses-within-surah", true],
       ["domain:academic.attendance:no-future-attendance", true],
+      ["domain:academic.students:one-student-per-mykad", true],
     ])
+  })
+
+  it("fail on two live students of one school with one MyKad, and only then", async () => {
+    const kad = "120401-14-5678"
+    const setKad = (legacyId: number, value: string | null) =>
+      pool.query("update academic.students set national_id = $2 where legacy_id = $1", [
+        String(legacyId),
+        value,
+      ])
+    const mykad = async () =>
+      byId(await run(PortalRules.checks()), "domain:academic.students:one-student-per-mykad")
+    // One MyKad in two schools is not one school's duplicate.
+    const [a, b] = source
+      .filter((s) => !s.deleted)
+      .reduce<[Array<number>, Array<number>]>(
+        ([x, y], s) => (s.school === "A" ? [[...x, s.id], y] : [x, [...y, s.id]]),
+        [[], []],
+      )
+    await setKad(a[0]!, kad)
+    await setKad(b[0]!, kad)
+    expect(await mykad()).toMatchObject({ passed: true })
+    await setKad(a[1]!, kad)
+    const twice = await mykad()
+    expect(twice).toMatchObject({ passed: false, observed: 2, severity: "critical" })
+    expect(twice.samples.map((s) => s.legacy_id).sort()).toEqual([String(a[0]), String(a[1])].sort())
   })
 
   it("name a wrong balance, an over-counted surah, a wrong surah total and a future date", async () => {
