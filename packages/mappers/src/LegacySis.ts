@@ -110,13 +110,12 @@ export { cleanOrNull, cleanWith, type Step }
 /**
  * `created_at`/`updated_at` from the legacy `created_date`/`modified_date`. They are bookkeeping, not
  * who a row is: a value that cannot be read is noted and replaced (the load time, or the creation
- * time for `updated_at`), and the row loads. `reasons` is kept for the callers' shape; nothing joins it.
+ * time for `updated_at`), and the row loads.
  */
 export const timestamps = (
   ctx: Transform.RowContext,
   row: { readonly created_date: unknown; readonly modified_date: unknown },
   options: Options,
-  _reasons?: Array<Transform.Reason>,
 ): { created_at: string; updated_at: string } => {
   const dt = { kind: "dateTime", timeZone: options.timeZone, today: options.asOf, notFuture: true } as const
   let createdAt = cleanOrNull(ctx, "created_date", "timestamp", DateInput.clean(row.created_date, dt))
@@ -364,13 +363,11 @@ const duplicateOutcome = (
   plan: Duplicates.Plan | undefined,
 ): Transform.Outcome | undefined => {
   if (plan === undefined) return undefined
-  const winner = plan.students.get(ctx.key)
-  if (winner !== undefined) {
-    const m = plan.merges.find((x) => x.loser === ctx.key)!
+  const merged = plan.merged.get(ctx.key)
+  if (merged !== undefined)
     return Transform.skip(
-      `merged into student ${winner}: the same child (${keyNames[m.by]} ${m.value}); its records point at ${winner}`,
+      `merged into student ${merged.winner}: the same child (${keyNames[merged.by]} ${merged.value}); its records point at ${merged.winner}`,
     )
-  }
   const hold = plan.held.get(ctx.key)
   if (hold !== undefined)
     return Transform.reject(
@@ -380,13 +377,12 @@ const duplicateOutcome = (
         `MyKad ${hold.value} is also student ${hold.other}'s, and ${hold.why}: held for the school to decide which record is the child's`,
       ),
     )
-  for (const m of plan.merges)
-    if (plan.students.get(m.loser) === ctx.key)
-      ctx.note(
-        keyNames[m.by] === "MyKad" ? "ic_number" : "student_number",
-        "duplicate_merged",
-        `student ${m.loser} (the same ${keyNames[m.by]} ${m.value}) merged into this record`,
-      )
+  for (const m of plan.into.get(ctx.key) ?? [])
+    ctx.note(
+      m.by === "mykad" ? "ic_number" : "student_number",
+      "duplicate_merged",
+      `student ${m.loser} (the same ${keyNames[m.by]} ${m.value}) merged into this record`,
+    )
   return undefined
 }
 
@@ -638,7 +634,7 @@ export const mapClass =
     const teacher = reference(ctx, "teacher_id", row.teacher_id, teachersEntity, false)
     const capacity = integer("capacity", row.capacity, { min: 0, max: 10_000 })
     collect(reasons, [name, teacher, capacity])
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (!name.ok || !teacher.ok || !capacity.ok || name.value === null || reasons.length > 0)
       return Transform.reject(...reasons)
     return classesValues({
@@ -798,7 +794,7 @@ export const mapAttendance =
       CodeTables.attendanceStatus.clean(row.status, { required: true }),
     )
     collect(reasons, [student, klass, recorder, date, status])
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (
       !student.ok ||
       !klass.ok ||
@@ -924,7 +920,7 @@ export const mapQuranProgress =
       const p = Quran.checkVerses(surahNo, versesNo)
       if (p !== undefined) reasons.push(Transform.reason("verses_done", p.rule, p.message))
     }
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     const total = surahNo === null ? undefined : Quran.versesIn(surahNo)
     const juz = surahNo === null || versesNo === null ? undefined : Quran.memorizedJuz(surahNo, versesNo)
     if (

@@ -170,7 +170,7 @@ export const mapAcademicYear =
     const start = cleanWith(ctx, "start_date", "date", DateInput.clean(row.start_date, day))
     const end = cleanWith(ctx, "end_date", "date", DateInput.clean(row.end_date, day))
     collect(reasons, [start, end])
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (year === undefined || !start.ok || !end.ok || reasons.length > 0) return Transform.reject(...reasons)
     const derived = yearDates(year, options.startMonth)
     if (start.value === null) ctx.note("start_date", "date", `no start date: ${derived.start}, from the name`)
@@ -300,7 +300,7 @@ export const mapAssessment =
       DateInput.clean(row.assessment_date, { today: options.asOf, timeZone: options.timeZone }),
     )
     collect(reasons, [name, klass, max, weight, date])
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (
       !name.ok ||
       !klass.ok ||
@@ -415,7 +415,7 @@ export const mapGrade =
       )
     const letter = cleanWith(ctx, "grade", "text", Text.clean(row.grade, { maxLength: 20 }))
     if (!letter.ok) reasons.push(letter.reason)
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (
       !assessment.ok ||
       !student.ok ||

@@ -49,16 +49,17 @@ export interface Hold {
 
 /** The decisions over a whole students table. */
 export interface Plan {
-  readonly merges: ReadonlyArray<Merge>
-  /** Student key of a loser → its winner's key. */
-  readonly students: ReadonlyMap<string, string>
+  /** Each merged record by its key; `winner` is the record that loads in its place (chains followed). */
+  readonly merged: ReadonlyMap<string, Merge>
+  /** The records merged into each winner, by the winner's key, for its notes. */
+  readonly into: ReadonlyMap<string, ReadonlyArray<Merge>>
   /** User key of a loser's account → the winner's account, where they differ. */
   readonly users: ReadonlyMap<string, string>
   readonly held: ReadonlyMap<string, Hold>
 }
 
 /** No duplicates: what a mapper sees when the students table was not read. */
-export const none: Plan = { merges: [], students: new Map(), users: new Map(), held: new Map() }
+export const none: Plan = { merged: new Map(), into: new Map(), users: new Map(), held: new Map() }
 
 const particles = new Set(["bin", "binti", "bt", "bte", "binte", "bn", "al", "ap", "anak", "so", "do"])
 
@@ -104,7 +105,7 @@ const candidates = (
 ): Array<Candidate> => {
   const byUser = new Map(users.map((u) => [String(u.user_id), u]))
   const emails = indexUsersByEmail(users)
-  const day = { today: options.asOf, timeZone: options.timeZone ?? "Asia/Kuala_Lumpur" } as const
+  const day = { today: options.asOf, timeZone: options.timeZone } as const
   const time = { ...day, kind: "dateTime" } as const
   const usable = <A>(c: Cleaned.Cleaned<A | null>): A | null => (c._tag === "Invalid" ? null : c.value)
   return students.map((row) => {
@@ -149,6 +150,7 @@ export const plan = (
 ): Plan => {
   const all = candidates(students, users, options)
   const merges: Array<Merge> = []
+  const winnerOf = new Map<string, string>()
   const held = new Map<string, Hold>()
   const gone = new Set<string>()
   const resolve = (by: SharedKey, keyOf: (c: Candidate) => string | undefined, hold: boolean) => {
@@ -166,6 +168,7 @@ export const plan = (
       for (const other of others) {
         if (samePerson(winner!, other)) {
           merges.push({ loser: other.key, winner: winner!.key, by, value })
+          winnerOf.set(other.key, winner!.key)
           gone.add(other.key)
         } else if (hold) {
           held.set(other.key, {
@@ -182,23 +185,24 @@ export const plan = (
   resolve("mykad", (c) => c.mykad, true)
   resolve("student_number", (c) => c.number, false)
   const byKey = new Map(all.map((c) => [c.key, c]))
-  // A chain (a merged into b, b into c) ends at the last winner.
-  const winnerOf = (key: string): string => {
-    let k = key
-    for (let m = merges.find((x) => x.loser === k); m; m = merges.find((x) => x.loser === k)) k = m.winner
-    return k
-  }
-  const studentMap = new Map(merges.map((m) => [m.loser, winnerOf(m.loser)]))
+  const merged = new Map<string, Merge>()
+  const into = new Map<string, Array<Merge>>()
   const userMap = new Map<string, string>()
-  for (const [loser, winner] of studentMap) {
-    const [from, to] = [byKey.get(loser)?.user, byKey.get(winner)?.user]
+  for (const m of merges) {
+    // A chain (a merged into b by MyKad, b into c by student number) ends at the last winner.
+    let winner = m.winner
+    for (let next = winnerOf.get(winner); next !== undefined; next = winnerOf.get(winner)) winner = next
+    const final = { ...m, winner }
+    merged.set(m.loser, final)
+    into.set(winner, [...(into.get(winner) ?? []), final])
+    const [from, to] = [byKey.get(m.loser)?.user, byKey.get(winner)?.user]
     if (from !== undefined && to !== undefined && from !== to) userMap.set(from, to)
   }
-  return { merges, students: studentMap, users: userMap, held }
+  return { merged, into, users: userMap, held }
 }
 
 /** The keys the student number plan must not count: records that will not load as themselves. */
-export const setAside = (p: Plan): ReadonlySet<string> => new Set([...p.students.keys(), ...p.held.keys()])
+export const setAside = (p: Plan): ReadonlySet<string> => new Set([...p.merged.keys(), ...p.held.keys()])
 
 /**
  * An entity whose references to merged students and users point at the records they were merged
@@ -206,9 +210,9 @@ export const setAside = (p: Plan): ReadonlySet<string> => new Set([...p.students
  * a student or a user through `ctx.id` is re-pointed without knowing about duplicates.
  */
 export const repoint = <In>(entity: Entity.Entity<In>, p: Plan): Entity.Entity<In> => {
-  if (p.students.size === 0 && p.users.size === 0) return entity
+  if (p.merged.size === 0 && p.users.size === 0) return entity
   const winners: Readonly<Record<string, ReadonlyMap<string, string>>> = {
-    [studentsEntity]: p.students,
+    [studentsEntity]: new Map([...p.merged].map(([loser, m]) => [loser, m.winner])),
     [usersEntity]: p.users,
   }
   const transform: Transform.Transform<In> = (rows, keys, ctx) => {

@@ -67,7 +67,7 @@ export const mapFeeStructure =
       reasons.push(
         Transform.reason("amount", "amount_range", `${amount.value} is negative: a fee is not a credit`),
       )
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (
       !name.ok ||
       !amount.ok ||

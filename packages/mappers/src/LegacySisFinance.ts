@@ -388,7 +388,7 @@ export const mapInvoice =
     ] as const)
       if (cents !== null && (cents > maxCents || cents < -maxCents))
         reasons.push(Transform.reason(column, "money", `${fromCents(cents)} is too large for numeric(12,2)`))
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (
       !student.ok ||
       !issued.ok ||
@@ -497,7 +497,7 @@ export const mapInvoiceItem =
           `item ${siblings.join(", ")} of the same invoice could not be read: the invoice is rejected`,
         ),
       )
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     const order = options.totals.sortOrder.get(ctx.key)
     if (
       !invoice.ok ||
@@ -656,7 +656,7 @@ export const mapPayment =
   (row: PaymentRow, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
     const payment = readPayment(row, ctx, options, reasons)
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (payment === null || reasons.length > 0) return Transform.reject(...reasons)
     let method = cleanOrNull(ctx, "method", "payment_method", CodeTables.paymentMethod.clean(row.method))
     if (method === null) {
@@ -704,7 +704,7 @@ export const mapPaymentAllocation =
     // The payments entity already noted this row; its notes are not repeated here.
     const quiet: Transform.RowContext = { ...ctx, note: () => {} }
     const payment = readPayment(row, quiet, options, reasons)
-    const times = timestamps(quiet, row, options, reasons)
+    const times = timestamps(quiet, row, options)
     if (payment === null || reasons.length > 0) return Transform.reject(...reasons)
     if (payment.invoice === null) return Transform.skip("the payment names no invoice: nothing to allocate")
     if (payment.status !== "completed")

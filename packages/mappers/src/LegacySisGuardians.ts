@@ -170,7 +170,7 @@ export const mapGuardian =
   (row: GuardianRow, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
     const guardian = readGuardian(row, ctx, options, reasons)
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (guardian === null || reasons.length > 0) return Transform.reject(...reasons)
     return guardiansValues({
       id: ctx.id(ctx.tenant, ctx.key),
@@ -227,7 +227,7 @@ export const mapStudentGuardian =
     // The guardians entity already noted the person's columns; only the link's own are noted here.
     const quiet: Transform.RowContext = { ...ctx, note: () => {} }
     const guardian = readGuardian(row, quiet, options, reasons)
-    const times = timestamps(quiet, row, options, reasons)
+    const times = timestamps(quiet, row, options)
     const primary = flag(row.is_primary)
     const emergency = flag(row.emergency_contact)
     if (primary === null)

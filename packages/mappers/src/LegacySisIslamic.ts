@@ -159,7 +159,7 @@ export const mapQuranProgram =
     const surahs = list("target_surahs", row.target_surahs, 114)
     const duration = months(row.duration_months)
     collect(reasons, [name, code, type, juz, surahs, duration])
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (
       !name.ok ||
       !code.ok ||
@@ -243,7 +243,7 @@ export const mapQuranEnrollment =
       "active",
     )
     collect(reasons, [student, program, teacher, date])
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (
       !student.ok ||
       !program.ok ||

@@ -76,17 +76,16 @@ describe("LegacySisDuplicates.plan", () => {
   const plan = D.plan(students, users, base)
 
   it("merges the records of one child into the newest live one, by MyKad and by student number", () => {
-    expect(plan.merges.map((m) => [m.loser, m.winner, m.by])).toEqual([
+    expect([...plan.merged.values()].map((m) => [m.loser, m.winner, m.by])).toEqual([
       ["1", "2", "mykad"],
       ["3", "2", "mykad"],
       ["5", "6", "mykad"],
       ["8", "9", "student_number"],
     ])
-    expect([...plan.students]).toEqual([
-      ["1", "2"],
-      ["3", "2"],
-      ["5", "6"],
-      ["8", "9"],
+    expect([...plan.into].map(([w, ms]) => [w, ms.map((m) => m.loser)])).toEqual([
+      ["2", ["1", "3"]],
+      ["6", ["5"]],
+      ["9", ["8"]],
     ])
     // Each loser's account is merged into the winner's.
     expect([...plan.users]).toEqual([
@@ -101,7 +100,7 @@ describe("LegacySisDuplicates.plan", () => {
     expect([...plan.held.values()]).toEqual([
       { key: "4", other: "2", value: kadA, why: "their names differ" },
     ])
-    expect(plan.students.has("10")).toBe(false)
+    expect(plan.merged.has("10")).toBe(false)
     expect(plan.held.has("10")).toBe(false)
   })
 
@@ -114,7 +113,7 @@ describe("LegacySisDuplicates.plan", () => {
       [user(1, "Lim", "Wei"), user(2, "Lim", "Wei")],
       base,
     )
-    expect(p.merges).toEqual([])
+    expect(p.merged.size).toBe(0)
     expect(p.held.get("1")).toMatchObject({ other: "2", why: "their birth dates differ" })
   })
 
@@ -202,5 +201,32 @@ describe("the legacy mappers with a duplicates plan", () => {
     )
     // A note made through the re-pointed context lands on the row the engine is at.
     expect(out.notes.every((n) => ["40", "41", "42"].includes(n.key))).toBe(true)
+  })
+})
+
+describe("a chain of merges", () => {
+  it("ends at the last winner: merged by MyKad into a record that is merged by student number", () => {
+    const p = D.plan(
+      [
+        student({ student_id: 1, ic_number: kadB, created_date: "2021-01-01 08:00:00" }),
+        student({
+          student_id: 2,
+          ic_number: kadB,
+          student_number: "S-9",
+          created_date: "2022-01-01 08:00:00",
+        }),
+        student({ student_id: 3, student_number: "S-9", created_date: "2023-01-01 08:00:00" }),
+      ],
+      [user(1, "Lim", "Wei"), user(2, "Lim", "Wei"), user(3, "Lim", "Wei")],
+      base,
+    )
+    expect([...p.merged.values()].map((m) => [m.loser, m.winner])).toEqual([
+      ["1", "3"],
+      ["2", "3"],
+    ])
+    expect([...p.users]).toEqual([
+      ["1", "3"],
+      ["2", "3"],
+    ])
   })
 })
