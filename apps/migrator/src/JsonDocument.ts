@@ -62,47 +62,48 @@ export const at = (
 }
 
 /**
- * One array of the document as a source: elements in order, keyed by their `keyField` (the index when
- * they have none); an element that is not an object is rejected with its index.
+ * One array of the document as a source: elements in order, keyed by their `keyField` (see
+ * `Source.recordKeys`: `#index` when they have none, ` (copy N)` after a repeated one); an element
+ * that is not an object is rejected with its index.
  */
 export const source = (
   file: string,
   elements: ReadonlyArray<unknown>,
   dotPath: string,
   keyField: string,
-): Source.SourceShape<Record<string, unknown>> => ({
-  describe: `json ${file}#${dotPath}`,
-  partitions: Effect.succeed([Source.wholeSource]),
-  estimate: (_p, after) => Effect.succeed(Math.max(0, elements.length - Number(after ?? 0))),
-  stream: (_p, after, size) => {
-    const start = Number(after ?? 0)
-    const starts: Array<number> = []
-    for (let from = start; from < elements.length; from += size) starts.push(from)
-    return Stream.fromIterable(starts).pipe(
-      Stream.map((from) => {
-        const rows: Array<Record<string, unknown>> = []
-        const keys: Array<string> = []
-        const rejected: Array<Transform.Rejected> = []
-        elements.slice(from, from + size).forEach((element, i) => {
-          const index = from + i
-          if (!isObject(element)) {
-            rejected.push({
-              key: `#${index}`,
-              reasons: [
-                Transform.reason(null, "json_record", `element ${index} of ${dotPath} is not an object`),
-              ],
-              raw: element,
-            })
-            return
-          }
-          const id = element[keyField]
-          rows.push(element)
-          keys.push(
-            typeof id === "string" || typeof id === "number" ? String(id).trim() || `#${index}` : `#${index}`,
-          )
-        })
-        return { rows, keys, rejected, notes: [], cursor: Math.min(elements.length, from + size) }
-      }),
-    )
-  },
-})
+): Source.SourceShape<Record<string, unknown>> => {
+  const keyOf = Source.recordKeys(elements, keyField)
+  return {
+    describe: `json ${file}#${dotPath}`,
+    partitions: Effect.succeed([Source.wholeSource]),
+    estimate: (_p, after) => Effect.succeed(Math.max(0, elements.length - Number(after ?? 0))),
+    stream: (_p, after, size) => {
+      const start = Number(after ?? 0)
+      const starts: Array<number> = []
+      for (let from = start; from < elements.length; from += size) starts.push(from)
+      return Stream.fromIterable(starts).pipe(
+        Stream.map((from) => {
+          const rows: Array<Record<string, unknown>> = []
+          const keys: Array<string> = []
+          const rejected: Array<Transform.Rejected> = []
+          elements.slice(from, from + size).forEach((element, i) => {
+            const index = from + i
+            if (!isObject(element)) {
+              rejected.push({
+                key: `#${index}`,
+                reasons: [
+                  Transform.reason(null, "json_record", `element ${index} of ${dotPath} is not an object`),
+                ],
+                raw: element,
+              })
+              return
+            }
+            rows.push(element)
+            keys.push(keyOf[index]!)
+          })
+          return { rows, keys, rejected, notes: [], cursor: Math.min(elements.length, from + size) }
+        }),
+      )
+    },
+  }
+}

@@ -49,6 +49,8 @@ export interface Opened {
   readonly postgres: (source: string) => Effect.Effect<PgClient.PgClientShape, Exit.CliError>
   /** The client of a SQLite source, the file read into memory once. */
   readonly sqlite: (source: string) => Effect.Effect<SqliteClient.SqliteClientShape, Exit.CliError>
+  /** The whole parsed file of a json-document source, read once (its own fields beside its arrays). */
+  readonly document: (source: string) => Effect.Effect<unknown, Exit.CliError>
   /** Any database source (MySQL, PostgreSQL, SQLite) as the SQL the checks and the profile run on. */
   readonly database: (source: string) => Effect.Effect<SourceDatabase.SourceDatabaseShape, Exit.CliError>
 }
@@ -255,7 +257,13 @@ export const open = (
         (e) => reader(e),
         { discard: true },
       )
-    return { reader, preflight, mysql, postgres, sqlite, database }
+    const document = (name: string): Effect.Effect<unknown, Exit.CliError> => {
+      const s = settings.get(name)
+      return s?.kind === "json-document"
+        ? documents(String(s.value))
+        : Effect.fail(Exit.config(`source ${name} is a ${s?.kind ?? "missing"} source, not a json-document`))
+    }
+    return { reader, preflight, mysql, postgres, sqlite, database, document }
   })
 
 // A file source's path is the file, or, when the entity names a `table`, the directory that holds it

@@ -50,6 +50,11 @@ export interface Prep {
     sql: string,
     params?: ReadonlyArray<unknown>,
   ) => Effect.Effect<ReadonlyArray<R>, Exit.CliError>
+  /**
+   * The whole parsed document of the json-document source the declared entity `from` reads: the
+   * fields a browser export keeps beside its collections (`exportedAt`).
+   */
+  readonly document: (from: string, needer: string) => Effect.Effect<unknown, Exit.CliError>
   /** The run's force-reset password hash, made once. */
   readonly resetHash: () => Password.ResetHash
   /** `make`, run once per run however many factories ask for `key` (a plan they share). */
@@ -424,6 +429,14 @@ export const steps = (
               readAll(reader, shared ? null : tenant),
             ),
           )
+        },
+        document: (from, needer) => {
+          const decl = declared.get(from)
+          return decl
+            ? sources.document(decl.source)
+            : Effect.fail(
+                Exit.config(`${needer} needs ${from} declared in the manifest: its document is read first`),
+              )
         },
         memo: <A>(key: string, make: Effect.Effect<A, Exit.CliError>) => {
           let m = memos.get(key)

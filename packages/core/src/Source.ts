@@ -64,6 +64,27 @@ export interface SourceShape<Row = unknown> {
 export class Source extends Context.Tag("@schoolbridge/core/Source")<Source, SourceShape<any>>() {}
 
 /**
+ * The keys of an array of records read whole (a JSON document's collection): a record's `field` when
+ * it holds a string or number (trimmed), else `#index`. A key an earlier record already holds gets
+ * ` (copy N)`, so two records written with one id keep a key each in the ledger and the plans that
+ * decide between them.
+ */
+export const recordKeys = (elements: ReadonlyArray<unknown>, field: string): ReadonlyArray<string> => {
+  const seen = new Map<string, number>()
+  return elements.map((element, index) => {
+    const v =
+      typeof element === "object" && element !== null
+        ? (element as Record<string, unknown>)[field]
+        : undefined
+    const id = typeof v === "string" || typeof v === "number" ? String(v).trim() : ""
+    if (id === "") return `#${index}`
+    const n = (seen.get(id) ?? 0) + 1
+    seen.set(id, n)
+    return n === 1 ? id : `${id} (copy ${n})`
+  })
+}
+
+/**
  * Rows already in memory as a source: rows planned from several tables before the run (Gibbon's
  * family pairs). One partition; the cursor is the number of rows read, so a resumed run goes on after
  * the last committed row, provided the same tables give the same rows in the same order.

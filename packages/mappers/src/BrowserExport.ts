@@ -10,6 +10,7 @@
  */
 
 import {
+  type Cleaned,
   CodeMap,
   DateInput,
   Email,
@@ -19,12 +20,16 @@ import {
   Phone,
   Text,
 } from "@schoolbridge/cleansers"
-import { type Entity, Transform } from "@schoolbridge/core"
+import { type Entity, Source, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Financial, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
+import * as Duplicates from "./BrowserExportDuplicates.js"
+import * as Shapes from "./BrowserExportShapes.js"
 import * as CodeTables from "./CodeTables.js"
 import * as Contact from "./Contact.js"
+import { cleanOrDefault } from "./Field.js"
 import { cleanOrNull, cleanWith, collect, type Step } from "./LegacySis.js"
+import { nameWords, sameName } from "./LegacySisDuplicates.js"
 import { fromCents } from "./LegacySisFinance.js"
 import { relationship } from "./LegacySisGuardians.js"
 import * as Password from "./Password.js"
@@ -237,6 +242,18 @@ export interface Records {
   readonly payments: PaymentRecord
 }
 
+const recordSchemas = {
+  students: StudentRecord,
+  teachers: TeacherRecord,
+  classes: ClassRecord,
+  classrooms: ClassroomRecord,
+  attendance: AttendanceRecord,
+  grades: GradeRecord,
+  privateLessons: PrivateLessonRecord,
+  paymentObligations: PaymentObligationRecord,
+  payments: PaymentRecord,
+} as const satisfies { readonly [C in CollectionName]: Schema.Struct<Schema.Struct.Fields> }
+
 /** The whole export, every collection read. */
 export type Document = { readonly [C in CollectionName]: ReadonlyArray<Records[C]> }
 
@@ -253,7 +270,8 @@ const isObject = (u: unknown): u is Record<string, unknown> =>
  * The array of one collection in a parsed export: at the top level or under `data` (the app's backup
  * wraps it with a version and a date). A missing collection is empty; anything but an array of
  * objects there is a configuration error, thrown once before any row is mapped. Non-object elements
- * are dropped from `rows` and listed in `dropped` by index.
+ * are dropped from `rows` and listed in `dropped` by index. Keys are `Source.recordKeys`, as the
+ * migrator's document source gives them.
  */
 export const collection = <C extends CollectionName>(
   document: unknown,
@@ -267,13 +285,14 @@ export const collection = <C extends CollectionName>(
   const rows: Array<Records[C]> = []
   const keys: Array<string> = []
   const dropped: Array<number> = []
+  const all = Source.recordKeys(value, "id")
   value.forEach((item: unknown, i) => {
     if (!isObject(item)) {
       dropped.push(i)
       return
     }
     rows.push(item as Records[C])
-    keys.push(typeof item.id === "string" && item.id.trim() !== "" ? item.id.trim() : String(i))
+    keys.push(all[i]!)
   })
   return { rows, keys, dropped }
 }
@@ -285,15 +304,27 @@ export const read = (document: unknown): Document =>
 // ---------------------------------------------------------------------------------------------------
 // The plan
 
-/** Ids of one collection: those held by exactly one record, and those held by more. */
+/** The ids of one collection, once its copies and duplicate children are decided. */
 export interface Ids {
-  readonly unique: ReadonlySet<string>
-  readonly duplicate: ReadonlySet<string>
+  /** Every id a record of the collection holds (a repeated id once: its copies are one record). */
+  readonly known: ReadonlySet<string>
+  /** Ids merged into another record, by the id that loads in their place: references reach that one. */
+  readonly merged: ReadonlyMap<string, string>
+  /** Ids held back for the school, with why: a reference to one cannot load. */
+  readonly held: ReadonlyMap<string, string>
 }
 
 /** What every mapper needs to know about the whole export. Made by `plan`. */
 export interface Plan {
   readonly ids: { readonly [C in CollectionName]: Ids }
+  /** Records of each collection that share an id with the one that loads (see `BrowserExportDuplicates`). */
+  readonly copies: { readonly [C in CollectionName]: Duplicates.Copies }
+  /** Losing copies of a student id that name a different child: held, not skipped. */
+  readonly heldCopies: ReadonlySet<string>
+  /** Students with different ids that are one child, and those that cannot be decided. */
+  readonly persons: Duplicates.Persons
+  /** The export's own time (`exportedAt`), ISO; null when the document does not say. */
+  readonly exportedAt: string | null
   /** Student numbers (export numbers kept, missing ones generated from the join year). */
   readonly studentNumbers: StudentNumber.Plan
   /**
@@ -307,12 +338,14 @@ export interface Plan {
   readonly obligationStudents: ReadonlyMap<string, string>
   /** Sen paid to each obligation by completed payments that can be read. */
   readonly paid: ReadonlyMap<string, bigint>
-  /** The assessment key of each grade id (class, subject, title, type, term, date, max score). */
+  /** The assessment key of each grade id (see `assessmentKey`). */
   readonly assessments: ReadonlyMap<string, string>
   /** The grade id that writes each assessment: the first of its group. */
   readonly assessmentLeads: ReadonlySet<string>
   /** Grade ids that repeat a student already graded in the same assessment. */
   readonly repeatedGrades: ReadonlySet<string>
+  /** Attendance keys set aside for a later mark of the same student, class and day, by the key that loads. */
+  readonly repeatedMarks: ReadonlyMap<string, string>
   /**
    * Siblings' shared guardians: student id → the student whose guardian row stands for the same
    * person (same name, and same email or phone), per kind of contact. The sibling whose row has the most
@@ -323,10 +356,10 @@ export interface Plan {
 
 const text = (input: unknown): string => (input === null || input === undefined ? "" : String(input).trim())
 
-const idOf = (record: { readonly id?: string | null | undefined }): string => text(record.id)
+const idOf = (record: { readonly id?: unknown }): string => text(record.id)
 
 // Students and teachers both become portal accounts: the key an email holder plan knows each by.
-const accountKey = (kind: "teacher" | "student", record: { readonly id?: string | null | undefined }) =>
+const accountKey = (kind: "teacher" | "student", record: { readonly id?: unknown }) =>
   `${kind} ${idOf(record)}`
 
 // Who keeps an email a teacher and a student share: the teacher (a staff address), then the lowest id.
@@ -340,19 +373,6 @@ const teachersFirst = {
   },
 }
 
-const idsOf = (records: ReadonlyArray<{ readonly id?: string | null | undefined }>): Ids => {
-  const seen = new Set<string>()
-  const duplicate = new Set<string>()
-  for (const r of records) {
-    const id = idOf(r)
-    if (id === "") continue
-    if (seen.has(id)) duplicate.add(id)
-    seen.add(id)
-  }
-  const unique = new Set([...seen].filter((id) => !duplicate.has(id)))
-  return { unique, duplicate }
-}
-
 /** An exact amount in sen, or undefined when it cannot be read. */
 const cents = (input: unknown): bigint | undefined => {
   const m = Money.clean(input, {})
@@ -363,61 +383,198 @@ const cents = (input: unknown): bigint | undefined => {
   return negative ? -c : c
 }
 
+const usable = <A>(c: Cleaned.Cleaned<A | null>): A | null => (c._tag === "Invalid" ? null : c.value)
+
 const yearOf = (input: unknown, asOf: string): number | null => {
-  const d = DateInput.clean(input, { today: asOf })
-  return d._tag !== "Invalid" && d.value !== null ? Number(d.value.slice(0, 4)) : null
+  const d = usable(DateInput.clean(input, { today: asOf }))
+  return d !== null ? Number(d.slice(0, 4)) : null
 }
 
-/** The grouping of grades into assessments: the same piece of work given to one class. */
-export const assessmentKey = (g: GradeRecord): string =>
-  [g.classId, g.subject, g.title, g.type, g.term, g.date, g.maxScore]
-    .map((v) => text(v).toLowerCase())
-    .join("|")
+const words = (input: unknown): string => text(input).toLowerCase().replace(/\s+/gu, " ")
+
+/**
+ * The grouping of grades into assessments: the same piece of work given to one class. Its fields
+ * are compared as what they mean, not as written: text without case or extra spaces, the date as
+ * a date (`2024-10-10` and `10/10/2024` are one day), the maximum as a number (`"100"`, `100` and
+ * `100.0` are one; none is the default 100).
+ */
+export const assessmentKey = (
+  g: GradeRecord,
+  options: { readonly asOf: string; readonly timeZone?: string | undefined },
+): string => {
+  const on = usable(DateInput.clean(g.date, { today: options.asOf, timeZone: options.timeZone }))
+  const max = text(g.maxScore) === "" ? 10000n : cents(g.maxScore)
+  return [
+    text(g.classId),
+    words(g.subject),
+    words(g.title),
+    words(g.type),
+    words(g.term),
+    on ?? words(g.date),
+    max === undefined ? words(g.maxScore) : String(Number(fromCents(max))),
+  ].join("|")
+}
+
+/** The fields of each collection's current shape. */
+const fieldsOf: { readonly [C in CollectionName]: ReadonlySet<string> } = Object.fromEntries(
+  collectionNames.map((n) => [n, new Set(Object.keys(recordSchemas[n].fields))]),
+) as never
+
+/** One record of a collection, read into its current shape. */
+export const shape = <C extends CollectionName>(name: C, record: unknown): Shapes.Reshaped =>
+  Shapes.reshape(name, fieldsOf[name], isObject(record) ? record : {})
+
+// The latest of a record's change and creation times that can be read, for choosing between copies.
+const touchedAt = (record: Readonly<Record<string, unknown>>, timeZone: string | undefined): string => {
+  const dt = { kind: "dateTime", timeZone } as const
+  return usable(DateInput.clean(record.updatedAt, dt)) ?? usable(DateInput.clean(record.createdAt, dt)) ?? ""
+}
+
+/** The export's own time: `exportedAt` (or `exportDate`, `date`) at the top or under `data`. */
+export const exportedAt = (document: unknown, timeZone?: string): string | null => {
+  if (!isObject(document)) return null
+  const holders = [document, isObject(document.data) ? document.data : {}]
+  for (const h of holders)
+    for (const k of ["exportedAt", "exportDate", "exported_at", "date"]) {
+      const t = usable(DateInput.clean(h[k], { kind: "dateTime", timeZone }))
+      if (t !== null) return t
+    }
+  return null
+}
 
 /** Plans the whole export once; pure. `schoolCode` builds generated student numbers. */
 export const plan = (
   document: Document,
-  options: { readonly schoolCode: string; readonly asOf: string; readonly timeZone?: string | undefined },
+  options: {
+    readonly schoolCode: string
+    readonly asOf: string
+    readonly timeZone?: string | undefined
+    readonly exportedAt?: string | null | undefined
+  },
 ): Plan => {
+  // Every collection in its current shape, each record with its key, and the copies of each id.
+  const coll = Object.fromEntries(
+    collectionNames.map((n) => {
+      const rows = document[n]
+      const keys = Source.recordKeys(rows, "id")
+      const records = rows.map((r, i) => {
+        const s = shape(n, r)
+        return {
+          key: keys[i]!,
+          id: idOf(s.record),
+          record: s.record,
+          touched: touchedAt(s.record, options.timeZone),
+          current: s.aliased.length === 0,
+        }
+      })
+      const copies = Duplicates.copies(records)
+      return [n, { records, copies, live: records.filter((r) => !copies.losers.has(r.key)) }]
+    }),
+  ) as unknown as {
+    readonly [C in CollectionName]: {
+      readonly records: ReadonlyArray<Duplicates.Candidate>
+      readonly copies: Duplicates.Copies
+      readonly live: ReadonlyArray<Duplicates.Candidate & { readonly record: Records[C] }>
+    }
+  }
+  const copies = Object.fromEntries(
+    collectionNames.map((n) => [n, coll[n].copies]),
+  ) as unknown as Plan["copies"]
+  const day = { today: options.asOf, timeZone: options.timeZone } as const
+  const nameOf = (s: StudentRecord) => {
+    const n = usable(PersonName.clean(s.name))
+    return n === null ? { first: null, last: null } : splitName(n)
+  }
+  // Losing copies of a student id that name another child are held, not taken for copies.
+  const studentByKey = new Map(coll.students.records.map((r) => [r.key, r.record as StudentRecord]))
+  const heldCopies = new Set<string>()
+  for (const c of copies.students.losers.values()) {
+    const [a, b] = [nameOf(studentByKey.get(c.key)!), nameOf(studentByKey.get(c.winner)!)]
+    if (!sameName(nameWords(a.first, a.last), nameWords(b.first, b.last))) heldCopies.add(c.key)
+  }
+  const persons = Duplicates.persons(
+    coll.students.live.map((s) => {
+      const n = nameOf(s.record)
+      return {
+        id: s.id,
+        first: n.first,
+        last: n.last,
+        number: text(s.record.studentNumber) === "" ? undefined : text(s.record.studentNumber),
+        dob: usable(DateInput.clean(s.record.dateOfBirth, day)),
+        email: usable(Email.clean(s.record.email)),
+        live: usable(studentStatus.clean(s.record.status)) === "active",
+        touched: s.touched,
+        current: s.current,
+      }
+    }),
+  )
   const ids = Object.fromEntries(
-    collectionNames.map((n) => [n, idsOf(document[n])]),
+    collectionNames.map((n) => [
+      n,
+      {
+        known: new Set(coll[n].live.map((r) => r.id).filter((id) => id !== "")),
+        merged: n === "students" ? new Map([...persons.merged].map(([id, m]) => [id, m.winner])) : new Map(),
+        held:
+          n === "students"
+            ? new Map(
+                [...persons.held].map(([id, h]) => [
+                  id,
+                  `student ${id} is held as a possible duplicate of ${h.other} (same ${h.by.replaceAll("_", " ")} ${h.value}, but ${h.why})`,
+                ]),
+              )
+            : new Map(),
+      } satisfies Ids,
+    ]),
   ) as unknown as Plan["ids"]
+  const studentOf = (key: unknown): string => {
+    const k = text(key)
+    return ids.students.merged.get(k) ?? k
+  }
+  // The records that load as themselves: no losing copy, no merged or held child.
+  const students = coll.students.live
+    .filter((s) => !persons.merged.has(s.id) && !persons.held.has(s.id))
+    .sort((a, b) => StudentNumber.compareKeys(a.id, b.id))
   const studentNumbers = StudentNumber.plan(
-    document.students
-      .filter((s) => ids.students.unique.has(idOf(s)))
-      .map((s) => ({
-        key: idOf(s),
+    students
+      .filter((s) => s.id !== "")
+      .map(({ id, record: s }) => ({
+        key: id,
         number: text(s.studentNumber) === "" ? null : text(s.studentNumber),
-        year: yearOf(s.joinDate, options.asOf) ?? yearOf(s.academicInfo?.enrollmentDate, options.asOf),
+        // No join date at all: the year the record was made, else the business year.
+        year:
+          yearOf(s.joinDate, options.asOf) ??
+          yearOf(s.academicInfo?.enrollmentDate, options.asOf) ??
+          yearOf(
+            usable(DateInput.clean(s.createdAt, { kind: "dateTime", timeZone: options.timeZone })),
+            options.asOf,
+          ) ??
+          Number(options.asOf.slice(0, 4)),
       })),
     options.schoolCode,
   )
   const emailHolders = Contact.emailHolders(
     [
-      ...document.teachers.map((t) => ({ key: accountKey("teacher", t), email: t.email })),
-      ...document.students.map((s) => ({ key: accountKey("student", s), email: s.email })),
+      ...coll.teachers.live.map(({ record: t }) => ({ key: accountKey("teacher", t), email: t.email })),
+      ...students.map(({ record: s }) => ({ key: accountKey("student", s), email: s.email })),
     ],
     teachersFirst,
   )
   const rooms = new Map<string, string>()
-  for (const r of document.classrooms) {
-    const id = idOf(r)
-    const name = Text.clean(r.name)
-    if (ids.classrooms.unique.has(id) && name._tag !== "Invalid" && name.value !== null)
-      rooms.set(id, name.value)
+  for (const { id, record: r } of coll.classrooms.live) {
+    const name = usable(Text.clean(r.name))
+    if (id !== "" && name !== null) rooms.set(id, name)
   }
   const obligationStudents = new Map<string, string>()
-  for (const o of document.paymentObligations)
-    if (ids.paymentObligations.unique.has(idOf(o)) && text(o.studentId) !== "")
-      obligationStudents.set(idOf(o), text(o.studentId))
+  for (const { id, record: o } of coll.paymentObligations.live)
+    if (id !== "" && text(o.studentId) !== "") obligationStudents.set(id, studentOf(o.studentId))
   const paid = new Map<string, bigint>()
-  for (const p of document.payments) {
-    if (!ids.payments.unique.has(idOf(p))) continue
+  for (const { id, record: p } of coll.payments.live) {
+    if (id === "") continue
     const status = CodeTables.paymentStatus.clean(p.status)
     const completed = status._tag !== "Invalid" && (status.value === null || status.value === "completed")
     const amount = cents(p.amount)
     const obligation = text(p.obligationId)
-    if (completed && amount !== undefined && amount > 0n && ids.paymentObligations.unique.has(obligation))
+    if (completed && amount !== undefined && amount > 0n && ids.paymentObligations.known.has(obligation))
       paid.set(obligation, (paid.get(obligation) ?? 0n) + amount)
   }
   const assessments = new Map<string, string>()
@@ -425,21 +582,41 @@ export const plan = (
   const repeatedGrades = new Set<string>()
   const graded = new Set<string>()
   const groups = new Set<string>()
-  const sorted = document.grades
-    .filter((g) => ids.grades.unique.has(idOf(g)))
-    .sort((a, b) => StudentNumber.compareKeys(idOf(a), idOf(b)))
-  for (const g of sorted) {
-    const key = assessmentKey(g)
-    if (!groups.has(key)) assessmentLeads.add(idOf(g))
+  const sorted = coll.grades.live
+    .filter((g) => g.id !== "")
+    .sort((a, b) => StudentNumber.compareKeys(a.id, b.id))
+  for (const { id, record: g } of sorted) {
+    const key = assessmentKey(g, options)
+    if (!groups.has(key)) assessmentLeads.add(id)
     groups.add(key)
-    assessments.set(idOf(g), key)
-    const pair = `${key}#${text(g.studentId)}`
-    if (graded.has(pair)) repeatedGrades.add(idOf(g))
+    assessments.set(id, key)
+    const pair = `${key}#${studentOf(g.studentId)}`
+    if (graded.has(pair)) repeatedGrades.add(id)
     graded.add(pair)
   }
+  // Marks of one student in one class on one day: the latest taken (then the later record) stands.
+  const marks = new Map<string, { readonly key: string; readonly touched: string }>()
+  const aside = new Map<string, string>()
+  for (const m of coll.attendance.live) {
+    const on = usable(DateInput.clean(m.record.date, day))
+    if (on === null || text(m.record.studentId) === "") continue
+    const slot = `${studentOf(m.record.studentId)}|${text(m.record.classId)}|${on}`
+    const before = marks.get(slot)
+    // Records come in array order: on equal times the later one stands.
+    if (before !== undefined && m.touched < before.touched) aside.set(m.key, slot)
+    else {
+      if (before !== undefined) aside.set(before.key, slot)
+      marks.set(slot, m)
+    }
+  }
+  const repeatedMarks = new Map([...aside].map(([key, slot]) => [key, marks.get(slot)!.key]))
   const guardianOwners = { parent: new Map<string, string>(), emergency: new Map<string, string>() }
   const planned: Plan = {
     ids,
+    copies,
+    heldCopies,
+    persons,
+    exportedAt: options.exportedAt ?? null,
     studentNumbers,
     emailHolders,
     rooms,
@@ -448,6 +625,7 @@ export const plan = (
     assessments,
     assessmentLeads,
     repeatedGrades,
+    repeatedMarks,
     guardianOwners,
   }
   // Guardians are read exactly as their mappers read them, so only rows that load can own one.
@@ -459,16 +637,13 @@ export const plan = (
     plan: planned,
   }
   const people = { parent: new Map<string, string>(), emergency: new Map<string, string>() }
-  const students = document.students
-    .filter((st) => ids.students.unique.has(idOf(st)))
-    .sort((a, b) => StudentNumber.compareKeys(idOf(a), idOf(b)))
   const found: Array<{ readonly id: string; readonly kind: ContactKind; readonly g: Guardian }> = []
-  for (const st of students) {
+  for (const { id, record: st } of students) {
     if (readStudent(st, silent, probe, []) === null) continue
     for (const kind of ["parent", "emergency"] as const) {
       const g = guardianOf(st, silent, kind, [])
       if (g !== null && typeof g !== "string" && (g.email !== null || g.phone !== null))
-        found.push({ id: idOf(st), kind, g })
+        found.push({ id, kind, g })
     }
   }
   // The sibling with the most contact details owns the row, so none of them is lost; then id order.
@@ -553,21 +728,18 @@ export interface Options {
   readonly currency?: string | undefined
 }
 
-// The record's own id, or why it cannot be used: a record without one cannot be traced, and
-// records sharing one cannot be told apart, so every one of them is rejected.
-const ownId = (
-  record: { readonly id?: string | null | undefined },
-  ids: Ids,
-  reasons: Array<Transform.Reason>,
-): string => {
+// The record's own id: a record without one cannot be traced, so it is rejected. Records that share
+// an id were decided by the plan: only one of them reaches a mapper (see `decided`).
+const ownId = (record: { readonly id?: unknown }, reasons: Array<Transform.Reason>): string => {
   const id = idOf(record)
   if (id === "") reasons.push(Transform.reason("id", "id", "the record has no id"))
-  else if (ids.duplicate.has(id))
-    reasons.push(Transform.reason("id", "duplicate_id", `id ${id} is held by more than one record`))
   return id
 }
 
-/** A reference to another collection's record: its target id, checked against the export's ids. */
+/**
+ * A reference to another collection's record: its target id, checked against the export's ids. A
+ * student merged into another is reached through the one that loads; a held one cannot be.
+ */
 const reference = (
   ctx: Transform.RowContext,
   column: string,
@@ -584,18 +756,12 @@ const reference = (
           reason: Transform.reason(column, "reference", `no ${column}: the record points at nothing`),
         }
       : { ok: true, value: null }
-  if (ids.duplicate.has(key))
-    return {
-      ok: false,
-      reason: Transform.reason(
-        column,
-        "reference",
-        `${key} is held by more than one record: which one is meant is unknown`,
-      ),
-    }
-  if (!ids.unique.has(key))
+  if (!ids.known.has(key))
     return { ok: false, reason: Transform.reason(column, "reference_missing", `${key} is not in the export`) }
-  return { ok: true, value: ctx.id(ctx.tenant, key, entity) }
+  const held = ids.held.get(key)
+  if (held !== undefined)
+    return { ok: false, reason: Transform.reason(column, "duplicate_person_held", held) }
+  return { ok: true, value: ctx.id(ctx.tenant, ids.merged.get(key) ?? key, entity) }
 }
 
 // An optional link: a missing target is dropped with a note rather than costing the row.
@@ -614,24 +780,138 @@ const optionalReference = (
 
 const quiet = (ctx: Transform.RowContext): Transform.RowContext => ({ ...ctx, note: () => {} })
 
-/** `created_at`/`updated_at` from `createdAt`/`updatedAt`; unreadable values join `reasons`. */
+/**
+ * How far after the export's own time a record's time may be and still be read as the device's
+ * clock running ahead: a day. Such a time is noted and stored as the export's time.
+ */
+export const clockSkewMs = 24 * 60 * 60 * 1000
+
+/**
+ * One instant of a record (`createdAt`, `updatedAt`), never a reason to reject it: unreadable is a
+ * note and null. A time after the export's own time by at most `clockSkewMs` is clock skew (noted,
+ * stored as the export's time); later than that, or after the business date when the export has no
+ * time, it cannot be true and is stored as empty with a note.
+ */
+const instant = (
+  ctx: Transform.RowContext,
+  column: string,
+  input: unknown,
+  options: Options,
+): string | null => {
+  const t = cleanOrNull(
+    ctx,
+    column,
+    "timestamp",
+    DateInput.clean(input, { kind: "dateTime", timeZone: options.timeZone }),
+  )
+  if (t === null) return null
+  const exported = options.plan.exportedAt
+  if (exported === null) {
+    const future = DateInput.clean(t, {
+      kind: "dateTime",
+      today: options.asOf,
+      timeZone: options.timeZone,
+      notFuture: true,
+    })
+    if (future._tag !== "Invalid") return t
+    ctx.note(column, "timestamp", `${future.reason}; stored as empty`, input)
+    return null
+  }
+  const ahead = Date.parse(t) - Date.parse(exported)
+  if (ahead <= 0) return t
+  if (ahead <= clockSkewMs) {
+    ctx.note(
+      column,
+      "clock_skew",
+      `${t} is after the export's own time ${exported}: the device's clock ran ahead; stored as ${exported}`,
+      input,
+    )
+    return exported
+  }
+  ctx.note(
+    column,
+    "timestamp",
+    `${t} is more than a day after the export's own time ${exported}; stored as empty`,
+    input,
+  )
+  return null
+}
+
+/** `created_at`/`updated_at` from `createdAt`/`updatedAt` (see `instant`); no creation time is the load time. */
 const timestamps = (
   ctx: Transform.RowContext,
   row: { readonly createdAt?: unknown; readonly updatedAt?: unknown },
   options: Options,
-  reasons: Array<Transform.Reason>,
 ): { created_at: string; updated_at: string } => {
-  const dt = { kind: "dateTime", timeZone: options.timeZone, today: options.asOf, notFuture: true } as const
-  const created = cleanWith(ctx, "createdAt", "timestamp", DateInput.clean(row.createdAt, dt))
-  const updated = cleanWith(ctx, "updatedAt", "timestamp", DateInput.clean(row.updatedAt, dt))
-  collect(reasons, [created, updated])
-  let createdAt = created.ok ? created.value : null
+  let createdAt = instant(ctx, "createdAt", row.createdAt, options)
+  const updatedAt = instant(ctx, "updatedAt", row.updatedAt, options)
   if (createdAt === null) {
     ctx.note("createdAt", "timestamp", "no creation time: used the load time")
     createdAt = options.loadedAt
   }
-  return { created_at: createdAt, updated_at: (updated.ok ? updated.value : null) ?? createdAt }
+  return { created_at: createdAt, updated_at: updatedAt ?? createdAt }
 }
+
+/**
+ * An entity's mapper over records read into their current shape (see `BrowserExportShapes`), after
+ * the plan's decisions: a losing copy of an id is skipped (one that names another child is held), a
+ * student merged into another is skipped, and one held back is rejected. The entity that reads a
+ * collection first (`reports`) notes the older keys it read and the keys no mapping knows, so each
+ * is counted once per record.
+ */
+const decided =
+  <C extends CollectionName>(
+    collection: C,
+    options: Options,
+    reports: boolean,
+    map: (row: Records[C], ctx: Transform.RowContext) => Transform.Outcome,
+  ) =>
+  (raw: Records[C], ctx: Transform.RowContext): Transform.Outcome => {
+    const { record, aliased, unknown, conflicts } = shape(collection, raw)
+    const copy = options.plan.copies[collection].losers.get(ctx.key)
+    if (copy !== undefined)
+      return options.plan.heldCopies.has(ctx.key)
+        ? Transform.reject(
+            Transform.reason(
+              "id",
+              "duplicate_person_held",
+              `id ${copy.id} is also held by ${copy.winner}, which loads, but their names differ: held for the school`,
+            ),
+          )
+        : Transform.skip(
+            copy.identical
+              ? `an identical copy of ${copy.winner}`
+              : `an older copy of ${copy.id}: ${copy.winner}, the newest, loads`,
+          )
+    if (collection === "students") {
+      const id = idOf(record)
+      const merge = options.plan.persons.merged.get(id)
+      if (merge !== undefined)
+        return Transform.skip(
+          `merged into student ${merge.winner} (same ${merge.by.replaceAll("_", " ")} ${merge.value}): one child entered twice`,
+        )
+      const held = options.plan.ids.students.held.get(id)
+      if (held !== undefined) return Transform.reject(Transform.reason("id", "duplicate_person_held", held))
+    }
+    if (reports) {
+      for (const [key, value] of unknown)
+        ctx.note(
+          key,
+          "unknown_key",
+          `${collection} has a field ${key} that no mapping reads: not migrated`,
+          value,
+        )
+      for (const [from, to] of aliased) ctx.note(to, "older_shape", `read from ${from}, the app's older name`)
+      for (const [from, to] of conflicts)
+        ctx.note(
+          from,
+          "older_shape",
+          `${from} differs from ${to}: ${to} is kept`,
+          (raw as Record<string, unknown>)[from],
+        )
+    }
+    return map(record as Records[C], ctx)
+  }
 
 // A JSON number is already exact text for Money; rewriting 150 as 150.00 is not worth a note per row.
 const amount = (
@@ -736,16 +1016,17 @@ const userRow = (
 // Students
 
 /**
- * Student statuses of the app. It knows `inactive`, which the portal does not: a student no longer
- * attending is read as withdrawn.
+ * Student statuses of the app: the portal's code table (English and Malay, see `CodeTables`) and the
+ * app's own words. It knows `inactive`, which the portal does not: a student no longer attending is
+ * read as withdrawn. An unknown status is stored as active with a note.
  */
 export const studentStatusTable: CodeMap.Table<CodeTables.StudentStatus> = {
-  active: ["active", "enrolled"],
-  graduated: ["graduated", "alumni"],
-  withdrawn: ["inactive", "withdrawn", "left", "dropped"],
-  expelled: ["expelled"],
-  transferred: ["transferred"],
-  on_leave: ["suspended", "on leave", "on_leave", "leave"],
+  active: [...CodeTables.studentStatusTable.active, "enrolled"],
+  graduated: [...CodeTables.studentStatusTable.graduated, "alumni"],
+  withdrawn: [...CodeTables.studentStatusTable.withdrawn, "inactive", "left", "dropped"],
+  expelled: [...CodeTables.studentStatusTable.expelled],
+  transferred: [...CodeTables.studentStatusTable.transferred],
+  on_leave: [...CodeTables.studentStatusTable.on_leave, "suspended"],
 }
 
 /** Cleanser for the app's student statuses. */
@@ -766,13 +1047,12 @@ const readStudent = (
   options: Options,
   reasons: Array<Transform.Reason>,
 ): Student | null => {
-  const id = ownId(row, options.plan.ids.students, reasons)
+  const id = ownId(row, reasons)
   const person = readPerson(ctx, row, accountKey("student", row), options, reasons)
-  const status = cleanWith(ctx, "status", "student_status", studentStatus.clean(row.status))
-  collect(reasons, [status])
-  const times = timestamps(ctx, row, options, reasons)
-  if (person === null || !status.ok || reasons.length > 0) return null
-  return { id, person, status: status.value ?? "active", times }
+  const status = cleanOrDefault(ctx, "status", "student_status", studentStatus.clean(row.status), "active")
+  const times = timestamps(ctx, row, options)
+  if (person === null || reasons.length > 0) return null
+  return { id, person, status, times }
 }
 
 /** Maps one student to the `auth.users` row they log in with. */
@@ -797,7 +1077,7 @@ export const mapStudentUser =
 export const studentUsers = (options: Options): Entity.Entity<StudentRecord> => ({
   name: studentUsersEntity,
   target: Auth.Users.target,
-  transform: Transform.fromRow(mapStudentUser(options)),
+  transform: Transform.fromRow(decided("students", options, true, mapStudentUser(options))),
   ids: "hashed",
 })
 
@@ -810,15 +1090,14 @@ export const mapStudent =
     const reasons: Array<Transform.Reason> = []
     // The users entity notes the person's columns; only the student's own are noted here.
     const s = readStudent(row, quiet(ctx), options, reasons)
-    const dob = cleanWith(
+    const dob = cleanOrNull(
       ctx,
       "dateOfBirth",
       "date",
       DateInput.clean(row.dateOfBirth, day(options, { notFuture: true })),
     )
-    const joined = cleanWith(ctx, "joinDate", "date", DateInput.clean(row.joinDate, day(options)))
+    const joined = cleanOrNull(ctx, "joinDate", "date", DateInput.clean(row.joinDate, day(options)))
     const gender = cleanOrNull(ctx, "gender", "gender", CodeTables.gender.clean(row.gender))
-    collect(reasons, [dob, joined])
     const number = s === null ? undefined : options.plan.studentNumbers.numbers.get(s.id)
     if (s !== null && options.plan.studentNumbers.duplicates.has(s.id))
       reasons.push(
@@ -836,9 +1115,14 @@ export const mapStudent =
           "no student number and no join year to generate one",
         ),
       )
-    if (s === null || !dob.ok || !joined.ok || number === undefined || reasons.length > 0)
-      return Transform.reject(...reasons)
+    if (s === null || number === undefined || reasons.length > 0) return Transform.reject(...reasons)
     if (text(row.studentNumber) === "") ctx.note("studentNumber", "student_number", `generated ${number}`)
+    for (const m of options.plan.persons.into.get(s.id) ?? [])
+      ctx.note(
+        "id",
+        "duplicate_person",
+        `student ${m.loser} (same ${m.by.replaceAll("_", " ")} ${m.value}) is merged into this record`,
+      )
     if (text(row.placeOfBirth) !== "")
       ctx.note("placeOfBirth", "unmapped", "the portal has no place of birth: not migrated")
     const address = cleanOrNull(
@@ -852,13 +1136,13 @@ export const mapStudent =
       tenant_id: options.tenant,
       user_id: ctx.id(ctx.tenant, s.id, studentUsersEntity),
       student_number: number,
-      date_of_birth: dob.value,
+      date_of_birth: dob,
       gender,
       nationality: null,
       national_id: null,
       blood_type: null,
       medical_notes: null,
-      admission_date: joined.value,
+      admission_date: joined,
       status: s.status,
       address,
       legacy_source: ctx.entity,
@@ -872,7 +1156,7 @@ export const mapStudent =
 export const students = (options: Options): Entity.Entity<StudentRecord> => ({
   name: studentsEntity,
   target: Academic.Students.target,
-  transform: Transform.fromRow(mapStudent(options)),
+  transform: Transform.fromRow(decided("students", options, false, mapStudent(options))),
   ids: "hashed",
   dependsOn: [studentUsersEntity],
 })
@@ -935,7 +1219,7 @@ export const mapEnrollment =
 export const enrollments = (options: Options): Entity.Entity<StudentRecord> => ({
   name: enrollmentsEntity,
   target: Academic.Enrollments.target,
-  transform: Transform.fromRow(mapEnrollment(options)),
+  transform: Transform.fromRow(decided("students", options, false, mapEnrollment(options))),
   ids: "hashed",
   dependsOn: [studentsEntity, classesEntity],
 })
@@ -1122,7 +1406,7 @@ export const mapGuardianLink =
 export const parents = (options: Options): Entity.Entity<StudentRecord> => ({
   name: parentsEntity,
   target: Academic.Guardians.target,
-  transform: Transform.fromRow(mapGuardian(options, "parent")),
+  transform: Transform.fromRow(decided("students", options, false, mapGuardian(options, "parent"))),
   ids: "hashed",
 })
 
@@ -1130,7 +1414,7 @@ export const parents = (options: Options): Entity.Entity<StudentRecord> => ({
 export const parentLinks = (options: Options): Entity.Entity<StudentRecord> => ({
   name: parentLinksEntity,
   target: Academic.StudentGuardians.target,
-  transform: Transform.fromRow(mapGuardianLink(options, "parent")),
+  transform: Transform.fromRow(decided("students", options, false, mapGuardianLink(options, "parent"))),
   ids: "hashed",
   dependsOn: [studentsEntity, parentsEntity],
 })
@@ -1139,7 +1423,7 @@ export const parentLinks = (options: Options): Entity.Entity<StudentRecord> => (
 export const emergencyContacts = (options: Options): Entity.Entity<StudentRecord> => ({
   name: emergencyContactsEntity,
   target: Academic.Guardians.target,
-  transform: Transform.fromRow(mapGuardian(options, "emergency")),
+  transform: Transform.fromRow(decided("students", options, false, mapGuardian(options, "emergency"))),
   ids: "hashed",
 })
 
@@ -1147,7 +1431,7 @@ export const emergencyContacts = (options: Options): Entity.Entity<StudentRecord
 export const emergencyLinks = (options: Options): Entity.Entity<StudentRecord> => ({
   name: emergencyLinksEntity,
   target: Academic.StudentGuardians.target,
-  transform: Transform.fromRow(mapGuardianLink(options, "emergency")),
+  transform: Transform.fromRow(decided("students", options, false, mapGuardianLink(options, "emergency"))),
   ids: "hashed",
   dependsOn: [studentsEntity, emergencyContactsEntity],
 })
@@ -1248,7 +1532,7 @@ export const mapDiscount =
 export const discounts = (options: Options): Entity.Entity<StudentRecord> => ({
   name: discountsEntity,
   target: Financial.Scholarships.target,
-  transform: Transform.fromRow(mapDiscount(options, false)),
+  transform: Transform.fromRow(decided("students", options, false, mapDiscount(options, false))),
   ids: "hashed",
 })
 
@@ -1256,7 +1540,7 @@ export const discounts = (options: Options): Entity.Entity<StudentRecord> => ({
 export const studentDiscounts = (options: Options): Entity.Entity<StudentRecord> => ({
   name: studentDiscountsEntity,
   target: Financial.StudentScholarships.target,
-  transform: Transform.fromRow(mapDiscount(options, true)),
+  transform: Transform.fromRow(decided("students", options, false, mapDiscount(options, true))),
   ids: "hashed",
   dependsOn: [studentsEntity, discountsEntity],
 })
@@ -1288,13 +1572,12 @@ const readTeacher = (
   options: Options,
   reasons: Array<Transform.Reason>,
 ): Teacher | null => {
-  const id = ownId(row, options.plan.ids.teachers, reasons)
+  const id = ownId(row, reasons)
   const person = readPerson(ctx, row, accountKey("teacher", row), options, reasons)
-  const status = cleanWith(ctx, "status", "employment_status", teacherStatus.clean(row.status))
-  collect(reasons, [status])
-  const times = timestamps(ctx, row, options, reasons)
-  if (person === null || !status.ok || reasons.length > 0) return null
-  return { id, person, status: status.value ?? "active", times }
+  const status = cleanOrDefault(ctx, "status", "employment_status", teacherStatus.clean(row.status), "active")
+  const times = timestamps(ctx, row, options)
+  if (person === null || reasons.length > 0) return null
+  return { id, person, status, times }
 }
 
 /** Maps one teacher to the `auth.users` row they log in with. */
@@ -1319,7 +1602,7 @@ export const mapTeacherUser =
 export const teacherUsers = (options: Options): Entity.Entity<TeacherRecord> => ({
   name: teacherUsersEntity,
   target: Auth.Users.target,
-  transform: Transform.fromRow(mapTeacherUser(options)),
+  transform: Transform.fromRow(decided("teachers", options, true, mapTeacherUser(options))),
   ids: "hashed",
 })
 
@@ -1360,7 +1643,7 @@ export const mapTeacher =
 export const teachers = (options: Options): Entity.Entity<TeacherRecord> => ({
   name: teachersEntity,
   target: Academic.Teachers.target,
-  transform: Transform.fromRow(mapTeacher(options)),
+  transform: Transform.fromRow(decided("teachers", options, false, mapTeacher(options))),
   ids: "hashed",
   dependsOn: [teacherUsersEntity],
 })
@@ -1372,7 +1655,7 @@ export const mapClass =
   (options: Options) =>
   (row: ClassRecord, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
-    const id = ownId(row, options.plan.ids.classes, reasons)
+    const id = ownId(row, reasons)
     const name = cleanWith(ctx, "name", "text", Text.clean(row.name, { required: true }))
     const capacityText = text(row.capacity)
     const capacity =
@@ -1380,7 +1663,7 @@ export const mapClass =
     if (capacity !== null && !(capacity > 0 && capacity <= 10_000))
       reasons.push(Transform.reason("capacity", "integer", `${capacityText} is not a whole number 1–10000`))
     collect(reasons, [name])
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (!name.ok || name.value === null || reasons.length > 0) return Transform.reject(...reasons)
     const teacher = optionalReference(
       ctx,
@@ -1418,7 +1701,7 @@ export const mapClass =
 export const classes = (options: Options): Entity.Entity<ClassRecord> => ({
   name: classesEntity,
   target: Academic.Classes.target,
-  transform: Transform.fromRow(mapClass(options)),
+  transform: Transform.fromRow(decided("classes", options, true, mapClass(options))),
   ids: "hashed",
   dependsOn: [teachersEntity],
 })
@@ -1434,9 +1717,11 @@ export const mapAttendance =
   (row: AttendanceRecord, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
     const { ids } = options.plan
-    const id = ownId(row, ids.attendance, reasons)
+    const stands = options.plan.repeatedMarks.get(ctx.key)
+    if (stands !== undefined)
+      return Transform.skip(`a second mark of the same student, class and day: the later ${stands} stands`)
+    const id = ownId(row, reasons)
     const student = reference(ctx, "studentId", row.studentId, ids.students, studentsEntity, true)
-    const klass = reference(ctx, "classId", row.classId, ids.classes, classesEntity, false)
     const date = cleanWith(
       ctx,
       "date",
@@ -1449,11 +1734,10 @@ export const mapAttendance =
       "attendance_status",
       CodeTables.attendanceStatus.clean(row.status, { required: true }),
     )
-    collect(reasons, [student, klass, date, status])
-    const times = timestamps(ctx, row, options, reasons)
+    collect(reasons, [student, date, status])
+    const times = timestamps(ctx, row, options)
     if (
       !student.ok ||
-      !klass.ok ||
       !date.ok ||
       !status.ok ||
       student.value === null ||
@@ -1466,7 +1750,7 @@ export const mapAttendance =
       id: ctx.id(ctx.tenant, id),
       tenant_id: options.tenant,
       student_id: student.value,
-      class_id: klass.value,
+      class_id: optionalReference(ctx, "classId", row.classId, ids.classes, classesEntity),
       attendance_date: date.value,
       status: status.value,
       remarks: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
@@ -1482,7 +1766,7 @@ export const mapAttendance =
 export const attendance = (options: Options): Entity.Entity<AttendanceRecord> => ({
   name: attendanceEntity,
   target: Academic.Attendance.target,
-  transform: Transform.fromRow(mapAttendance(options)),
+  transform: Transform.fromRow(decided("attendance", options, true, mapAttendance(options))),
   ids: "hashed",
   dependsOn: [studentsEntity, classesEntity, teacherUsersEntity],
 })
@@ -1502,19 +1786,34 @@ const readGrade = (
   options: Options,
   reasons: Array<Transform.Reason>,
 ): Grade | null => {
-  const id = ownId(row, options.plan.ids.grades, reasons)
-  const score = amount(ctx, "score", "score", row.score, {})
+  const id = ownId(row, reasons)
   const max = amount(ctx, "maxScore", "score", row.maxScore, {})
-  collect(reasons, [score, max])
+  collect(reasons, [max])
   const maxC = max.ok ? (max.value === null ? 10000n : cents(max.value)!) : null
-  const scoreC = score.ok && score.value !== null ? cents(score.value)! : null
   if (maxC !== null && maxC <= 0n)
     reasons.push(Transform.reason("maxScore", "score_range", "the maximum score is not positive"))
-  else if (maxC !== null && scoreC !== null && (scoreC < 0n || scoreC > maxC))
-    reasons.push(
-      Transform.reason("score", "score_range", `score ${fromCents(scoreC)} is not 0–${fromCents(maxC)}`),
+  // The score is the result, not who or what was assessed: one that cannot be read is empty, noted.
+  const score =
+    text(row.score) === ""
+      ? null
+      : cleanOrNull(
+          typeof row.score === "number" ? quiet(ctx) : ctx,
+          "score",
+          "score",
+          Money.clean(row.score, {}),
+        )
+  if (text(row.score) === "") ctx.note("score", "score", "no score: stored as empty")
+  let scoreC = score === null ? null : cents(score)!
+  if (maxC !== null && maxC > 0n && scoreC !== null && (scoreC < 0n || scoreC > maxC)) {
+    ctx.note(
+      "score",
+      "score_range",
+      `score ${fromCents(scoreC)} is not 0–${fromCents(maxC)}; stored as empty`,
+      row.score,
     )
-  const times = timestamps(ctx, row, options, reasons)
+    scoreC = null
+  }
+  const times = timestamps(ctx, row, options)
   const assessment = options.plan.assessments.get(id)
   if (maxC === null || reasons.length > 0 || assessment === undefined) return null
   return { id, assessment, score: scoreC, max: maxC, times }
@@ -1562,7 +1861,7 @@ export const mapAssessment =
 export const assessments = (options: Options): Entity.Entity<GradeRecord> => ({
   name: assessmentsEntity,
   target: Academic.Assessments.target,
-  transform: Transform.fromRow(mapAssessment(options)),
+  transform: Transform.fromRow(decided("grades", options, true, mapAssessment(options))),
   ids: "hashed",
   dependsOn: [classesEntity],
 })
@@ -1620,7 +1919,7 @@ export const mapAssessmentResult =
 export const assessmentResults = (options: Options): Entity.Entity<GradeRecord> => ({
   name: assessmentResultsEntity,
   target: Academic.AssessmentResults.target,
-  transform: Transform.fromRow(mapAssessmentResult(options)),
+  transform: Transform.fromRow(decided("grades", options, false, mapAssessmentResult(options))),
   ids: "hashed",
   dependsOn: [assessmentsEntity, studentsEntity, teacherUsersEntity],
 })
@@ -1643,7 +1942,7 @@ const readObligation = (
   options: Options,
   reasons: Array<Transform.Reason>,
 ): Obligation | null => {
-  const id = ownId(row, options.plan.ids.paymentObligations, reasons)
+  const id = ownId(row, reasons)
   const student = reference(ctx, "studentId", row.studentId, options.plan.ids.students, studentsEntity, true)
   const owed = amount(ctx, "amount", "money", row.amount, {
     currency: options.currency ?? "MYR",
@@ -1660,7 +1959,7 @@ const readObligation = (
   const c = owed.ok && owed.value !== null ? cents(owed.value)! : null
   if (c !== null && c <= 0n)
     reasons.push(Transform.reason("amount", "amount_positive", `amount ${fromCents(c)} is not positive`))
-  const times = timestamps(ctx, row, options, reasons)
+  const times = timestamps(ctx, row, options)
   if (
     !student.ok ||
     student.value === null ||
@@ -1729,7 +2028,7 @@ export const mapInvoice =
 export const invoices = (options: Options): Entity.Entity<PaymentObligationRecord> => ({
   name: invoicesEntity,
   target: Financial.Invoices.target,
-  transform: Transform.fromRow(mapInvoice(options)),
+  transform: Transform.fromRow(decided("paymentObligations", options, true, mapInvoice(options))),
   ids: "hashed",
   dependsOn: [studentsEntity],
 })
@@ -1768,7 +2067,7 @@ export const mapInvoiceItem =
 export const invoiceItems = (options: Options): Entity.Entity<PaymentObligationRecord> => ({
   name: invoiceItemsEntity,
   target: Financial.InvoiceItems.target,
-  transform: Transform.fromRow(mapInvoiceItem(options)),
+  transform: Transform.fromRow(decided("paymentObligations", options, false, mapInvoiceItem(options))),
   ids: "hashed",
   dependsOn: [invoicesEntity],
 })
@@ -1793,9 +2092,9 @@ const readPayment = (
   reasons: Array<Transform.Reason>,
 ): Payment | null => {
   const { ids } = options.plan
-  const id = ownId(row, ids.payments, reasons)
+  const id = ownId(row, reasons)
   const obligationKey = text(row.obligationId)
-  const known = ids.paymentObligations.unique.has(obligationKey)
+  const known = ids.paymentObligations.known.has(obligationKey)
   if (obligationKey !== "" && !known)
     ctx.note(
       "obligationId",
@@ -1828,7 +2127,7 @@ const readPayment = (
   )
   const status = cleanWith(ctx, "status", "payment_status", CodeTables.paymentStatus.clean(row.status))
   collect(reasons, [student, paid, paidAt, status])
-  const times = timestamps(ctx, row, options, reasons)
+  const times = timestamps(ctx, row, options)
   if (
     !student.ok ||
     !paid.ok ||
@@ -1888,7 +2187,7 @@ export const mapPayment =
 export const payments = (options: Options): Entity.Entity<PaymentRecord> => ({
   name: paymentsEntity,
   target: Financial.Payments.target,
-  transform: Transform.fromRow(mapPayment(options)),
+  transform: Transform.fromRow(decided("payments", options, true, mapPayment(options))),
   ids: "hashed",
   dependsOn: [studentsEntity],
 })
@@ -1931,7 +2230,7 @@ export const mapPaymentAllocation =
 export const paymentAllocations = (options: Options): Entity.Entity<PaymentRecord> => ({
   name: paymentAllocationsEntity,
   target: Financial.PaymentAllocations.target,
-  transform: Transform.fromRow(mapPaymentAllocation(options)),
+  transform: Transform.fromRow(decided("payments", options, false, mapPaymentAllocation(options))),
   ids: "hashed",
   dependsOn: [paymentsEntity, invoicesEntity],
 })
@@ -1991,7 +2290,7 @@ export const mapPrivateLesson =
   (row: PrivateLessonRecord, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
     const { ids } = options.plan
-    const id = ownId(row, ids.privateLessons, reasons)
+    const id = ownId(row, reasons)
     const student = reference(ctx, "studentId", row.studentId, ids.students, studentsEntity, true)
     // Lessons are booked ahead: a future date is a plan, not an error.
     const date = cleanWith(ctx, "date", "date", DateInput.clean(row.date, day(options, { required: true })))
@@ -2000,7 +2299,7 @@ export const mapPrivateLesson =
     collect(reasons, [student, date, fee, status])
     if (fee.ok && fee.value !== null && (cents(fee.value) ?? 0n) < 0n)
       reasons.push(Transform.reason("price", "fee_range", `fee ${fee.value} is negative`))
-    const times = timestamps(ctx, row, options, reasons)
+    const times = timestamps(ctx, row, options)
     if (
       !student.ok ||
       !date.ok ||
@@ -2046,7 +2345,7 @@ export const mapPrivateLesson =
 export const privateLessons = (options: Options): Entity.Entity<PrivateLessonRecord> => ({
   name: privateLessonsEntity,
   target: Academic.PrivateLessons.target,
-  transform: Transform.fromRow(mapPrivateLesson(options)),
+  transform: Transform.fromRow(decided("privateLessons", options, true, mapPrivateLesson(options))),
   ids: "hashed",
   dependsOn: [studentsEntity, teachersEntity],
 })

@@ -53,7 +53,7 @@ describe("collection", () => {
   })
 
   it("keys a record without an id by its index, and reads top-level collections too", () => {
-    expect(B.collection({ teachers: [{ id: " t1 " }, { name: "x" }] }, "teachers").keys).toEqual(["t1", "1"])
+    expect(B.collection({ teachers: [{ id: " t1 " }, { name: "x" }] }, "teachers").keys).toEqual(["t1", "#1"])
     expect(B.collection({ data: {} }, "grades")).toEqual({ rows: [], keys: [], dropped: [] })
   })
 
@@ -65,14 +65,18 @@ describe("collection", () => {
 
 describe("plan", () => {
   it("finds duplicate ids, numbers students, names rooms and sums what each obligation was paid", () => {
-    expect([...plan.ids.students.duplicate]).toEqual(["stu-004"])
+    // Two records of stu-004: the later-created copy is the newest and loads; the other is its copy.
+    expect([...plan.copies.students.losers]).toEqual([
+      ["stu-004", { key: "stu-004", id: "stu-004", winner: "stu-004 (copy 2)", identical: false }],
+    ])
     expect([...plan.studentNumbers.numbers]).toEqual([
       ["stu-005", "STU2020SA0007"],
       ["stu-001", "STU2024SA0001"],
       ["stu-002", "STU2023SA0001"],
       ["stu-003", "STU2024SA0002"],
-      ["stu-006", "STU2024SA0003"],
-      ["stu-007", "STU2024SA0004"],
+      ["stu-004", "STU2024SA0003"],
+      ["stu-006", "STU2024SA0004"],
+      ["stu-007", "STU2024SA0005"],
     ])
     // A teacher and a student share one address: the teacher keeps it.
     expect([...plan.emailHolders.holder]).toEqual([["shared@example.com", "teacher tch-002"]])
@@ -109,11 +113,7 @@ describe("plan", () => {
 })
 
 describe("students", () => {
-  const rejected = [
-    ["stu-003", "name:person_name"],
-    ["stu-004", "id:duplicate_id"],
-    ["stu-004", "id:duplicate_id"],
-  ]
+  const rejected = [["stu-003", "name:person_name"]]
 
   it("maps each student to a user, names split and emails cleaned", () => {
     const { result, byId } = run(B.studentUsersEntity)
@@ -191,7 +191,7 @@ describe("students", () => {
       student_number: "STU2020SA0007",
       admission_date: "2020-03-05",
     })
-    expect([...byId.keys()]).toEqual(["stu-001", "stu-002", "stu-005", "stu-006", "stu-007"])
+    expect([...byId.keys()]).toEqual(["stu-001", "stu-002", "stu-004", "stu-005", "stu-006", "stu-007"])
     expect(rejections(result)).toEqual(rejected)
   })
 
@@ -212,7 +212,9 @@ describe("students", () => {
     })
     expect(byId.get("stu-002")).toMatchObject({ status: "withdrawn", enrollment_date: "2023-02-01" })
     expect(rejections(result)).toEqual([...rejected, ["stu-006", "classId:reference_missing"]])
-    expect(skips(result)).toEqual(["stu-005"])
+    // The older copy of stu-004 is skipped as such; the copy that loads is in no class.
+    expect(skips(result)).toEqual(["stu-004", "stu-004 (copy 2)", "stu-005"])
+    expect(result.skipped[0]!.reason).toBe("an older copy of stu-004: stu-004 (copy 2), the newest, loads")
   })
 
   it("maps parentContact/parentEmail to a guardian and its primary link", () => {
@@ -243,7 +245,7 @@ describe("students", () => {
     expect(parents.byId.get("stu-006")).toMatchObject({ first_name: "Aminah", last_name: null, phone: null })
     expect(rejections(parents.result)).toEqual(rejected)
     // stu-007's parent is stu-001's (same name and phone): one guardian, linked to both siblings.
-    expect(skips(parents.result)).toEqual(["stu-005", "stu-007"])
+    expect(skips(parents.result)).toEqual(["stu-004", "stu-004 (copy 2)", "stu-005", "stu-007"])
     expect([...plan.guardianOwners.parent]).toEqual([["stu-007", "stu-001"]])
 
     const links = run(B.parentLinksEntity)
@@ -275,7 +277,14 @@ describe("students", () => {
     expect(contacts.rows.map((r) => [r.legacy_id, r.first_name, r.last_name, r.phone])).toEqual([
       ["stu-001", "Siti", "binti Omar", "+60145556666"],
     ])
-    expect(skips(contacts.result)).toEqual(["stu-002", "stu-005", "stu-006", "stu-007"])
+    expect(skips(contacts.result)).toEqual([
+      "stu-002",
+      "stu-004",
+      "stu-004 (copy 2)",
+      "stu-005",
+      "stu-006",
+      "stu-007",
+    ])
     expect([...plan.guardianOwners.emergency]).toEqual([["stu-007", "stu-001"]])
     const links = run(B.emergencyLinksEntity)
     expect(links.byId.get("stu-001")).toMatchObject({
@@ -311,7 +320,7 @@ describe("students", () => {
       name: "Discount MYR 50.00",
     })
     expect(rejections(discounts.result)).toEqual([...rejected, ["stu-006", "discountType:discount_type"]])
-    expect(skips(discounts.result)).toEqual(["stu-002", "stu-007"])
+    expect(skips(discounts.result)).toEqual(["stu-002", "stu-004", "stu-004 (copy 2)", "stu-007"])
     const links = run(B.studentDiscountsEntity)
     expect(links.byId.get("stu-005")).toMatchObject({
       student_id: id(B.studentsEntity, "stu-005"),
@@ -331,7 +340,7 @@ describe("teachers and classes", () => {
       status: "active",
     })
     expect(users.byId.get("tch-002")).toMatchObject({ email: "shared@example.com", status: "inactive" })
-    expect(rejections(users.result)).toEqual([["2", "id:id"]])
+    expect(rejections(users.result)).toEqual([["#2", "id:id"]])
     const teachers = run(B.teachersEntity)
     expect(teachers.byId.get("tch-001")).toEqual({
       id: id(B.teachersEntity, "tch-001"),
@@ -430,8 +439,9 @@ describe("attendance and grades", () => {
       ["Mathematics: Midterm", "100.00"],
       ["Science: Quiz 1", "15.00"],
     ])
-    expect(skips(result)).toEqual(["g-2", "g-3"])
-    expect(rejections(result)).toEqual([["g-5", "score:score_range"]])
+    // g-5's score is out of range, but the quiz it belongs to is still written by g-4.
+    expect(skips(result)).toEqual(["g-2", "g-3", "g-5"])
+    expect(rejections(result)).toEqual([])
   })
 
   it("maps grades to results with exact percentages; a second grade for the same student is rejected", () => {
@@ -454,10 +464,13 @@ describe("attendance and grades", () => {
     })
     expect(byId.get("g-2")).toMatchObject({ score: "72.50", percentage: "72.50" })
     expect(byId.get("g-4")).toMatchObject({ score: "12.00", percentage: "80.00", graded_by: null })
-    expect(rejections(result)).toEqual([
-      ["g-3", "studentId:grade_unique"],
-      ["g-5", "score:score_range"],
-    ])
+    expect(rejections(result)).toEqual([["g-3", "studentId:grade_unique"]])
+    // A score above the maximum is not a result anyone can use: empty, noted, and the grade loads.
+    expect(byId.get("g-5")).toMatchObject({ score: null, percentage: null })
+    expect(result.notes.find((n) => n.key === "g-5" && n.column === "score")).toMatchObject({
+      rule: "score_range",
+      message: "score 20.00 is not 0–15.00; stored as empty",
+    })
   })
 })
 

@@ -22,10 +22,12 @@ const planOf = (p: Prep, self: string): Effect.Effect<BrowserExport.Plan, Exit.C
         Effect.map(p.table(self, `${root(p)}${name}`, "id", self), (rows) => [name, rows] as const),
       )
       const document = Object.fromEntries(collections) as unknown as BrowserExport.Document
+      const whole = yield* p.document(self, self)
       return BrowserExport.plan(document, {
         schoolCode: p.option("schoolCode", p.tenant),
         asOf: p.asOf,
         timeZone: p.manifest.timeZone,
+        exportedAt: BrowserExport.exportedAt(whole, p.manifest.timeZone),
       })
     }),
   )
