@@ -21,6 +21,7 @@ import * as Status from "./Status.js"
 import * as System from "./System.js"
 import * as Systems from "./Systems.js"
 import * as Target from "./Target.js"
+import * as Unread from "./Unread.js"
 import * as Validation from "./Validation.js"
 
 const manifestOption = CommandLine.manifest(
@@ -40,7 +41,10 @@ const plan = Command.make("plan", { manifest: manifestOption, json: jsonOption }
     const steps = yield* Plan.make(loaded.manifest, (e) =>
       routed === null ? sources.reader(e) : routed.entity(e),
     )
-    yield* Console.log(json ? JSON.stringify(steps, null, 2) : Plan.render(steps))
+    const unread = Unread.render(yield* Unread.find(system, loaded.manifest, sources))
+    yield* Console.log(json ? JSON.stringify(steps, null, 2) : [Plan.render(steps), ...unread].join("\n"))
+    // The JSON on stdout stays the steps alone; what nothing reads is said on stderr.
+    if (json) for (const line of unread) yield* Console.error(line)
   }).pipe(Effect.scoped),
 ).pipe(
   Command.withDescription(

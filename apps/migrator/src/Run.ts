@@ -14,6 +14,7 @@ import * as Sources from "./Sources.js"
 import * as System from "./System.js"
 import * as Systems from "./Systems.js"
 import * as Target from "./Target.js"
+import * as Unread from "./Unread.js"
 
 /** What the operator asked for. */
 export interface Options {
@@ -37,6 +38,8 @@ export interface Outcome {
   /** Entities that rejected more of their rows than `tolerances.rejectAbove`. */
   readonly overTolerance: ReadonlyArray<{ readonly entity: string; readonly share: number }>
   readonly rejectAbove: number
+  /** Collections and tables of the sources that no entity reads. */
+  readonly unread: ReadonlyArray<Unread.Unread>
 }
 
 const pgFailure = (e: { readonly message: string }) => Exit.failure(e.message)
@@ -108,6 +111,7 @@ export const run = (
     // Every file the run reads is read whole now: a file that cannot be (bad encoding, a quote that
     // never closes, a duplicate header, not a workbook) stops the run before the target is touched.
     yield* sources.preflight(manifest.entities.filter((e) => selected.includes(e.name)))
+    const unread = yield* Unread.find(system, manifest, sources)
     const day = options.now.toISOString()
     const client = PgClient.layer({
       url: target,
@@ -145,6 +149,7 @@ export const run = (
           system: manifest.system,
           ...(schools.tenant !== null ? { tenant: schools.tenant } : { tenants: schools.tenants }),
           only: options.only,
+          unread,
         },
         ...(options.resume !== null ? { resume: options.resume } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -158,6 +163,7 @@ export const run = (
         causes,
         overTolerance: Refusals.overTolerance(result.entities, rejectAbove),
         rejectAbove,
+        unread,
       }
     }).pipe(Effect.provide(services))
   }).pipe(Effect.scoped)
@@ -198,6 +204,7 @@ export const render = (o: Outcome): string => {
     ...rows.map(line),
     "",
     ...(causes.length > 0 ? [...causes, ""] : []),
+    ...Unread.render(o.unread),
     o.dryRun
       ? `dry run ${o.runId}: nothing was written (every change was rolled back)`
       : `run ${o.runId} completed${rejected > 0 ? `: ${n(rejected)} rows rejected, see \`schoolbridge-migrate status ${o.runId}\` and migration.row_errors` : ""}`,

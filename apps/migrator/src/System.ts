@@ -76,6 +76,12 @@ export interface System {
   readonly entities: Readonly<Record<string, Factory>>
   /** The target table of each entity (known without building it, for `validate`). */
   readonly targets: Readonly<Record<string, string>>
+  /**
+   * The tables (or document arrays) the mappers read besides the declared entities' own, given the
+   * manifest's options. A system that declares them gets every other table of its sources listed as
+   * unread (see `Unread`).
+   */
+  readonly references?: (option: <A>(name: string, fallback: A) => A) => ReadonlyArray<string>
   /** Entities whose rows are planned in memory rather than read from their declared table. */
   readonly planned?: ReadonlyArray<string>
   /**

@@ -38,6 +38,10 @@ describe("browser export → portal through the CLI", () => {
     const plan = JSON.parse(r.stdout) as Array<{ entity: string; estimatedRows: number }>
     expect(plan.find((s) => s.entity === "browser.students")?.estimatedRows).toBe(data.students!.length)
     expect(plan.find((s) => s.entity === "browser.payments")?.estimatedRows).toBe(data.payments!.length)
+    // A collection no entity reads is named with its size, never passed over in silence.
+    expect(r.stderr).toContain("not read by any entity (1): export:data.notifications (2 rows)")
+    const text = await cli(["plan", "--manifest", manifest], env())
+    expect(text.stdout).toContain("export:data.notifications (2 rows)")
   })
 
   it("runs to completion and accounts for every record", async () => {
@@ -58,13 +62,25 @@ describe("browser export → portal through the CLI", () => {
       "browser.invoices": "paymentObligations",
       "browser.payments": "payments",
       "browser.private_lessons": "privateLessons",
+      "browser.quran_progress": "quranProgress",
+      "browser.murajaah_sessions": "quranProgress",
+      "browser.announcements": "announcements",
     }
     for (const [entity, collection] of Object.entries(collectionOf))
       expect([entity, accounts.find((a) => a.entity === entity)?.read]).toEqual([
         entity,
         data[collection]!.length,
       ])
-    expect(accounts.length).toBe(20)
+    expect(accounts.length).toBe(25)
+    expect(run.stdout).toContain("not read by any entity (1): export:data.notifications (2 rows)")
+    const quran = await rows(
+      `select (select count(*)::int from islamic.hafiz_progress) as memorised,
+              (select count(*)::int from islamic.murajaah_sessions) as revised,
+              (select count(*)::int from islamic.quran_enrollments) as enrolled,
+              (select count(*)::int from communication.announcements) as announced`,
+    )
+    // One surah memorised (two sittings, one row), two revisions, two pupils, two announcements.
+    expect(quran).toEqual([{ memorised: 1, revised: 2, enrolled: 2, announced: 2 }])
     for (const a of accounts) expect(a.read).toBe(a.loaded + a.rejected + a.skipped)
     const [{ n }] = await rows(
       "select count(*)::int as n from academic.students where legacy_source = 'browser.students'",

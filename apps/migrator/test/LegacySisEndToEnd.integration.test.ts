@@ -86,6 +86,9 @@ describe("legacy SIS → portal through the CLI", () => {
       /^legacy-sis\.\w+ rejected \d+(\.\d)?% of its rows; .* over the manifest's tolerance of 2% \(tolerances\.rejectAbove\); see the causes above$/,
     )
     expect(over).toContain("legacy-sis.users rejected 10% of its rows")
+    // A table no entity reads is named with its rows, before and after the night.
+    expect(run.stdout).toContain("not read by any entity (1): legacy:sms_log (3 rows)")
+    expect((await cli(["plan", "--manifest", manifest], env())).stdout).toContain("legacy:sms_log (3 rows)")
     // Student 12's orphan user costs its enrolment and its invoice too: one cause, counted once.
     const causes = run.stdout.slice(run.stdout.indexOf("not loaded, by cause"))
     expect(causes).toMatch(

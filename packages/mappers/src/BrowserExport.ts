@@ -21,7 +21,7 @@ import {
   Text,
 } from "@schoolbridge/cleansers"
 import { type Entity, Source, Transform } from "@schoolbridge/core"
-import { Academic, Auth, Financial, Table } from "@schoolbridge/schema"
+import { Academic, Auth, Communication, Financial, Islamic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as Duplicates from "./BrowserExportDuplicates.js"
 import * as Shapes from "./BrowserExportShapes.js"
@@ -33,6 +33,7 @@ import { nameWords, sameName } from "./LegacySisDuplicates.js"
 import { fromCents } from "./LegacySisFinance.js"
 import { relationship } from "./LegacySisGuardians.js"
 import * as Password from "./Password.js"
+import * as Quran from "./Quran.js"
 import * as StudentNumber from "./StudentNumber.js"
 
 /** A JSON scalar as the export holds it; absent fields read as undefined. */
@@ -214,6 +215,55 @@ export const PaymentRecord = Schema.Struct({
 /** A raw payment. */
 export type PaymentRecord = typeof PaymentRecord.Type
 
+/**
+ * A raw Quran progress record of the export: one sitting of a student with their Quran teacher, new
+ * memorisation (hafazan) or revision (murajaah), over a range of verses of one surah.
+ */
+export const QuranProgressRecord = Schema.Struct({
+  id: Id,
+  studentId: Id,
+  teacherId: Id,
+  /** A surah number or name (`2`, `Al-Baqarah`). */
+  surah: Value,
+  juz: Value,
+  verseFrom: Value,
+  verseTo: Value,
+  /** `hafazan`/`new` (memorisation), `murajaah`/`revision` (revision). */
+  type: Value,
+  status: Value,
+  /** A rating word (`mumtaz`, `jayyid`, `baik`, `excellent` …) or a score 0–100. */
+  quality: Value,
+  score: Value,
+  mistakes: Value,
+  duration: Value,
+  date: Value,
+  notes: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw Quran progress record. */
+export type QuranProgressRecord = typeof QuranProgressRecord.Type
+
+/** A raw announcement of the export. */
+export const AnnouncementRecord = Schema.Struct({
+  id: Id,
+  title: Value,
+  body: Value,
+  /** `all`, `students`, `parents`, `teachers`, `staff`, `class` (and the Malay words). */
+  audience: Value,
+  classId: Id,
+  /** The teacher who wrote it. */
+  authorId: Id,
+  isPinned: Value,
+  /** When it was published. */
+  date: Value,
+  expiresAt: Value,
+  createdAt: Value,
+  updatedAt: Value,
+})
+/** A raw announcement. */
+export type AnnouncementRecord = typeof AnnouncementRecord.Type
+
 /** The export's collections, as the document names them. */
 export const collectionNames = [
   "students",
@@ -225,6 +275,8 @@ export const collectionNames = [
   "privateLessons",
   "paymentObligations",
   "payments",
+  "quranProgress",
+  "announcements",
 ] as const
 /** One collection's name. */
 export type CollectionName = (typeof collectionNames)[number]
@@ -240,6 +292,8 @@ export interface Records {
   readonly privateLessons: PrivateLessonRecord
   readonly paymentObligations: PaymentObligationRecord
   readonly payments: PaymentRecord
+  readonly quranProgress: QuranProgressRecord
+  readonly announcements: AnnouncementRecord
 }
 
 const recordSchemas = {
@@ -252,6 +306,8 @@ const recordSchemas = {
   privateLessons: PrivateLessonRecord,
   paymentObligations: PaymentObligationRecord,
   payments: PaymentRecord,
+  quranProgress: QuranProgressRecord,
+  announcements: AnnouncementRecord,
 } as const satisfies { readonly [C in CollectionName]: Schema.Struct<Schema.Struct.Fields> }
 
 /** The whole export, every collection read. */
@@ -344,6 +400,20 @@ export interface Plan {
   readonly assessmentLeads: ReadonlySet<string>
   /** Grade ids that repeat a student already graded in the same assessment. */
   readonly repeatedGrades: ReadonlySet<string>
+  /** The Quran progress record that writes the export's one Quran programme; null when there is none. */
+  readonly quranLead: string | null
+  /**
+   * Each student's Quran enrolment (merged records as one), by student id: the progress record that
+   * writes it (their first) and the first day of their progress.
+   */
+  readonly quranEnrollments: ReadonlyMap<string, { readonly lead: string; readonly since: string | null }>
+  /**
+   * The portal keeps one memorisation row per student and surah: the sitting that reached furthest
+   * (then the latest) writes it, by its id, with the first day and the number of sittings of that
+   * surah; `hafizWriters` gives the writer of every other memorisation sitting.
+   */
+  readonly hafizLeads: ReadonlyMap<string, { readonly since: string | null; readonly sittings: number }>
+  readonly hafizWriters: ReadonlyMap<string, string>
   /** Attendance keys set aside for a later mark of the same student, class and day, by the key that loads. */
   readonly repeatedMarks: ReadonlyMap<string, string>
   /**
@@ -610,6 +680,48 @@ export const plan = (
     }
   }
   const repeatedMarks = new Map([...aside].map(([key, slot]) => [key, marks.get(slot)!.key]))
+  // One programme for the export's Quran progress, one enrolment per student who has any.
+  const quran = [...coll.quranProgress.live]
+    .filter((r) => r.id !== "")
+    .sort((a, b) => StudentNumber.compareKeys(a.id, b.id))
+  const quranEnrollments = new Map<string, { lead: string; since: string | null }>()
+  for (const { id, record: r } of quran) {
+    const student = studentOf(r.studentId)
+    if (student === "") continue
+    const on = usable(DateInput.clean(r.date, day))
+    const e = quranEnrollments.get(student)
+    if (e === undefined) quranEnrollments.set(student, { lead: id, since: on })
+    else if (on !== null && (e.since === null || on < e.since)) e.since = on
+  }
+  const surahs = new Map<
+    string,
+    { lead: string; reached: number; on: string; since: string | null; ids: Array<string> }
+  >()
+  for (const { id, record: r } of quran) {
+    const student = studentOf(r.studentId)
+    const surah = Quran.surahNumber(r.surah)
+    const kind = sittingKind.clean(r.type)
+    if (student === "" || surah === undefined || (kind._tag !== "Invalid" && kind.value === "murajaah"))
+      continue
+    const reached = Number(wholeNumber(r.verseTo) ?? wholeNumber(r.verseFrom) ?? 0)
+    const on = usable(DateInput.clean(r.date, day)) ?? ""
+    const slot = `${student}|${surah}`
+    const g = surahs.get(slot)
+    if (g === undefined) {
+      surahs.set(slot, { lead: id, reached, on, since: on === "" ? null : on, ids: [id] })
+      continue
+    }
+    g.ids.push(id)
+    if (on !== "" && (g.since === null || on < g.since)) g.since = on
+    if (reached > g.reached || (reached === g.reached && on >= g.on))
+      Object.assign(g, { lead: id, reached, on })
+  }
+  const hafizLeads = new Map(
+    [...surahs.values()].map((g) => [g.lead, { since: g.since, sittings: g.ids.length }]),
+  )
+  const hafizWriters = new Map(
+    [...surahs.values()].flatMap((g) => g.ids.filter((i) => i !== g.lead).map((i) => [i, g.lead] as const)),
+  )
   const guardianOwners = { parent: new Map<string, string>(), emergency: new Map<string, string>() }
   const planned: Plan = {
     ids,
@@ -626,6 +738,10 @@ export const plan = (
     assessmentLeads,
     repeatedGrades,
     repeatedMarks,
+    quranLead: quran[0]?.id ?? null,
+    quranEnrollments,
+    hafizLeads,
+    hafizWriters,
     guardianOwners,
   }
   // Guardians are read exactly as their mappers read them, so only rows that load can own one.
@@ -2350,6 +2466,446 @@ export const privateLessons = (options: Options): Entity.Entity<PrivateLessonRec
   dependsOn: [studentsEntity, teachersEntity],
 })
 
+// ---------------------------------------------------------------------------------------------------
+// Quran progress: one programme for the export, an enrolment per student, a row per sitting
+
+/** Entity name of the export's one Quran programme, written by the first progress record. */
+export const quranProgramsEntity = "browser.quran_programs"
+/** Entity name of the students' Quran enrolments, each written by the student's first progress record. */
+export const quranEnrollmentsEntity = "browser.quran_enrollments"
+/** Entity name of the memorisation sittings (`islamic.hafiz_progress`). */
+export const quranProgressEntity = "browser.quran_progress"
+/** Entity name of the revision sittings (`islamic.murajaah_sessions`). */
+export const murajaahEntity = "browser.murajaah_sessions"
+
+// The programme's legacy id: the app keeps no programmes, so the export has one of its own.
+const programKey = "quran"
+
+/** Kinds of sitting: new memorisation, or revision of what is memorised. */
+export const sittingKind = CodeMap.make<"hafazan" | "murajaah">(
+  {
+    hafazan: ["hafazan", "hafalan", "hifz", "new", "memorization", "memorisation", "tasmik", "sabaq"],
+    murajaah: ["murajaah", "muraja'ah", "revision", "review", "ulangkaji", "ulang kaji", "sabqi", "manzil"],
+  },
+  { name: "sitting kind" },
+)
+
+/**
+ * Rating words of a recitation, English, Arabic and Malay; a 0–100 score is rated by the bands of
+ * `ratingOf` instead.
+ */
+export const qualityRating = CodeMap.make<Schema.Schema.Type<typeof Islamic.QualityRating.schema>>(
+  {
+    excellent: ["excellent", "mumtaz", "mumtaaz", "cemerlang", "A"],
+    very_good: ["very good", "very_good", "jayyid jiddan", "sangat baik", "B"],
+    good: ["good", "jayyid", "baik", "C"],
+    satisfactory: ["satisfactory", "maqbul", "memuaskan", "sederhana", "D"],
+    needs_improvement: ["needs improvement", "needs_improvement", "lemah", "perlu bimbingan", "E"],
+    poor: ["poor", "dhaif", "daif", "sangat lemah", "F"],
+  },
+  { name: "recitation rating" },
+)
+
+/** A 0–100 score as a rating: 90 excellent, 80 very good, 65 good, 50 satisfactory, 35 needs improvement, else poor. */
+export const ratingOf = (score: number): Schema.Schema.Type<typeof Islamic.QualityRating.schema> =>
+  score >= 90
+    ? "excellent"
+    : score >= 80
+      ? "very_good"
+      : score >= 65
+        ? "good"
+        : score >= 50
+          ? "satisfactory"
+          : score >= 35
+            ? "needs_improvement"
+            : "poor"
+
+const wholeNumber = (input: unknown): number | null | undefined => {
+  const t = text(input)
+  if (t === "") return null
+  return /^\d+$/u.test(t) ? Number(t) : undefined
+}
+
+const score100 = (input: unknown): number | null | undefined => {
+  const t = text(input).replace(/%$/u, "")
+  if (t === "") return null
+  const n = /^\d+(\.\d+)?$/u.test(t) ? Number(t) : Number.NaN
+  return Quran.checkQuality(n) === undefined ? Math.round(n * 100) / 100 : undefined
+}
+
+interface Sitting {
+  readonly id: string
+  readonly student: string
+  readonly kind: "hafazan" | "murajaah"
+  readonly surah: number
+  readonly from: number | null
+  readonly to: number | null
+  readonly on: string | null
+  readonly times: { created_at: string; updated_at: string }
+}
+
+// What every sitting needs: its student, which surah, how far. The rest are details of it, noted
+// when unreadable.
+const readSitting = (
+  row: QuranProgressRecord,
+  ctx: Transform.RowContext,
+  options: Options,
+  reasons: Array<Transform.Reason>,
+): Sitting | null => {
+  const id = ownId(row, reasons)
+  const student = reference(ctx, "studentId", row.studentId, options.plan.ids.students, studentsEntity, true)
+  collect(reasons, [student])
+  const surah = Quran.surahNumber(row.surah)
+  if (surah === undefined)
+    reasons.push(
+      Transform.reason(
+        "surah",
+        "surah_range",
+        text(row.surah) === "" ? "no surah" : `${text(row.surah)} names no surah (1–114 or its name)`,
+      ),
+    )
+  const verse = (column: "verseFrom" | "verseTo"): number | null => {
+    const n = wholeNumber(row[column])
+    const problem =
+      n === undefined || surah === undefined || n === null ? undefined : Quran.checkVerses(surah, n)
+    if (n === undefined || problem !== undefined) {
+      reasons.push(
+        Transform.reason(
+          column,
+          "verse_range",
+          problem?.message ?? `${text(row[column])} is not a verse number`,
+        ),
+      )
+      return null
+    }
+    return n
+  }
+  const from = verse("verseFrom")
+  const to = verse("verseTo")
+  if (from !== null && to !== null && from > to)
+    reasons.push(Transform.reason("verseTo", "verse_range", `verse ${to} is before verse ${from}`))
+  const kind = cleanOrDefault(ctx, "type", "sitting_kind", sittingKind.clean(row.type), "hafazan")
+  const on = cleanOrNull(ctx, "date", "date", DateInput.clean(row.date, day(options, { notFuture: true })))
+  const times = timestamps(ctx, row, options)
+  if (surah === undefined || !student.ok || student.value === null || reasons.length > 0) return null
+  const key = text(row.studentId)
+  return {
+    id,
+    student: options.plan.ids.students.merged.get(key) ?? key,
+    kind,
+    surah,
+    from,
+    to,
+    on,
+    times,
+  }
+}
+
+const programsValues = Table.values(Islamic.QuranPrograms)
+
+/** Writes the export's one Quran programme, from the first progress record; the others are skipped. */
+export const mapQuranProgram =
+  (options: Options) =>
+  (row: QuranProgressRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const lead = options.plan.quranLead
+    if (idOf(row) !== lead || lead === null)
+      return Transform.skip(`the export's Quran programme is written once, by record ${lead}`)
+    return programsValues({
+      id: ctx.id(ctx.tenant, programKey),
+      tenant_id: options.tenant,
+      code: "BROWSER-QURAN",
+      name: "Quran (browser app)",
+      program_type: "hifz_partial",
+      description: "The Quran progress the browser app recorded, sitting by sitting",
+      target_juz: null,
+      target_surahs: null,
+      duration_months: null,
+      prerequisites: null,
+      is_active: true,
+      legacy_source: ctx.entity,
+      legacy_id: programKey,
+      created_at: options.loadedAt,
+      updated_at: options.loadedAt,
+      deleted_at: null,
+    })
+  }
+
+const quranEnrollmentsValues = Table.values(Islamic.QuranEnrollments)
+
+/** Writes a student's Quran enrolment from their first progress record; their other records are skipped here. */
+export const mapQuranEnrollment =
+  (options: Options) =>
+  (row: QuranProgressRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const key = text(row.studentId)
+    const student = options.plan.ids.students.merged.get(key) ?? key
+    const planned = options.plan.quranEnrollments.get(student)
+    if (planned !== undefined && planned.lead !== idOf(row))
+      return Transform.skip(`the student's Quran enrolment is written by record ${planned.lead}`)
+    const ref = reference(ctx, "studentId", row.studentId, options.plan.ids.students, studentsEntity, true)
+    collect(reasons, [ref])
+    const times = timestamps(quiet(ctx), row, options)
+    if (!ref.ok || ref.value === null || planned === undefined || reasons.length > 0)
+      return Transform.reject(...reasons)
+    return quranEnrollmentsValues({
+      id: ctx.id(ctx.tenant, student),
+      tenant_id: options.tenant,
+      student_id: ref.value,
+      program_id: ctx.id(ctx.tenant, programKey, quranProgramsEntity),
+      academic_year_id: null,
+      teacher_id: optionalReference(
+        ctx,
+        "teacherId",
+        row.teacherId,
+        options.plan.ids.teachers,
+        teachersEntity,
+      ),
+      enrollment_date: planned.since ?? times.created_at.slice(0, 10),
+      status: "active",
+      legacy_source: ctx.entity,
+      legacy_id: student,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+const hafizValues = Table.values(Islamic.HafizProgress)
+
+/**
+ * Maps a memorisation sitting to an `islamic.hafiz_progress` row: the surah and the verse reached
+ * (`verseTo`, else `verseFrom`); its status from the record, else from how far it reached. The
+ * portal keeps one row per student and surah: the sitting that reached furthest writes it (see the
+ * plan's `hafizLeads`), starting on the surah's first sitting, the others counted as reviews.
+ */
+export const mapQuranProgress =
+  (options: Options) =>
+  (row: QuranProgressRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const s = readSitting(row, ctx, options, reasons)
+    if (s === null) return Transform.reject(...reasons)
+    if (s.kind === "murajaah") return Transform.skip("a revision sitting: a murajaah session")
+    const writer = options.plan.hafizWriters.get(s.id)
+    if (writer !== undefined)
+      return Transform.skip(
+        `surah ${s.surah} of this student is written by sitting ${writer}, which reached furthest (one row per surah)`,
+      )
+    const lead = options.plan.hafizLeads.get(s.id)
+    const total = Quran.versesIn(s.surah)!
+    let reached = s.to ?? s.from
+    if (reached === null) {
+      ctx.note("verseTo", "verse_range", "no verse reached: stored as 0")
+      reached = 0
+    }
+    const given = CodeTables.memorizationStatus.clean(row.status)
+    const derived = reached >= total ? "completed" : reached > 0 ? "in_progress" : "not_started"
+    const status =
+      text(row.status) === "" ? derived : cleanOrDefault(ctx, "status", "memorization_status", given, derived)
+    const quality = score100(row.score ?? row.quality)
+    if (quality === undefined && text(row.score) !== "")
+      ctx.note(
+        "score",
+        "quality_range",
+        `${text(row.score)} is not a score 0–100; stored as empty`,
+        row.score,
+      )
+    return hafizValues({
+      id: ctx.id(ctx.tenant, s.id),
+      tenant_id: options.tenant,
+      enrollment_id: ctx.id(ctx.tenant, s.student, quranEnrollmentsEntity),
+      surah_number: s.surah,
+      juz_number: Quran.memorizedJuz(s.surah, reached) ?? null,
+      status,
+      verses_memorized: reached,
+      total_verses: total,
+      quality_score: quality === undefined || quality === null ? null : String(quality),
+      start_date: lead?.since ?? s.on,
+      completion_date: status === "completed" ? s.on : null,
+      last_reviewed_at: (lead?.sittings ?? 1) > 1 ? s.on : null,
+      review_count: (lead?.sittings ?? 1) - 1,
+      teacher_notes: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
+      legacy_source: ctx.entity,
+      legacy_id: s.id,
+      ...s.times,
+      deleted_at: null,
+    })
+  }
+
+const murajaahValues = Table.values(Islamic.MurajaahSessions)
+
+/** Maps a revision sitting to an `islamic.murajaah_sessions` row; its rating from a word or a score. */
+export const mapMurajaah =
+  (options: Options) =>
+  (row: QuranProgressRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const s = readSitting(row, quiet(ctx), options, reasons)
+    if (s === null) return Transform.reject(...reasons)
+    if (s.kind !== "murajaah") return Transform.skip("a memorisation sitting: hafiz progress")
+    const on = s.on ?? s.times.created_at.slice(0, 10)
+    if (s.on === null) ctx.note("date", "date", `no date of the sitting: used its creation date ${on}`)
+    const word = qualityRating.clean(row.quality)
+    const score = score100(row.score ?? row.quality)
+    let quality = word._tag === "Invalid" ? null : word.value
+    if (quality === null && score !== undefined && score !== null) quality = ratingOf(score)
+    if (quality === null && text(row.quality) !== "")
+      ctx.note(
+        "quality",
+        "recitation_rating",
+        `${text(row.quality)} is not a rating or a score; stored as empty`,
+        row.quality,
+      )
+    let mistakes = wholeNumber(row.mistakes)
+    if (mistakes === undefined) {
+      ctx.note("mistakes", "integer", `${text(row.mistakes)} is not a count; stored as 0`, row.mistakes)
+      mistakes = 0
+    }
+    let duration = minutes(row.duration)
+    if (duration === undefined || duration === 0) {
+      ctx.note("duration", "duration", `${text(row.duration)} is not a duration in minutes; stored as empty`)
+      duration = null
+    }
+    return murajaahValues({
+      id: ctx.id(ctx.tenant, s.id),
+      tenant_id: options.tenant,
+      enrollment_id: ctx.id(ctx.tenant, s.student, quranEnrollmentsEntity),
+      teacher_id: optionalReference(
+        ctx,
+        "teacherId",
+        row.teacherId,
+        options.plan.ids.teachers,
+        teachersEntity,
+      ),
+      session_date: on,
+      surah_from: s.surah,
+      // A range starts at verse 1: a 0 written for "from the start" is no verse.
+      verse_from: s.from === 0 ? null : s.from,
+      surah_to: s.surah,
+      verse_to: s.to === 0 ? null : s.to,
+      juz_number: Quran.juzOf(s.surah, s.from ?? 1) ?? null,
+      quality,
+      mistakes_count: mistakes ?? 0,
+      duration_minutes: duration,
+      notes: cleanOrNull(ctx, "notes", "text", Text.clean(row.notes, { multiline: true })),
+      legacy_source: ctx.entity,
+      legacy_id: s.id,
+      ...s.times,
+      deleted_at: null,
+    })
+  }
+
+/** The export's Quran programme entity. */
+export const quranPrograms = (options: Options): Entity.Entity<QuranProgressRecord> => ({
+  name: quranProgramsEntity,
+  target: Islamic.QuranPrograms.target,
+  transform: Transform.fromRow(decided("quranProgress", options, true, mapQuranProgram(options))),
+  ids: "hashed",
+})
+
+/** The Quran enrolments entity; loads after the programme and the students and teachers it joins. */
+export const quranEnrollments = (options: Options): Entity.Entity<QuranProgressRecord> => ({
+  name: quranEnrollmentsEntity,
+  target: Islamic.QuranEnrollments.target,
+  transform: Transform.fromRow(decided("quranProgress", options, false, mapQuranEnrollment(options))),
+  ids: "hashed",
+  dependsOn: [quranProgramsEntity, studentsEntity, teachersEntity],
+})
+
+/** The memorisation entity; loads after the enrolments. */
+export const quranProgress = (options: Options): Entity.Entity<QuranProgressRecord> => ({
+  name: quranProgressEntity,
+  target: Islamic.HafizProgress.target,
+  transform: Transform.fromRow(decided("quranProgress", options, false, mapQuranProgress(options))),
+  ids: "hashed",
+  dependsOn: [quranEnrollmentsEntity],
+})
+
+/** The revision sessions entity; loads after the enrolments and teachers. */
+export const murajaahSessions = (options: Options): Entity.Entity<QuranProgressRecord> => ({
+  name: murajaahEntity,
+  target: Islamic.MurajaahSessions.target,
+  transform: Transform.fromRow(decided("quranProgress", options, false, mapMurajaah(options))),
+  ids: "hashed",
+  dependsOn: [quranEnrollmentsEntity, teachersEntity],
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Announcements
+
+/** Entity name of the announcements flow. */
+export const announcementsEntity = "browser.announcements"
+
+/** Who an announcement is for, English and Malay. */
+export const audience = CodeMap.make<"all" | "students" | "parents" | "teachers" | "staff" | "class">(
+  {
+    all: ["all", "everyone", "public", "semua", "umum"],
+    students: ["students", "student", "pelajar", "murid"],
+    parents: ["parents", "parent", "guardians", "ibu bapa", "ibubapa", "penjaga"],
+    teachers: ["teachers", "teacher", "guru", "cikgu"],
+    staff: ["staff", "kakitangan", "staf"],
+    class: ["class", "kelas"],
+  },
+  { name: "audience" },
+)
+
+const announcementsValues = Table.values(Communication.Announcements)
+
+/**
+ * Maps one announcement to a `communication.announcements` row. A title or a body alone stands
+ * for both; one naming a class is for that class (the portal's rule), and `class` without a class
+ * that loads is for everyone, noted.
+ */
+export const mapAnnouncement =
+  (options: Options) =>
+  (row: AnnouncementRecord, ctx: Transform.RowContext): Transform.Outcome => {
+    const reasons: Array<Transform.Reason> = []
+    const id = ownId(row, reasons)
+    const title = cleanOrNull(ctx, "title", "text", Text.clean(row.title))
+    const body = cleanOrNull(ctx, "body", "text", Text.clean(row.body, { multiline: true }))
+    if (title === null && body === null)
+      reasons.push(Transform.reason("body", "announcement_text", "the announcement has no title and no text"))
+    const times = timestamps(ctx, row, options)
+    if (reasons.length > 0) return Transform.reject(...reasons)
+    if (title === null) ctx.note("title", "text", "no title: the text's first line stands for it")
+    const klass = optionalReference(ctx, "classId", row.classId, options.plan.ids.classes, classesEntity)
+    let to = cleanOrDefault(ctx, "audience", "audience", audience.clean(row.audience), "all")
+    if (klass !== null) to = "class"
+    else if (to === "class") {
+      ctx.note("audience", "audience", "for a class, but no class that loads: stored as for everyone")
+      to = "all"
+    }
+    const dt = { kind: "dateTime", timeZone: options.timeZone } as const
+    return announcementsValues({
+      id: ctx.id(ctx.tenant, id),
+      tenant_id: options.tenant,
+      author_id: optionalReference(
+        ctx,
+        "authorId",
+        row.authorId,
+        options.plan.ids.teachers,
+        teacherUsersEntity,
+      ),
+      class_id: klass,
+      title: title ?? body!.split("\n")[0]!.slice(0, 200),
+      body: body ?? title!,
+      audience: to,
+      is_pinned: yes.has(text(row.isPinned).toLowerCase()),
+      published_at: cleanOrNull(ctx, "date", "timestamp", DateInput.clean(row.date, dt)) ?? times.created_at,
+      expires_at: cleanOrNull(ctx, "expiresAt", "timestamp", DateInput.clean(row.expiresAt, dt)),
+      legacy_source: ctx.entity,
+      legacy_id: id,
+      ...times,
+      deleted_at: null,
+    })
+  }
+
+/** The announcements entity; loads after the classes and teachers' users it points at. */
+export const announcements = (options: Options): Entity.Entity<AnnouncementRecord> => ({
+  name: announcementsEntity,
+  target: Communication.Announcements.target,
+  transform: Transform.fromRow(decided("announcements", options, true, mapAnnouncement(options))),
+  ids: "hashed",
+  dependsOn: [classesEntity, teacherUsersEntity],
+})
+
 /** Every mapped entity of the export, in an order that loads referenced rows first. */
 export const entities = (options: Options): ReadonlyArray<Entity.Entity> => [
   studentUsers(options),
@@ -2372,6 +2928,11 @@ export const entities = (options: Options): ReadonlyArray<Entity.Entity> => [
   payments(options),
   paymentAllocations(options),
   privateLessons(options),
+  quranPrograms(options),
+  quranEnrollments(options),
+  quranProgress(options),
+  murajaahSessions(options),
+  announcements(options),
 ]
 
 /** The collection each entity reads. */
@@ -2396,4 +2957,9 @@ export const sourceOf: Readonly<Record<string, CollectionName>> = {
   [paymentsEntity]: "payments",
   [paymentAllocationsEntity]: "payments",
   [privateLessonsEntity]: "privateLessons",
+  [quranProgramsEntity]: "quranProgress",
+  [quranEnrollmentsEntity]: "quranProgress",
+  [quranProgressEntity]: "quranProgress",
+  [murajaahEntity]: "quranProgress",
+  [announcementsEntity]: "announcements",
 }

@@ -155,3 +155,155 @@ export const checkQuality = (quality: number): Problem | undefined =>
   Number.isFinite(quality) && quality >= 0 && quality <= 100
     ? undefined
     : { rule: "quality_range", message: `quality ${quality} is not 0–100` }
+
+/**
+ * The surahs' names as schools write them in Latin letters (one common transliteration each), surah
+ * 1 first. `surahNumber` compares them loosely, so `Al-Fatihah`, `al fatiha` and `Surah Al-Faatihah`
+ * are one name.
+ */
+export const surahNames: ReadonlyArray<string> = [
+  "Al-Fatihah",
+  "Al-Baqarah",
+  "Ali 'Imran",
+  "An-Nisa",
+  "Al-Ma'idah",
+  "Al-An'am",
+  "Al-A'raf",
+  "Al-Anfal",
+  "At-Tawbah",
+  "Yunus",
+  "Hud",
+  "Yusuf",
+  "Ar-Ra'd",
+  "Ibrahim",
+  "Al-Hijr",
+  "An-Nahl",
+  "Al-Isra",
+  "Al-Kahf",
+  "Maryam",
+  "Ta-Ha",
+  "Al-Anbiya",
+  "Al-Hajj",
+  "Al-Mu'minun",
+  "An-Nur",
+  "Al-Furqan",
+  "Ash-Shu'ara",
+  "An-Naml",
+  "Al-Qasas",
+  "Al-'Ankabut",
+  "Ar-Rum",
+  "Luqman",
+  "As-Sajdah",
+  "Al-Ahzab",
+  "Saba",
+  "Fatir",
+  "Ya-Sin",
+  "As-Saffat",
+  "Sad",
+  "Az-Zumar",
+  "Ghafir",
+  "Fussilat",
+  "Ash-Shura",
+  "Az-Zukhruf",
+  "Ad-Dukhan",
+  "Al-Jathiyah",
+  "Al-Ahqaf",
+  "Muhammad",
+  "Al-Fath",
+  "Al-Hujurat",
+  "Qaf",
+  "Adh-Dhariyat",
+  "At-Tur",
+  "An-Najm",
+  "Al-Qamar",
+  "Ar-Rahman",
+  "Al-Waqi'ah",
+  "Al-Hadid",
+  "Al-Mujadilah",
+  "Al-Hashr",
+  "Al-Mumtahanah",
+  "As-Saff",
+  "Al-Jumu'ah",
+  "Al-Munafiqun",
+  "At-Taghabun",
+  "At-Talaq",
+  "At-Tahrim",
+  "Al-Mulk",
+  "Al-Qalam",
+  "Al-Haqqah",
+  "Al-Ma'arij",
+  "Nuh",
+  "Al-Jinn",
+  "Al-Muzzammil",
+  "Al-Muddaththir",
+  "Al-Qiyamah",
+  "Al-Insan",
+  "Al-Mursalat",
+  "An-Naba",
+  "An-Nazi'at",
+  "'Abasa",
+  "At-Takwir",
+  "Al-Infitar",
+  "Al-Mutaffifin",
+  "Al-Inshiqaq",
+  "Al-Buruj",
+  "At-Tariq",
+  "Al-A'la",
+  "Al-Ghashiyah",
+  "Al-Fajr",
+  "Al-Balad",
+  "Ash-Shams",
+  "Al-Layl",
+  "Ad-Duha",
+  "Ash-Sharh",
+  "At-Tin",
+  "Al-'Alaq",
+  "Al-Qadr",
+  "Al-Bayyinah",
+  "Az-Zalzalah",
+  "Al-'Adiyat",
+  "Al-Qari'ah",
+  "At-Takathur",
+  "Al-'Asr",
+  "Al-Humazah",
+  "Al-Fil",
+  "Quraysh",
+  "Al-Ma'un",
+  "Al-Kawthar",
+  "Al-Kafirun",
+  "An-Nasr",
+  "Al-Masad",
+  "Al-Ikhlas",
+  "Al-Falaq",
+  "An-Nas",
+]
+
+// A name without what spellings vary in: case, accents, "surah", the article, punctuation, doubled
+// letters, a final h.
+const looseName = (name: string): string =>
+  name
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/^\s*(surah|surat|sura)\b\s*/u, "")
+    .replace(/^(al|an|ar|as|at|az|ad|adh|ash)[\s-]+/u, "")
+    .replace(/[^a-z]/gu, "")
+    .replace(/(.)\1+/gu, "$1")
+    .replace(/h$/u, "")
+
+const byLooseName = new Map(surahNames.map((n, i) => [looseName(n), i + 1]))
+
+/**
+ * The number of a surah written as a number (`2`, `"002"`, `"2. Al-Baqarah"`) or a name
+ * (`Al-Baqarah`, `Surah al baqara`); undefined when it names none.
+ */
+export const surahNumber = (input: unknown): number | undefined => {
+  if (typeof input === "number") return versesIn(input) === undefined ? undefined : input
+  const text = input === null || input === undefined ? "" : String(input).trim()
+  const numbered = /^(?:(?:surah|surat|sura)\s*)?(\d{1,3})\b/iu.exec(text)
+  if (numbered !== null) {
+    const n = Number(numbered[1])
+    return versesIn(n) === undefined ? undefined : n
+  }
+  return text === "" ? undefined : byLooseName.get(looseName(text))
+}

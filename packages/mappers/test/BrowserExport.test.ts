@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { Entity, TargetId, Transform } from "@schoolbridge/core"
-import { Academic, Auth, Financial, Table } from "@schoolbridge/schema"
+import { Academic, Auth, Communication, Financial, Islamic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import * as B from "../src/BrowserExport.js"
@@ -38,7 +38,13 @@ const decodes = (name: string) => {
 }
 
 const tables = (
-  [...Object.values(Academic), ...Object.values(Auth), ...Object.values(Financial)] as ReadonlyArray<unknown>
+  [
+    ...Object.values(Academic),
+    ...Object.values(Auth),
+    ...Object.values(Financial),
+    ...Object.values(Islamic),
+    ...Object.values(Communication),
+  ] as ReadonlyArray<unknown>
 ).filter((t: unknown): t is Table.Any => Table.isTable(t))
 const schemaOf = (table: string) =>
   tables.find((t) => t.target.table === table)!.schema as Schema.Schema<unknown>
@@ -574,6 +580,143 @@ describe("payments", () => {
       ["pay-4", "amount:payment_amount"],
     ])
     expect(skips(allocations.result)).toEqual(["pay-5"])
+  })
+})
+
+describe("Quran progress", () => {
+  it("writes one programme for the export and one enrolment per student, from their first sitting", () => {
+    const programs = run(B.quranProgramsEntity)
+    expect(programs.rows.map((r) => [r.legacy_id, r.program_type, r.is_active])).toEqual([
+      ["quran", "hifz_partial", true],
+    ])
+    expect(skips(programs.result)).toEqual(["q-2", "q-3", "q-4", "q-5", "q-6"])
+    const enrolments = run(B.quranEnrollmentsEntity)
+    expect(enrolments.rows.map((r) => [r.legacy_id, r.enrollment_date, r.program_id])).toEqual([
+      ["stu-001", "2024-11-04", id(B.quranProgramsEntity, "quran")],
+      ["stu-002", "2024-11-05", id(B.quranProgramsEntity, "quran")],
+    ])
+    expect(enrolments.rows[0]).toMatchObject({
+      student_id: id(B.studentsEntity, "stu-001"),
+      teacher_id: id(B.teachersEntity, "tch-001"),
+    })
+    expect(rejections(enrolments.result)).toEqual([["q-5", "studentId:reference_missing"]])
+  })
+
+  it("keeps one memorisation row per student and surah, by surah number or name, from the sitting that reached furthest", () => {
+    const { result, byId } = run(B.quranProgressEntity)
+    // q-1 (Al-Mulk to verse 15) and q-2 (surah 67 to verse 30) are one surah: q-2 reached its end.
+    expect(byId.get("q-2")).toMatchObject({
+      enrollment_id: id(B.quranEnrollmentsEntity, "stu-001"),
+      surah_number: 67,
+      juz_number: 29,
+      status: "completed",
+      verses_memorized: 30,
+      total_verses: 30,
+      start_date: "2024-11-04",
+      completion_date: "2024-11-18",
+      last_reviewed_at: "2024-11-18",
+      review_count: 1,
+    })
+    expect(result.skipped.map((x) => [x.key, x.reason])).toEqual([
+      [
+        "q-1",
+        "surah 67 of this student is written by sitting q-2, which reached furthest (one row per surah)",
+      ],
+      ["q-3", "a revision sitting: a murajaah session"],
+      ["q-6", "a revision sitting: a murajaah session"],
+    ])
+    expect(rejections(result)).toEqual([
+      ["q-4", "surah:surah_range"],
+      ["q-5", "studentId:reference_missing"],
+    ])
+  })
+
+  it("reads a sitting's score and notes as details: an in-progress surah keeps its quality", () => {
+    const one = B.plan(
+      B.read({
+        students: [{ id: "s", name: "Ali bin Abu", joinDate: "2024-01-01" }],
+        quranProgress: [
+          {
+            id: "q",
+            studentId: "s",
+            surah: "Al-Mulk",
+            verseTo: 15,
+            score: "88",
+            notes: "Lancar",
+            date: "2024-11-04",
+          },
+        ],
+      }),
+      { schoolCode: "SA", asOf: "2025-01-15" },
+    )
+    const entity = B.quranProgress({ ...options, plan: one })
+    const r = Transform.run(
+      entity.transform,
+      [
+        {
+          id: "q",
+          studentId: "s",
+          surah: "Al-Mulk",
+          verseTo: 15,
+          score: "88",
+          notes: "Lancar",
+          date: "2024-11-04",
+        },
+      ],
+      ["q"],
+      { entity: entity.name, tenant: "SA01" },
+    )
+    const row = Object.fromEntries(entity.target.columns.map((c, i) => [c, r.ok[0]![i]]))
+    expect(row).toMatchObject({
+      status: "in_progress",
+      verses_memorized: 15,
+      quality_score: "88",
+      teacher_notes: "Lancar",
+      review_count: 0,
+    })
+  })
+
+  it("maps revision to murajaah sessions, rated by a word or by a score", () => {
+    const { result, byId } = run(B.murajaahEntity)
+    expect(byId.get("q-3")).toMatchObject({
+      enrollment_id: id(B.quranEnrollmentsEntity, "stu-001"),
+      teacher_id: id(B.teachersEntity, "tch-001"),
+      session_date: "2024-11-25",
+      surah_from: 1,
+      verse_from: 1,
+      surah_to: 1,
+      verse_to: 7,
+      juz_number: 1,
+      quality: "good",
+      mistakes_count: 2,
+      duration_minutes: 20,
+    })
+    // 72 of 100 is in the "good" band (65–79).
+    expect(byId.get("q-6")).toMatchObject({ surah_from: 114, verse_from: null, verse_to: 6, quality: "good" })
+    expect(skips(result)).toEqual(["q-1", "q-2"])
+  })
+})
+
+describe("announcements", () => {
+  it("maps announcements with their audience in Malay, their class and author; one with no text is rejected", () => {
+    const { result, byId } = run(B.announcementsEntity)
+    expect(byId.get("ann-1")).toMatchObject({
+      title: "Cuti Deepavali",
+      body: "Sekolah ditutup pada 31 Oktober.",
+      audience: "all",
+      is_pinned: true,
+      published_at: "2024-10-20T00:00:00.000Z",
+      author_id: id(B.teacherUsersEntity, "tch-001"),
+      class_id: null,
+    })
+    // `content` is an older name of `body`; naming a class makes it that class's announcement.
+    expect(byId.get("ann-2")).toMatchObject({
+      body: "Kelas tambahan Matematik setiap Sabtu.",
+      audience: "class",
+      class_id: id(B.classesEntity, "cls-1"),
+      published_at: "2024-10-21T00:00:00.000Z",
+    })
+    expect(rejections(result)).toEqual([["ann-3", "body:announcement_text"]])
   })
 })
 

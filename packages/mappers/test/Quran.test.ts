@@ -169,3 +169,31 @@ describe("properties", () => {
     )
   })
 })
+
+describe("surahNumber", () => {
+  it("reads a surah by number or by any common spelling of its name", () => {
+    expect(Quran.surahNumber(2)).toBe(2)
+    expect(Quran.surahNumber("002")).toBe(2)
+    expect(Quran.surahNumber("2. Al-Baqarah")).toBe(2)
+    expect(Quran.surahNumber("Al-Fatihah")).toBe(1)
+    expect(Quran.surahNumber("surah al faatiha")).toBe(1)
+    expect(Quran.surahNumber("Yaasin")).toBe(36)
+    expect(Quran.surahNumber("An-Nas")).toBe(114)
+    expect(Quran.surahNumber("An-Nasr")).toBe(110)
+    expect(Quran.surahNumber("Al-Ikhlaas")).toBe(112)
+  })
+
+  it("gives no surah for a name or number that is none", () => {
+    expect(Quran.surahNumber("Surah Sebelah")).toBeUndefined()
+    expect(Quran.surahNumber(115)).toBeUndefined()
+    expect(Quran.surahNumber("0")).toBeUndefined()
+    expect(Quran.surahNumber("")).toBeUndefined()
+  })
+
+  it("knows 114 names, each its own once spellings are set aside", () => {
+    expect(Quran.surahNames).toHaveLength(114)
+    expect(Quran.surahNames.map((name) => Quran.surahNumber(name))).toEqual(
+      Quran.surahNames.map((_, i) => i + 1),
+    )
+  })
+})

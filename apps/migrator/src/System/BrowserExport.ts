@@ -73,6 +73,11 @@ const targets: Record<string, string> = {
   [BrowserExport.paymentsEntity]: "financial.payments",
   [BrowserExport.paymentAllocationsEntity]: "financial.payment_allocations",
   [BrowserExport.privateLessonsEntity]: "academic.private_lessons",
+  [BrowserExport.quranProgramsEntity]: "islamic.quran_programs",
+  [BrowserExport.quranEnrollmentsEntity]: "islamic.quran_enrollments",
+  [BrowserExport.quranProgressEntity]: "islamic.hafiz_progress",
+  [BrowserExport.murajaahEntity]: "islamic.murajaah_sessions",
+  [BrowserExport.announcementsEntity]: "communication.announcements",
 }
 
 /** The browser app's export. */
@@ -84,4 +89,9 @@ export const system: System = {
   }),
   entities: Object.fromEntries(names.map((n) => [n, factory(n)])),
   targets,
+  // Classrooms have no table of their own: the plan reads them for the classes' rooms.
+  references: (option) => {
+    const r = option<string>("documentRoot", "data")
+    return [`${r === "" ? "" : `${r}.`}classrooms`]
+  },
 }

@@ -284,6 +284,8 @@ export const system: System = {
     yearStartMonth: Schema.optional(Schema.Int.pipe(Schema.between(1, 12))),
   }),
   entities: repointed,
+  // The mappers read only the declared entities' tables.
+  references: () => [],
   targets: {
     [LegacySis.usersEntity]: "auth.users",
     [LegacySis.studentsEntity]: "academic.students",
