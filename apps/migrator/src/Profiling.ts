@@ -17,6 +17,7 @@ import {
 import { Console, Effect, Either, Option, type Scope, Stream } from "effect"
 import * as CommandLine from "./CommandLine.js"
 import * as Exit from "./Exit.js"
+import * as Forecast from "./Forecast.js"
 import * as Manifest from "./Manifest.js"
 import * as Sources from "./Sources.js"
 import * as Systems from "./Systems.js"
@@ -206,12 +207,22 @@ export const run = (options: {
         }).pipe(Effect.mapError((e) => Exit.failure(`profile ${file}: ${e.message}`))),
       )
     }
+    // The run's own mappers over every row: what it will load, reject, skip and merge.
+    const forecast = yield* Effect.either(
+      Forecast.make(yield* Systems.load(loaded), manifest, sources, {
+        asOf,
+        loadedAt: options.now.toISOString(),
+      }),
+    )
     const report: ProfileReport.ProfileReport = {
       version: 1,
       title: `${manifest.name}: source profile`,
       generatedAt: options.now.toISOString(),
       asOf: manifest.asOf ?? tables[0]?.asOf ?? asOf,
       tables,
+      ...(Either.isRight(forecast)
+        ? { forecast: forecast.right }
+        : { forecastMissing: forecast.left.message }),
     }
     mkdirSync(options.out, { recursive: true })
     const files = [
@@ -254,6 +265,9 @@ export const render = (o: Outcome): string => {
     `${o.report.tables.length} tables, ${rows} rows, ${failed.length} findings (${critical} critical, ${failed.length - critical} warnings)`,
     ...failed.slice(0, 15).map((c) => `  ${c.severity} ${c.id}: ${c.detail}`),
     ...(failed.length > 15 ? [`  … and ${failed.length - 15} more in the report`] : []),
+    ...(o.report.forecast === undefined
+      ? [`no forecast: ${o.report.forecastMissing ?? "not made"}`]
+      : Forecast.render(o.report.forecast)),
     `reports: ${o.files.join(", ")}`,
   ].join("\n")
 }

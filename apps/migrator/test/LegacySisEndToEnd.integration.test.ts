@@ -353,6 +353,34 @@ describe("legacy SIS → portal through the CLI", () => {
     expect(await snapshot()).toEqual(before)
   })
 
+  it("profile foretells run 1 entity by entity: its mappers' rejections and skips, before a row is written", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "sb-legacy-profile-"))
+    const p = await cli(["profile", "--manifest", manifest, "--out", out], env())
+    expect(p.code).toBe(0)
+    const forecast = JSON.parse(readFileSync(path.join(out, "profile.json"), "utf8")).forecast as Array<{
+      entity: string
+      read: number
+      rejected: number
+      skipped: number
+    }>
+    // What the run did, less what only a load can find: rows whose parent row was rejected.
+    const ran = await rows(
+      `select b.entity, sum(b.read_count)::int as read, sum(b.skipped_count)::int as skipped,
+              sum(b.rejected_count)::int - coalesce((select count(distinct e.source_key)::int from migration.row_errors e
+                 where e.run_id = 1 and e.entity = b.entity and e.kind = 'rejected'
+                   and e.source_key not in (select e2.source_key from migration.row_errors e2
+                        where e2.run_id = 1 and e2.entity = b.entity and e2.kind = 'rejected'
+                          and e2.rule not like 'parent_rejected%' and e2.rule not like 'constraint:%')), 0) as rejected
+         from migration.batches b where b.run_id = 1 group by b.entity order by b.entity`,
+    )
+    expect(
+      forecast
+        .map((f) => ({ entity: f.entity, read: f.read, skipped: f.skipped, rejected: f.rejected }))
+        .sort((a, b) => (a.entity < b.entity ? -1 : 1)),
+    ).toEqual(ran)
+    expect(forecast.reduce((n, f) => n + f.rejected, 0)).toBeGreaterThan(0)
+  })
+
   it("validate writes report.json with a no-go: too many rows were rejected, though no check fails", async () => {
     const out = mkdtempSync(path.join(tmpdir(), "sb-legacy-validate-"))
     // No run named: validate picks run 1, the latest that loaded rows (the second run found them

@@ -61,7 +61,7 @@ const tenantCounts = async () =>
 const loadedBatches = (entity: string) =>
   query(
     `select run_id::int, seq, rolled_back_at is not null as rolled_back from migration.batches
-      where entity = $1 and loaded_count > 0 order by batch_id`,
+      where entity = $1 and loaded_count > 0 order by run_id, seq`,
     [entity],
   )
 

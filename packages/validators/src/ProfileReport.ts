@@ -167,6 +167,35 @@ export const TableProfile = Schema.Struct({
 /** The profile of one source table or file. */
 export type TableProfile = typeof TableProfile.Type
 
+/** One cause of what a run would not load as read, or would change, as the entity's mapper decides. */
+export const ForecastCause = Schema.Struct({
+  kind: Schema.Literal("rejected", "skipped", "note"),
+  column: Schema.NullOr(Schema.String),
+  rule: Schema.String,
+  rows: Schema.Number,
+  /** A few of the rows, with what the mapper said of each. */
+  samples: Schema.Array(Schema.Struct({ key: Schema.String, message: Schema.String })),
+})
+/** One cause of a forecast. */
+export type ForecastCause = typeof ForecastCause.Type
+
+/**
+ * What the run would do with one entity's rows: its own mapper (cleansers, keys, duplicate plans)
+ * run over every source row, nothing written. Rows refused at load because a parent row is not there
+ * come on top of `rejected`.
+ */
+export const EntityForecast = Schema.Struct({
+  entity: Schema.String,
+  read: Schema.Number,
+  load: Schema.Number,
+  rejected: Schema.Number,
+  skipped: Schema.Number,
+  /** Most rows first. */
+  causes: Schema.Array(ForecastCause),
+})
+/** The forecast of one entity. */
+export type EntityForecast = typeof EntityForecast.Type
+
 /** A pre-migration profile of every source a migration reads: the value all its renderings come from. */
 export const ProfileReport = Schema.Struct({
   /** Bumped when a field changes meaning. */
@@ -176,6 +205,10 @@ export const ProfileReport = Schema.Struct({
   /** The date future dates and growth are measured against. */
   asOf: Schema.String,
   tables: Schema.Array(TableProfile),
+  /** Each entity's mappers run over its rows (see `EntityForecast`); absent when they could not be run. */
+  forecast: Schema.optional(Schema.Array(EntityForecast)),
+  /** Why there is no forecast, when there is none. */
+  forecastMissing: Schema.optional(Schema.String),
 })
 /** A pre-migration profile report. */
 export type ProfileReport = typeof ProfileReport.Type

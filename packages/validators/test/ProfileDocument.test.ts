@@ -129,6 +129,64 @@ describe("ProfileReport JSON", () => {
   })
 })
 
+describe("ProfileDocument forecast", () => {
+  const forecast: ReadonlyArray<ProfileReport.EntityForecast> = [
+    {
+      entity: "legacy-sis.students",
+      read: 10,
+      load: 7,
+      rejected: 2,
+      skipped: 1,
+      causes: [
+        {
+          kind: "rejected",
+          column: "name",
+          rule: "person_name",
+          rows: 2,
+          samples: [{ key: "4", message: "missing" }],
+        },
+        {
+          kind: "skipped",
+          column: null,
+          rule: "merged into student",
+          rows: 1,
+          samples: [{ key: "9", message: "merged into student 3" }],
+        },
+        {
+          kind: "note",
+          column: "phone",
+          rule: "phone",
+          rows: 3,
+          samples: [{ key: "5", message: "012-345 is not a number; stored as empty" }],
+        },
+      ],
+    },
+  ]
+
+  it("tells what the run will do, the rows it will not load by cause apart from the values it will change", async () => {
+    const r = { ...report(), forecast }
+    expect(await Effect.runPromise(ProfileReport.fromJson(ProfileReport.toJson(r)))).toEqual(r)
+    const lines = ProfileDocument.markdown(r).split("\n")
+    const at = lines.indexOf("## What the run will do")
+    expect(at).toBeGreaterThan(0)
+    expect(lines).toContain("| legacy-sis.students | 10 | 7 | 2 | 1 |")
+    const notLoaded = lines.indexOf("### Rows not loaded, by cause")
+    const changed = lines.indexOf("### Values the run will change or set aside, by rule")
+    expect(lines.slice(notLoaded + 4, notLoaded + 6)).toEqual([
+      "| legacy-sis.students | rejected | name | person_name | 2 | 4: missing |",
+      "| legacy-sis.students | skipped | — | merged into student | 1 | 9: merged into student 3 |",
+    ])
+    expect(lines[changed + 4]).toBe(
+      "| legacy-sis.students | note | phone | phone | 3 | 5: 012-345 is not a number; stored as empty |",
+    )
+  })
+
+  it("says why there is no forecast", () => {
+    const md = ProfileDocument.markdown({ ...report(), forecastMissing: "these mappers read the portal" })
+    expect(md).toContain("No forecast: these mappers read the portal.")
+  })
+})
+
 describe("ProfileDocument.markdown", () => {
   const md = ProfileDocument.markdown(report())
   const lines = md.split("\n")

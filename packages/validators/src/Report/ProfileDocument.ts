@@ -163,6 +163,55 @@ const tableBlocks = (t: TableProfile): Array<Block> => [
   ),
 ]
 
+const forecastBlocks = (report: ProfileReport): Array<Block> => {
+  if (report.forecast === undefined)
+    return report.forecastMissing === undefined
+      ? []
+      : [heading(2, "What the run will do"), paragraph(`No forecast: ${report.forecastMissing}.`)]
+  const causes = report.forecast.flatMap((f) =>
+    f.causes.filter((c) => c.kind !== "note").map((c) => ({ entity: f.entity, ...c })),
+  )
+  const notes = report.forecast.flatMap((f) =>
+    f.causes.filter((c) => c.kind === "note").map((c) => ({ entity: f.entity, ...c })),
+  )
+  const cause = (c: (typeof causes)[number]) => [
+    c.entity,
+    c.kind,
+    c.column ?? "—",
+    c.rule,
+    String(c.rows),
+    c.samples.map((x) => `${x.key}: ${x.message}`).join("; "),
+  ]
+  return [
+    heading(2, "What the run will do"),
+    paragraph(
+      "Each entity's own mappers run over every source row, nothing written: the rows it would load, reject and skip, and why. Rows refused at load because their parent row is not there come on top.",
+    ),
+    grid(
+      ["Entity", "Read", "Load", "Rejected", "Skipped"],
+      report.forecast.map((f) => [
+        f.entity,
+        String(f.read),
+        String(f.load),
+        String(f.rejected),
+        String(f.skipped),
+      ]),
+    ),
+    ...(causes.length === 0
+      ? []
+      : [
+          heading(3, "Rows not loaded, by cause"),
+          grid(["Entity", "Kind", "Column", "Rule", "Rows", "Examples"], causes.map(cause)),
+        ]),
+    ...(notes.length === 0
+      ? []
+      : [
+          heading(3, "Values the run will change or set aside, by rule"),
+          grid(["Entity", "Kind", "Column", "Rule", "Rows", "Examples"], notes.map(cause)),
+        ]),
+  ]
+}
+
 /**
  * The profile as blocks, in the order of seed 001 §3.2's data-profiling template: the data
  * inventory, the quality assessment per table, and the data-volume estimation.
@@ -186,6 +235,7 @@ export const blocks = (report: ProfileReport): Array<Block> => [
   ),
   heading(2, "Data quality assessment"),
   ...report.tables.flatMap(tableBlocks),
+  ...forecastBlocks(report),
   heading(2, "Data volume estimation"),
   paragraph(
     "Growth counts the rows dated in the year up to the as-of date; the projection adds five such years to today's rows.",
