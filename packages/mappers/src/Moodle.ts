@@ -11,6 +11,7 @@ import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as Contact from "./Contact.js"
+import { nameWords, sameName } from "./LegacySisDuplicates.js"
 import * as Password from "./Password.js"
 import * as RawValue from "./RawValue.js"
 
@@ -204,6 +205,9 @@ export interface PortalUser {
   readonly id: string
   readonly email: string | null
   readonly username: string | null
+  /** The person's names: a match by username alone must not contradict them. */
+  readonly first_name?: string | null
+  readonly last_name?: string | null
 }
 
 /** A portal student, from `academic.students`: its number is a Moodle idnumber candidate. */
@@ -219,12 +223,33 @@ export interface PortalIdentifier {
   readonly value: string
 }
 
+/**
+ * A person another system's run rejected (their row is in the ledger, not in the portal): a Moodle
+ * account of theirs must wait for that row to be corrected, or it would be created a second time.
+ */
+export interface PendingPerson {
+  /** Where the row was rejected, e.g. `gibbon.users 0000000123 (run 4)`. */
+  readonly where: string
+  readonly username: string | null
+  readonly email: string | null
+  /** Student or staff numbers the row holds. */
+  readonly numbers: ReadonlyArray<string>
+}
+
 /** The portal's people, indexed for matching Moodle users. Build with `userMatch`. */
 export interface UserMatch {
   /** idnumber candidates (trimmed, upper case) → portal user id; ambiguous values are left out. */
   readonly byIdnumber: ReadonlyMap<string, string>
+  /** Lower-case username → portal user id: Moodle's username, or an idnumber holding the SIS username. */
+  readonly byUsername: ReadonlyMap<string, string>
   /** Lower-case email → portal user id; ambiguous values are left out. */
   readonly byEmail: ReadonlyMap<string, string>
+  /** Portal user id → the words of its name (see `LegacySisDuplicates.nameWords`), where known. */
+  readonly namesOf: ReadonlyMap<string, ReadonlyArray<string>>
+  /** Portal user id → its lower-case email, to report a Moodle email that differs. */
+  readonly emailOf: ReadonlyMap<string, string>
+  /** `username:x`, `email:x`, `idnumber:X` of people rejected by another system's run → where. */
+  readonly pending: ReadonlyMap<string, string>
   /** Portal user id → its student id, for enrolments and results. */
   readonly studentOf: ReadonlyMap<string, string>
   /** Lower-case usernames already taken in the portal. */
@@ -254,9 +279,34 @@ export const userMatch = (portal: {
   readonly users: ReadonlyArray<PortalUser>
   readonly students?: ReadonlyArray<PortalStudent>
   readonly identifiers?: ReadonlyArray<PortalIdentifier>
+  readonly pending?: ReadonlyArray<PendingPerson>
 }): UserMatch => {
   const students = portal.students ?? []
+  const pending = new Map<string, string>()
+  for (const p of portal.pending ?? []) {
+    if (p.username !== null && p.username.trim() !== "")
+      pending.set(`username:${p.username.trim().toLowerCase()}`, p.where)
+    if (p.email !== null && p.email.trim() !== "")
+      pending.set(`email:${p.email.trim().toLowerCase()}`, p.where)
+    for (const n of p.numbers) if (n.trim() !== "") pending.set(`idnumber:${idnumberKey(n)}`, p.where)
+  }
   return {
+    byUsername: uniqueIndex(
+      portal.users.flatMap((u) =>
+        u.username === null ? [] : [[u.username.trim().toLowerCase(), u.id] as const],
+      ),
+    ),
+    namesOf: new Map(
+      portal.users.flatMap((u) =>
+        u.first_name === undefined && u.last_name === undefined
+          ? []
+          : [[u.id, nameWords(u.first_name, u.last_name)] as const],
+      ),
+    ),
+    emailOf: new Map(
+      portal.users.flatMap((u) => (u.email === null ? [] : [[u.id, u.email.trim().toLowerCase()] as const])),
+    ),
+    pending,
     byIdnumber: uniqueIndex([
       ...students.map((s) => [idnumberKey(s.student_number), s.user_id] as const),
       ...(portal.identifiers ?? []).map((i) => [idnumberKey(i.value), i.user_id] as const),
@@ -289,9 +339,9 @@ export type Resolution =
       readonly kind: "matched"
       readonly userId: string
       readonly studentId: string | null
-      readonly by: "idnumber" | "email"
-      /** Why a second candidate was ignored (idnumber and email pointing at different people). */
-      readonly conflict?: string
+      readonly by: "idnumber" | "username" | "email"
+      /** What the match did not settle: keys pointing at other people, an idnumber that matched nothing, an email that differs. */
+      readonly notes: ReadonlyArray<Transform.Reason>
     }
   | { readonly kind: "created" }
   | { readonly kind: "skipped"; readonly reason: string }
@@ -304,8 +354,9 @@ export type UserPlan = ReadonlyMap<string, Resolution>
 export const guestUsername = "guest"
 
 /**
- * Decides, for every `mdl_user` row, whether it is matched to a portal user (by idnumber, then
- * email), created, skipped or rejected. Deleted users and the guest are skipped; a site admin is
+ * Decides, for every `mdl_user` row, whether it is matched to a portal user (by idnumber: a student
+ * or staff number or the SIS username; then username; then email), created, skipped or rejected. A
+ * person another system's run rejected is not created here: their account waits for that row. Deleted users and the guest are skipped; a site admin is
  * only ever matched, never created; an email or idnumber shared by several live Moodle users is not
  * used to match (it cannot say which of them is the portal's person).
  */
@@ -338,22 +389,63 @@ export const planUsers = (rows: ReadonlyArray<UserRow>, match: UserMatch, option
       continue
     }
     const idnumber = blank(row.idnumber) === null ? null : idnumberKey(String(row.idnumber))
+    const username = blank(row.username)?.toLowerCase() ?? null
     const email = emailOf(row)
+    // A username is chosen, not issued: two people can hold the same one in two systems, so a match
+    // by username stands only when the names do not contradict it.
+    const words = nameWords(row.firstname, row.lastname)
+    const sameUser = (userId: string | undefined) => {
+      const portal = userId === undefined ? undefined : match.namesOf.get(userId)
+      return portal === undefined || words.length === 0 || sameName(portal, words) ? userId : undefined
+    }
+    // The idnumber holds a student or staff number, or (as many schools keep it) the SIS username.
     const byIdnumber =
-      idnumber !== null && idnumberCount.get(idnumber) === 1 ? match.byIdnumber.get(idnumber) : undefined
+      idnumber !== null && idnumberCount.get(idnumber) === 1
+        ? (match.byIdnumber.get(idnumber) ?? sameUser(match.byUsername.get(idnumber.toLowerCase())))
+        : undefined
+    const byUsername = username === null ? undefined : sameUser(match.byUsername.get(username))
     const byEmail = email !== null && emailCount.get(email) === 1 ? match.byEmail.get(email) : undefined
-    const userId = byIdnumber ?? byEmail
+    const userId = byIdnumber ?? byUsername ?? byEmail
     if (userId !== undefined) {
-      const conflict =
-        byIdnumber !== undefined && byEmail !== undefined && byEmail !== byIdnumber
-          ? `email ${email} belongs to portal user ${byEmail}; matched by idnumber instead`
-          : undefined
+      const by = byIdnumber !== undefined ? "idnumber" : byUsername !== undefined ? "username" : "email"
+      const notes: Array<Transform.Reason> = []
+      for (const [key, other, value] of [
+        ["username", byUsername, username],
+        ["email", byEmail, email],
+      ] as const)
+        if (other !== undefined && other !== userId)
+          notes.push(
+            Transform.reason(
+              key,
+              "moodle_user_match",
+              `${key} ${value} belongs to portal user ${other}; matched by ${by} instead`,
+            ),
+          )
+      if (idnumber === null)
+        notes.push(Transform.reason("idnumber", "moodle_idnumber", `no idnumber in Moodle; matched by ${by}`))
+      else if (byIdnumber === undefined)
+        notes.push(
+          Transform.reason(
+            "idnumber",
+            "moodle_idnumber",
+            `idnumber ${idnumber} is no portal student number, staff number or username; matched by ${by}`,
+          ),
+        )
+      const portalEmail = match.emailOf.get(userId)
+      if (email !== null && portalEmail !== undefined && portalEmail !== email.toLowerCase())
+        notes.push(
+          Transform.reason(
+            "email",
+            "moodle_email_differs",
+            `Moodle has ${email}, the portal ${portalEmail}: the portal's is kept`,
+          ),
+        )
       plan.set(id, {
         kind: "matched",
         userId,
         studentId: match.studentOf.get(userId) ?? null,
-        by: byIdnumber !== undefined ? "idnumber" : "email",
-        ...(conflict === undefined ? {} : { conflict }),
+        by,
+        notes,
       })
       continue
     }
@@ -366,6 +458,26 @@ export const planUsers = (rows: ReadonlyArray<UserRow>, match: UserMatch, option
       continue
     }
     const why = unmatchedWhy(idnumber, idnumberCount, email, emailCount)
+    // Their person is not in the portal because another run rejected them: creating the account
+    // now would make a second person once that row is corrected.
+    const pending = [
+      username === null ? undefined : match.pending.get(`username:${username}`),
+      email === null ? undefined : match.pending.get(`email:${email.toLowerCase()}`),
+      idnumber === null ? undefined : match.pending.get(`idnumber:${idnumber}`),
+    ].find((w) => w !== undefined)
+    if (pending !== undefined && options.unmatched !== "skip") {
+      plan.set(id, {
+        kind: "rejected",
+        reasons: [
+          Transform.reason(
+            "username",
+            "moodle_user_pending",
+            `this person was rejected by ${pending} and is not in the portal yet: correct that row and run again, then this account is matched, never created twice`,
+          ),
+        ],
+      })
+      continue
+    }
     if (options.unmatched === "skip") {
       plan.set(id, { kind: "skipped", reason: `no portal user matches (${why})` })
       continue
@@ -398,16 +510,15 @@ const rejectSecondMatches = (plan: Map<string, Resolution>): void => {
   for (const [userId, ids] of byPortal) {
     if (ids.length < 2) continue
     const by = (id: string) => (plan.get(id) as Extract<Resolution, { kind: "matched" }>).by
-    const ordered = [...ids].sort(
-      (a, b) => Number(by(a) !== "idnumber") - Number(by(b) !== "idnumber") || Number(a) - Number(b),
-    )
+    const rank = { idnumber: 0, username: 1, email: 2 } as const
+    const ordered = [...ids].sort((a, b) => rank[by(a)] - rank[by(b)] || Number(a) - Number(b))
     const kept = ordered[0]!
     for (const id of ordered.slice(1))
       plan.set(id, {
         kind: "rejected",
         reasons: [
           Transform.reason(
-            by(id) === "idnumber" ? "idnumber" : "email",
+            by(id),
             "moodle_user_duplicate",
             `portal user ${userId} is already matched by Moodle user ${kept}`,
           ),
@@ -539,7 +650,7 @@ export const mapUser =
         return Transform.reject(...resolution.reasons)
       case "matched": {
         ctx.map(ctx.tenant, key.value, resolution.userId)
-        if (resolution.conflict !== undefined) ctx.note("email", "moodle_user_match", resolution.conflict)
+        for (const n of resolution.notes) ctx.note(n.column, n.rule, n.message)
         if (flag(row.suspended))
           ctx.note(
             "suspended",

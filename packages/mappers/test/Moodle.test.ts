@@ -171,7 +171,12 @@ describe("Moodle user matching", () => {
     expect([...m.byEmail]).toEqual([])
     expect([...m.byIdnumber]).toEqual([["K2", U_BEN]])
   })
-  it("plans every user: idnumber first, then email; never the guest, the deleted or an unmatched admin", () => {
+  it("plans every user: idnumber first, then username, then email; never the guest, the deleted or an unmatched admin", () => {
+    const noIdnumber = (by: string) => ({
+      column: "idnumber",
+      rule: "moodle_idnumber",
+      message: `no idnumber in Moodle; matched by ${by}`,
+    })
     expect(Object.fromEntries(plan)).toEqual({
       "1": { kind: "skipped", reason: "the Moodle guest account" },
       "2": {
@@ -179,9 +184,35 @@ describe("Moodle user matching", () => {
         reason:
           "a Moodle site administrator matching no portal user: portal administrators are provisioned, not migrated",
       },
-      "3": { kind: "matched", userId: U_AISYAH, studentId: S_AISYAH, by: "idnumber" },
-      "4": { kind: "matched", userId: U_BEN, studentId: S_BEN, by: "email" },
-      "5": { kind: "matched", userId: U_TEACHER, studentId: null, by: "idnumber" },
+      "3": { kind: "matched", userId: U_AISYAH, studentId: S_AISYAH, by: "idnumber", notes: [] },
+      // An idnumber that names no one is reported; the username finds Ben.
+      "4": {
+        kind: "matched",
+        userId: U_BEN,
+        studentId: S_BEN,
+        by: "username",
+        notes: [
+          {
+            column: "idnumber",
+            rule: "moodle_idnumber",
+            message:
+              "idnumber X-999 is no portal student number, staff number or username; matched by username",
+          },
+        ],
+      },
+      "5": {
+        kind: "matched",
+        userId: U_TEACHER,
+        studentId: null,
+        by: "idnumber",
+        notes: [
+          {
+            column: "email",
+            rule: "moodle_email_differs",
+            message: "Moodle has other@school.my, the portal teacher@school.my: the portal's is kept",
+          },
+        ],
+      },
       "6": { kind: "skipped", reason: "deleted in Moodle" },
       "7": { kind: "created" },
       "8": {
@@ -210,13 +241,26 @@ describe("Moodle user matching", () => {
         userId: U_CHLOE,
         studentId: S_CHLOE,
         by: "idnumber",
-        conflict: `email teacher@school.my belongs to portal user ${U_TEACHER}; matched by idnumber instead`,
-      },
-      "12": {
-        kind: "rejected",
-        reasons: [
-          { column: "username", rule: "username_unique", message: "username zara is another portal user's" },
+        notes: [
+          {
+            column: "email",
+            rule: "moodle_user_match",
+            message: `email teacher@school.my belongs to portal user ${U_TEACHER}; matched by idnumber instead`,
+          },
+          {
+            column: "email",
+            rule: "moodle_email_differs",
+            message: "Moodle has teacher@school.my, the portal chloe@school.my: the portal's is kept",
+          },
         ],
+      },
+      // Zara's Moodle email is not the portal's (she has none there): her username is hers.
+      "12": {
+        kind: "matched",
+        userId: U_ZARA,
+        studentId: null,
+        by: "username",
+        notes: [noIdnumber("username")],
       },
       "13": {
         kind: "rejected",
@@ -257,7 +301,7 @@ describe("Moodle user matching", () => {
           },
         ],
       },
-      "21": { kind: "matched", userId: U_BEN, studentId: S_BEN, by: "idnumber" },
+      "21": { kind: "matched", userId: U_BEN, studentId: S_BEN, by: "idnumber", notes: [] },
     })
   })
   it("skips or rejects unmatched users under the other policies", () => {
@@ -292,7 +336,73 @@ describe("Moodle user matching", () => {
     const m = Moodle.planUsers([user({ id: 2, username: "admin", email: "teacher@school.my" })], match, {
       unmatched: "create",
     })
-    expect(m.get("2")).toEqual({ kind: "matched", userId: U_TEACHER, studentId: null, by: "email" })
+    expect(m.get("2")).toEqual({
+      kind: "matched",
+      userId: U_TEACHER,
+      studentId: null,
+      by: "email",
+      notes: [
+        { column: "idnumber", rule: "moodle_idnumber", message: "no idnumber in Moodle; matched by email" },
+      ],
+    })
+  })
+
+  it("matches an idnumber that holds the SIS username, as many schools keep it", () => {
+    const m = Moodle.planUsers(
+      [user({ id: 30, username: "m.chloe", idnumber: "CHLOE", email: "c@x.my" })],
+      match,
+      {
+        unmatched: "create",
+      },
+    )
+    expect(m.get("30")).toMatchObject({ kind: "matched", userId: U_CHLOE, by: "idnumber" })
+  })
+
+  it("matches by username only when the names agree: a username is chosen, two people may share one", () => {
+    const named = Moodle.userMatch({
+      users: [{ id: U_ZARA, email: null, username: "zoe.tan", first_name: "Zoë", last_name: "Tan" }],
+    })
+    const m = Moodle.planUsers(
+      [
+        user({ id: 50, username: "ZOE.TAN", firstname: "ZOE", lastname: "tan", email: "zt@x.my" }),
+        user({ id: 51, username: "zoe.tan", firstname: "Zara", lastname: "Tan", email: "zara@x.my" }),
+      ],
+      named,
+      { unmatched: "reject" },
+    )
+    expect(m.get("50")).toMatchObject({ kind: "matched", userId: U_ZARA, by: "username" })
+    expect(m.get("51")).toMatchObject({ kind: "rejected" })
+  })
+
+  it("never creates the account of a person another run rejected: it waits for that row", () => {
+    const held = Moodle.userMatch({
+      users: [],
+      pending: [
+        { where: "gibbon.users 0000000042 (run 3)", username: "Faiz", email: null, numbers: ["S-0042"] },
+      ],
+    })
+    const m = Moodle.planUsers(
+      [
+        user({ id: 40, username: "faiz", firstname: "Faiz", email: "faiz@x.my" }),
+        user({ id: 41, username: "f.other", idnumber: "s-0042", firstname: "Faiz", email: "f2@x.my" }),
+        user({ id: 42, username: "new", firstname: "New", email: "new@x.my" }),
+      ],
+      held,
+      { unmatched: "create" },
+    )
+    for (const id of ["40", "41"])
+      expect(m.get(id)).toEqual({
+        kind: "rejected",
+        reasons: [
+          {
+            column: "username",
+            rule: "moodle_user_pending",
+            message:
+              "this person was rejected by gibbon.users 0000000042 (run 3) and is not in the portal yet: correct that row and run again, then this account is matched, never created twice",
+          },
+        ],
+      })
+    expect(m.get("42")).toEqual({ kind: "created" })
   })
 })
 
@@ -350,13 +460,13 @@ describe("Moodle users", () => {
       { tenant, legacyId: "4", targetId: U_BEN },
       { tenant, legacyId: "5", targetId: U_TEACHER },
       { tenant, legacyId: "11", targetId: U_CHLOE },
+      { tenant, legacyId: "12", targetId: U_ZARA },
     ])
-    expect(result.skipped.map((s) => s.key)).toEqual(["1", "2", "3", "4", "5", "6", "11"])
+    expect(result.skipped.map((s) => s.key)).toEqual(["1", "2", "3", "4", "5", "6", "11", "12"])
     expect(result.skipped[2]!.reason).toBe(`matched portal user ${U_AISYAH} by idnumber`)
     expect(reasonsOf(result)).toEqual([
       ["8", [["email", "email_unique"]]],
       ["9", [["email", "email_unique"]]],
-      ["12", [["username", "username_unique"]]],
       [
         "13",
         [
@@ -369,12 +479,16 @@ describe("Moodle users", () => {
   })
   it("notes repairs, fallbacks and conflicts without the password value", () => {
     expect(result.notes.map((n) => [n.key, n.column, n.rule])).toEqual([
+      ["4", "idnumber", "moodle_idnumber"],
+      ["5", "email", "moodle_email_differs"],
       ["7", "firstname", "person_name"],
       ["7", "lastname", "person_name"],
       ["7", "phone1", "phone"],
       ["10", "password", "password_policy"],
       ["10", "timecreated", "moodle_time"],
       ["11", "email", "moodle_user_match"],
+      ["11", "email", "moodle_email_differs"],
+      ["12", "idnumber", "moodle_idnumber"],
     ])
     expect(JSON.stringify(result.notes)).not.toContain("not cached")
   })

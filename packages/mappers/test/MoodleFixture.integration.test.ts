@@ -179,6 +179,7 @@ describe("Moodle fixture: users", () => {
       { tenant, legacyId: "4", targetId: U_BEN },
       { tenant, legacyId: "5", targetId: U_TEACHER },
       { tenant, legacyId: "11", targetId: U_CHLOE },
+      { tenant, legacyId: "12", targetId: U_ZARA },
     ])
     expect(out.users.skipped).toEqual([
       { key: "1", reason: "the Moodle guest account" },
@@ -188,15 +189,15 @@ describe("Moodle fixture: users", () => {
           "a Moodle site administrator matching no portal user: portal administrators are provisioned, not migrated",
       },
       { key: "3", reason: `matched portal user ${U_AISYAH} by idnumber` },
-      { key: "4", reason: `matched portal user ${U_BEN} by email` },
+      { key: "4", reason: `matched portal user ${U_BEN} by username` },
       { key: "5", reason: `matched portal user ${U_TEACHER} by idnumber` },
       { key: "6", reason: "deleted in Moodle" },
       { key: "11", reason: `matched portal user ${U_CHLOE} by idnumber` },
+      { key: "12", reason: `matched portal user ${U_ZARA} by username` },
     ])
     expect(reasonsOf(out.users)).toEqual([
       ["8", [["email", "email_unique"]]],
       ["9", [["email", "email_unique"]]],
-      ["12", [["username", "username_unique"]]],
       [
         "13",
         [
@@ -207,12 +208,16 @@ describe("Moodle fixture: users", () => {
       ["14", [["idnumber", "moodle_user_duplicate"]]],
     ])
     expect(notesOf(out.users)).toEqual([
+      ["4", "idnumber", "moodle_idnumber"],
+      ["5", "email", "moodle_email_differs"],
       ["7", "firstname", "person_name"],
       ["7", "lastname", "person_name"],
       ["7", "phone1", "phone"],
       ["10", "password", "password_policy"],
       ["10", "timecreated", "moodle_time"],
       ["11", "email", "moodle_user_match"],
+      ["11", "email", "moodle_email_differs"],
+      ["12", "idnumber", "moodle_idnumber"],
     ])
   })
 })

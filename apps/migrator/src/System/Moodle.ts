@@ -47,8 +47,14 @@ const tables = (p: Prep) => Moodle.tables(p.option("tablePrefix", Moodle.default
 // on a second run, and its username would count as taken.
 const portalPeople = (p: Prep) =>
   Effect.gen(function* () {
-    const users = yield* p.portal<{ id: string; email: string | null; username: string | null }>(
-      `select id::text as id, email, username from auth.users
+    const users = yield* p.portal<{
+      id: string
+      email: string | null
+      username: string | null
+      first_name: string | null
+      last_name: string | null
+    }>(
+      `select id::text as id, email, username, first_name, last_name from auth.users
         where tenant_id = $1 and deleted_at is null and legacy_source is distinct from $2`,
       [p.tenant, Moodle.usersEntity],
     )
@@ -63,7 +69,31 @@ const portalPeople = (p: Prep) =>
         where tenant_id = $1 and deleted_at is null and staff_number is not null`,
       [p.tenant],
     )
-    return Moodle.userMatch({ users, students, identifiers })
+    // People another system's run rejected: in the ledger, not in the portal.
+    const rejected = yield* p.portal<{ entity: string; key: string; run: string; raw: unknown }>(
+      `select e.entity, e.source_key as key, e.run_id::text as run, e.raw
+         from migration.row_errors e
+         join migration.batches b on b.batch_id = e.batch_id
+         join migration.runs r on r.run_id = e.run_id
+        where e.kind = 'rejected' and b.rolled_back_at is null and e.entity not like 'moodle.%'
+          and (e.entity like '%.users' or e.entity like '%.students' or e.entity like '%.teachers')
+          and (r.options->>'tenant' = $1 or b.partition_key = $1)`,
+      [p.tenant],
+    )
+    const field = (raw: unknown, ...names: ReadonlyArray<string>) =>
+      names
+        .map((n) =>
+          typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>)[n] : undefined,
+        )
+        .filter((v): v is string | number => typeof v === "string" || typeof v === "number")
+        .map(String)
+    const pending = rejected.map((r) => ({
+      where: `${r.entity} ${r.key} (run ${r.run})`,
+      username: field(r.raw, "username")[0] ?? null,
+      email: field(r.raw, "email")[0] ?? null,
+      numbers: field(r.raw, "studentID", "student_number", "studentNumber", "staff_number", "staffNumber"),
+    }))
+    return Moodle.userMatch({ users, students, identifiers, pending })
   })
 
 // The users plan is needed by three factories; it is made once per run.
