@@ -76,6 +76,29 @@ describe("Migrator", () => {
     expect(JSON.stringify(exit)).toContain("which this schoolbridge does not know")
   })
 
+  it("applies a version below the current one when it arrives later: numbers need not be contiguous", async () => {
+    // As 0018 (merged first) and 0017 (merged later from another branch) do.
+    const later = Migrations.fromDirectory(dirWith({ "0951_later.sql": "create table public.t951 (x int);" }))
+    const earlier = Migrations.fromDirectory(
+      dirWith({ "0950_earlier.sql": "create table public.t950 (x int);" }),
+    )
+    const first = await Effect.runPromise(Migrator.migrate(session, [...Migrations.all, ...later]))
+    expect(first.applied.map((m) => m.version)).toEqual([951])
+    const second = await Effect.runPromise(
+      Migrator.migrate(session, [...Migrations.all, ...earlier, ...later]),
+    )
+    expect(second.applied.map((m) => m.version)).toEqual([950])
+    expect(await Effect.runPromise(Migrator.currentVersion(session))).toBe(951)
+    await client.query("drop table public.t950, public.t951")
+    await client.query("delete from public.schoolbridge_schema_migrations where version in (950, 951)")
+  })
+
+  it("knows the shipped versions, gaps allowed", () => {
+    const versions = Migrations.all.map((m) => m.version)
+    expect(versions).toContain(18)
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions)
+  })
+
   it("rolls back a failing migration whole and records nothing of it", async () => {
     const dir = dirWith({
       "0900_good.sql": "create table public.t900 (x int);",
