@@ -645,7 +645,7 @@ describe("gibbon.teachers", () => {
           "date_of_birth": null,
           "deleted_at": null,
           "employment_status": "resigned",
-          "gender": null,
+          "gender": "male",
           "hire_date": "2015-08-01",
           "id": "d7a6aded-2bb9-8000-8000-000000000002",
           "legacy_id": "2",
@@ -659,7 +659,7 @@ describe("gibbon.teachers", () => {
         },
         {
           "created_at": "2025-01-15T00:00:00.000Z",
-          "date_of_birth": null,
+          "date_of_birth": "2011-02-03",
           "deleted_at": null,
           "employment_status": "active",
           "gender": null,
