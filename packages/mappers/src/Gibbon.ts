@@ -380,13 +380,14 @@ const letter = /\p{L}/u
 
 /** One of the names a school prints on certificates, through `Text`; blank is null, a value that is no name is null with a note. */
 export const printedName = (ctx: Transform.RowContext, column: string, input: unknown): string | null => {
-  const cleaned = Text.clean(blank(input))
+  const text = blank(input)
+  const cleaned = Text.clean(text)
   return cleanOrNull(
     ctx,
     column,
     "text",
     cleaned._tag !== "Invalid" && cleaned.value !== null && !letter.test(cleaned.value)
-      ? Cleaned.invalid(cleaned.value, `"${cleaned.value}" has no letters: not a name`)
+      ? Cleaned.invalid(text ?? "", `"${cleaned.value}" has no letters: not a name`)
       : cleaned,
   )
 }
