@@ -93,6 +93,42 @@ describe("Migrator", () => {
     await client.query("delete from public.schoolbridge_schema_migrations where version in (950, 951)")
   })
 
+  it("reports a late version as pending and a version it does not ship as unknown, whatever their number", async () => {
+    const all = Migrations.all.map((m) => m.version)
+    expect(await Effect.runPromise(Migrator.status(session))).toEqual({
+      current: all.at(-1),
+      pending: [],
+      unknown: [],
+    })
+    // Below the current version: a migration merged after a higher one (0017 after 0018).
+    const late = all.at(-2)!
+    const [row] = (
+      await client.query("delete from public.schoolbridge_schema_migrations where version = $1 returning *", [
+        late,
+      ])
+    ).rows
+    try {
+      expect(await Effect.runPromise(Migrator.status(session))).toEqual({
+        current: all.at(-1),
+        pending: [late],
+        unknown: [],
+      })
+    } finally {
+      await client.query(
+        `insert into public.schoolbridge_schema_migrations (version, name, checksum, applied_at, duration_ms)
+         values ($1, $2, $3, $4, $5)`,
+        [row.version, row.name, row.checksum, row.applied_at, row.duration_ms],
+      )
+    }
+    // Applied by a build that ships a version this one does not (another branch's 0017).
+    const shipped = Migrations.all.filter((m) => m.version !== late)
+    expect(await Effect.runPromise(Migrator.status(session, shipped))).toEqual({
+      current: all.at(-1),
+      pending: [],
+      unknown: [late],
+    })
+  })
+
   it("knows the shipped versions, gaps allowed", () => {
     const versions = Migrations.all.map((m) => m.version)
     expect(versions).toContain(18)
