@@ -370,7 +370,7 @@ const targetChecks = (
     )
 
     const latest = Migrations.all.at(-1)?.version ?? 0
-    const level = yield* Effect.either(Effect.provideService(PgLedger.schemaVersion, PgClient.PgClient, db))
+    const level = yield* Effect.either(Effect.provideService(PgLedger.schemaStatus, PgClient.PgClient, db))
     if (Either.isLeft(level))
       items.push(
         problem(
@@ -379,26 +379,45 @@ const targetChecks = (
           `cannot read the portal schema's migration level (${errorText(level.left)}): check the database is the portal's`,
         ),
       )
-    else if (level.right === latest) items.push(ok(subject, "schema", `up to date at migration ${latest}`))
-    else if (level.right < latest)
-      items.push(
-        ok(
-          subject,
-          "schema",
-          level.right === 0
-            ? `empty: run will create the portal schema (migrations 1 to ${latest})`
-            : `at migration ${level.right}: run will migrate it from ${level.right} to ${latest}`,
-        ),
-      )
-    else
-      items.push(
-        problem(
-          subject,
-          "schema",
-          `at migration ${level.right}, newer than this migrator knows (${latest}): use the migrator release that matches the portal`,
-        ),
-      )
-    const behind = Either.isRight(level) && level.right < latest
+    else {
+      const { current, pending, unknown } = level.right
+      // Versions may arrive out of order (0017 merged after 0018): up to date means none is pending.
+      const late = pending.filter((v) => v < current)
+      if (unknown.length > 0 && unknown.every((v) => v > latest))
+        items.push(
+          problem(
+            subject,
+            "schema",
+            `at migration ${current}, newer than this migrator knows (${latest}): use the migrator release that matches the portal`,
+          ),
+        )
+      else if (unknown.length > 0)
+        items.push(
+          problem(
+            subject,
+            "schema",
+            `at migration ${current}, with migration(s) ${unknown.join(", ")} that this migrator does not ship: use the migrator release that matches the portal`,
+          ),
+        )
+      else if (pending.length === 0) items.push(ok(subject, "schema", `up to date at migration ${latest}`))
+      else if (current === 0)
+        items.push(
+          ok(subject, "schema", `empty: run will create the portal schema (migrations 1 to ${latest})`),
+        )
+      else if (late.length === 0)
+        items.push(
+          ok(subject, "schema", `at migration ${current}: run will migrate it from ${current} to ${latest}`),
+        )
+      else
+        items.push(
+          ok(
+            subject,
+            "schema",
+            `at migration ${current} without ${late.join(", ")}: run will apply migration(s) ${pending.join(", ")}`,
+          ),
+        )
+    }
+    const behind = Either.isRight(level) && level.right.unknown.length === 0 && level.right.pending.length > 0
 
     // Creating: a missing portal schema needs CREATE on the database; a schema the migrations add to
     // needs CREATE on it. Nothing to create when the schema is up to date.

@@ -87,7 +87,7 @@ describe("schoolbridge-migrate check", () => {
     expect(rows.at(-1)).toEqual(["12 checks, all ok"])
   })
 
-  it("says the portal is up to date after a run, and that a newer portal schema is a problem", async () => {
+  it("says the portal is up to date after a run, behind when it lacks a lower version, and that a newer portal schema is a problem", async () => {
     const target = await createPgDatabase("check")
     dbs.push(target)
     const runEnv = { ...env, SCHOOLBRIDGE_TARGET_URL: target.url }
@@ -104,6 +104,24 @@ describe("schoolbridge-migrate check", () => {
     const client = new pg.Client({ connectionString: target.url })
     await client.connect()
     try {
+      // A version below the current one that the portal lacks (0017 merged after 0018) is not up to date.
+      const late = Migrations.all.at(-2)!.version
+      const [row] = (
+        await client.query(
+          "delete from public.schoolbridge_schema_migrations where version = $1 returning *",
+          [late],
+        )
+      ).rows
+      const behind = await cli(["check", "-m", path.join(dir, "m.yaml")], runEnv)
+      expect(behind.code).toBe(0)
+      expect(lines(behind.stdout).find((l) => l[1] === "target" && l[2] === "schema")?.[3]).toBe(
+        `at migration ${latest} without ${late}: run will apply migration(s) ${late}`,
+      )
+      await client.query(
+        `insert into public.schoolbridge_schema_migrations (version, name, checksum, applied_at, duration_ms)
+         values ($1, $2, $3, $4, $5)`,
+        [row.version, row.name, row.checksum, row.applied_at, row.duration_ms],
+      )
       await client.query(
         `insert into public.schoolbridge_schema_migrations (version, name, checksum, duration_ms)
          values ($1, 'future', 'x', 0)`,

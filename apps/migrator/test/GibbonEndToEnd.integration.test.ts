@@ -146,6 +146,69 @@ describe("Gibbon → portal through the CLI", () => {
     expect(invoices[0].billed).toBe(invoices[0].n)
   })
 
+  it("brings names as printed on certificates, and staff and parents' dates of birth and genders, into the portal", async () => {
+    expect(
+      await rows(
+        `select legacy_id, official_name, name_in_script from auth.users
+          where official_name is not null or name_in_script is not null order by legacy_id::int`,
+      ),
+    ).toEqual([
+      { legacy_id: "1", official_name: "Abdul Rahman bin Ismail", name_in_script: "عبدالرحمن بن إسماعيل" },
+      { legacy_id: "2", official_name: "Nurul Huda binti Abdullah", name_in_script: "نور الهدى بنت عبدالله" },
+      { legacy_id: "102", official_name: "Tan Zoe", name_in_script: "陈佐伊" },
+      { legacy_id: "203", official_name: "Tan Kok Leong", name_in_script: "陈国良" },
+    ])
+    expect(
+      await rows(
+        `select legacy_id, date_of_birth::text as dob, gender::text from academic.teachers order by legacy_id::int`,
+      ),
+    ).toEqual([
+      { legacy_id: "1", dob: "1975-06-01", gender: "male" },
+      { legacy_id: "2", dob: "1985-09-09", gender: "female" },
+      { legacy_id: "3", dob: null, gender: "male" },
+    ])
+    expect(
+      await rows(
+        `select legacy_id, official_name, name_in_script, date_of_birth::text as dob, gender::text
+           from academic.guardians where legacy_id in ('2', '201', '203', '206') order by legacy_id::int`,
+      ),
+    ).toEqual([
+      {
+        legacy_id: "2",
+        official_name: "Nurul Huda binti Abdullah",
+        name_in_script: "نور الهدى بنت عبدالله",
+        dob: "1985-09-09",
+        gender: "female",
+      },
+      { legacy_id: "201", official_name: null, name_in_script: null, dob: "1980-01-01", gender: "male" },
+      {
+        legacy_id: "203",
+        official_name: "Tan Kok Leong",
+        name_in_script: "陈国良",
+        dob: null,
+        gender: "male",
+      },
+      { legacy_id: "206", official_name: null, name_in_script: null, dob: null, gender: "male" },
+    ])
+    // What could not be kept is noted with its raw value, never silently lost.
+    expect(
+      await rows(
+        `select entity, source_key, column_name, raw from migration.row_errors
+          where kind = 'note' and column_name in ('dob', 'officialName') and source_key in ('205', '206')
+          order by entity, source_key::int`,
+      ),
+    ).toEqual([
+      {
+        entity: "gibbon.guardians",
+        source_key: "205",
+        column_name: "officialName",
+        raw: { officialName: "-" },
+      },
+      { entity: "gibbon.guardians", source_key: "206", column_name: "dob", raw: { dob: "2031-05-05" } },
+      { entity: "gibbon.users", source_key: "205", column_name: "officialName", raw: { officialName: "-" } },
+    ])
+  })
+
   it("a second run over the same source changes nothing", async () => {
     const snapshot = () =>
       rows(

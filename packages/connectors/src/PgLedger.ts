@@ -35,6 +35,12 @@ export const schemaVersion = Effect.gen(function* () {
   return yield* db.withConnection((conn) => Migrator.currentVersion(sessionOf(conn, db)))
 })
 
+/** Where the client's database stands against the shipped migrations (applied, pending, unknown versions). */
+export const schemaStatus = Effect.gen(function* () {
+  const db = yield* PgClient
+  return yield* db.withConnection((conn) => Migrator.status(sessionOf(conn, db)))
+})
+
 const sessionOf = (conn: Connection, db: PgClientShape): Migrator.Session => {
   let n = 0
   return {

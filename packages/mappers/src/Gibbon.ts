@@ -12,6 +12,7 @@ import {
   MalaysianAddress,
   PersonName,
   Phone,
+  Text,
 } from "@schoolbridge/cleansers"
 import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Table } from "@schoolbridge/schema"
@@ -221,6 +222,10 @@ export const PersonRow = Schema.Struct({
   phone1: Scalar,
   studentID: Scalar,
   dateStart: Scalar,
+  /** The full name as on certificates, `varchar(150)`; older extracts may not select it. */
+  officialName: Schema.optional(Scalar),
+  /** The name in the person's own script (Jawi, Arabic, Chinese), `varchar(60)`. */
+  nameInCharacters: Schema.optional(Scalar),
 })
 /** A raw Gibbon person. */
 export type PersonRow = typeof PersonRow.Type
@@ -370,6 +375,44 @@ const fallbackMessages: Record<PasswordFallback, string> = {
   gibbon_reset: "Gibbon required a password reset (passwordForceReset Y): reset required",
 }
 
+// A name has at least one letter in any script: "-" or "0" typed into a required form field is not one.
+const letter = /\p{L}/u
+
+/** One of the names a school prints on certificates, through `Text`; blank is null, a value that is no name is null with a note. */
+export const printedName = (ctx: Transform.RowContext, column: string, input: unknown): string | null => {
+  const text = blank(input)
+  const cleaned = Text.clean(text)
+  return cleanOrNull(
+    ctx,
+    column,
+    "text",
+    cleaned._tag !== "Invalid" && cleaned.value !== null && !letter.test(cleaned.value)
+      ? Cleaned.invalid(text ?? "", `"${cleaned.value}" has no letters: not a name`)
+      : cleaned,
+  )
+}
+
+/** `officialName` and `nameInCharacters` as the portal's `official_name` and `name_in_script`. */
+export const printedNames = (
+  row: Pick<PersonRow, "officialName" | "nameInCharacters">,
+  ctx: Transform.RowContext,
+): { readonly official_name: string | null; readonly name_in_script: string | null } => ({
+  official_name: printedName(ctx, "officialName", row.officialName),
+  name_in_script: printedName(ctx, "nameInCharacters", row.nameInCharacters),
+})
+
+/**
+ * `gibbonPerson.dob` of staff and parents: a date not after `asOf`. Unlike a student's, it identifies
+ * nobody, so an unreadable or future date is null with a note and the row loads.
+ */
+export const birthDateOf = (row: Pick<PersonRow, "dob">, options: Options, ctx: Transform.RowContext) =>
+  cleanOrNull(
+    ctx,
+    "dob",
+    "date",
+    DateInput.clean(blank(row.dob), { today: options.asOf, timeZone: options.timeZone, notFuture: true }),
+  )
+
 const usersValues = Table.values(Auth.Users)
 
 /** Maps one `gibbonPerson` with a username to an `auth.users` row array, or rejects it with every reason. */
@@ -426,6 +469,7 @@ export const mapUser =
       ...password.columns,
       first_name: first.value ?? "",
       last_name: last.value,
+      ...printedNames(row, ctx),
       phone: tel,
       avatar_url: null,
       status: userStatusValue,
@@ -473,8 +517,14 @@ export const numberInputs = (
     return [{ key, number: blank(r.studentID), year }]
   })
 
-// The portal's gender has male and female only; Gibbon's Other has no label there.
-const genderOf = (row: PersonRow, ctx: Transform.RowContext): CodeTables.Gender | null => {
+/**
+ * `gibbonPerson.gender` through the gender code table. The portal's gender has male and female
+ * only: Gibbon's Other has no label there, so it is null with a note, as an unknown code is.
+ */
+export const genderOf = (
+  row: Pick<PersonRow, "gender">,
+  ctx: Transform.RowContext,
+): CodeTables.Gender | null => {
   const gender = cleanOrNull(ctx, "gender", "gender", Gender.clean(row.gender))
   if (gender === "other") {
     ctx.note("gender", "gender", "Gibbon gender Other has no portal label: stored as empty")
@@ -597,6 +647,8 @@ export const mapTeacher =
       specialization: null,
       qualification: null,
       hire_date: hired.value,
+      date_of_birth: birthDateOf(row, options, ctx),
+      gender: genderOf(row, ctx),
       employment_status: status.value ?? "active",
       legacy_source: ctx.entity,
       legacy_id: key.value,

@@ -13,10 +13,12 @@ import { Academic, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as Contact from "./Contact.js"
 import {
+  birthDateOf,
   blank,
   categoriesOf,
   cleanOrNull,
   cleanWith,
+  genderOf,
   type NationalIds,
   nationalIdOf,
   normalizeId,
@@ -25,6 +27,7 @@ import {
   PersonRow,
   personKey,
   phone,
+  printedNames,
   type RoleCategory,
   type RoleIndex,
   studentsEntity,
@@ -217,6 +220,9 @@ export const mapGuardian =
       user_id: blank(row.username) === null ? null : ctx.id(ctx.tenant, key.value, usersEntity),
       first_name: first.value,
       last_name: last.value,
+      ...printedNames(row, ctx),
+      date_of_birth: birthDateOf(row, options, ctx),
+      gender: genderOf(row, ctx),
       email,
       phone: tel,
       national_id: nationalIdOf(options.nationalIds, key.value, ctx),

@@ -184,6 +184,9 @@ export const mapUser =
       ...password.columns,
       first_name: first.value ?? "",
       last_name: last.value,
+      // The legacy SIS keeps no official or script name.
+      official_name: null,
+      name_in_script: null,
       phone,
       avatar_url: null,
       status,
@@ -585,6 +588,9 @@ export const mapTeacher =
       specialization: cleanOrNull(ctx, "specialization", "text", Text.clean(row.specialization)),
       qualification: cleanOrNull(ctx, "qualification", "text", Text.clean(row.qualification)),
       hire_date: hired,
+      // The legacy teachers table has no birth date or gender.
+      date_of_birth: null,
+      gender: null,
       employment_status: status,
       legacy_source: ctx.entity,
       legacy_id: ctx.key,

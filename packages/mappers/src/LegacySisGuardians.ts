@@ -178,6 +178,11 @@ export const mapGuardian =
       user_id: guardian.user,
       first_name: guardian.first,
       last_name: guardian.last,
+      // The legacy guardians table has no official or script name, birth date or gender.
+      official_name: null,
+      name_in_script: null,
+      date_of_birth: null,
+      gender: null,
       email: guardian.email,
       phone: guardian.phone,
       national_id: guardian.nationalId,

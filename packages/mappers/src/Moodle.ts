@@ -690,6 +690,9 @@ export const mapUser =
       ...password.columns,
       first_name: first.value ?? "",
       last_name: last.value,
+      // Moodle's user table has no official or script name.
+      official_name: null,
+      name_in_script: null,
       phone: tel,
       avatar_url: null,
       status: userStatus(row),

@@ -1,5 +1,8 @@
+import { Transform } from "@schoolbridge/core"
+import { Academic, Auth } from "@schoolbridge/schema"
 import { describe, expect, it } from "vitest"
 import * as Gibbon from "../src/Gibbon.js"
+import * as StudentNumber from "../src/StudentNumber.js"
 
 describe("Gibbon conventions", () => {
   it("normalizes zero-filled ids once, from text or numbers", () => {
@@ -109,5 +112,162 @@ describe("Gibbon conventions", () => {
     expect(sg._tag !== "Invalid" && sg.value?.number).toBe("+6591234567")
     expect(Gibbon.phone("", "")).toEqual({ _tag: "Valid", value: null })
     expect(Gibbon.phone("abc", "0123456789")._tag).toBe("Invalid")
+  })
+})
+
+// A gibbonPerson as Gibbon stores it: empty strings for what nobody filled in.
+const person = (over: Partial<Gibbon.PersonRow>): Gibbon.PersonRow => ({
+  gibbonPersonID: "0000000001",
+  surname: "Huda",
+  firstName: "Nurul",
+  preferredName: "",
+  gender: "Unspecified",
+  username: "",
+  password: "",
+  passwordStrong: "",
+  passwordStrongSalt: "",
+  passwordForceReset: "N",
+  status: "Full",
+  canLogin: "Y",
+  gibbonRoleIDPrimary: "002",
+  gibbonRoleIDAll: "002",
+  dob: null,
+  email: null,
+  lastTimestamp: null,
+  address1: "",
+  address1District: "",
+  address1Country: "",
+  phone1CountryCode: "",
+  phone1: "",
+  studentID: "",
+  dateStart: "2018-01-02",
+  officialName: "",
+  nameInCharacters: "",
+  ...over,
+})
+
+const options = {
+  tenant: "SA01",
+  asOf: "2025-01-15",
+  loadedAt: "2025-01-15T00:00:00.000Z",
+  roles: Gibbon.indexRoles([
+    { gibbonRoleID: "002", category: "Staff", name: "Teacher" },
+    { gibbonRoleID: "003", category: "Student", name: "Student" },
+  ]),
+} as const
+
+const mapAll = <T extends { readonly columns: ReadonlyArray<string> }>(
+  entity: { name: string; transform: Transform.Transform<Gibbon.PersonRow> },
+  table: T,
+  rows: ReadonlyArray<Gibbon.PersonRow>,
+) => {
+  const keys = rows.map((r) => String(Number(r.gibbonPersonID)))
+  const out = Transform.run(entity.transform, rows, keys, { entity: entity.name, tenant: "SA01" })
+  const byKey = new Map(
+    out.ok.map((r, i) => [out.okKeys[i], Object.fromEntries(table.columns.map((c, j) => [c, r[j]]))]),
+  )
+  const notes = (key: string, column: string) =>
+    out.notes.filter((n) => n.key === key && n.column === column).map((n) => n.message)
+  return { out, byKey, notes }
+}
+
+describe("names as printed on certificates", () => {
+  const users = Gibbon.users({ ...options, passwords: "force-reset" })
+  const rows = [
+    person({
+      gibbonPersonID: "0000000001",
+      username: "nurul.huda",
+      officialName: "Nurul Huda binti Abdullah",
+      nameInCharacters: "نور الهدى بنت عبدالله",
+    }),
+    person({
+      gibbonPersonID: "0000000002",
+      username: "tan.kl",
+      surname: "Tan",
+      firstName: "Kok Leong",
+      officialName: "  Tan   Kok Leong ",
+      nameInCharacters: "陈国良",
+    }),
+    // UTF-8 read as Windows-1252 on its way into Gibbon.
+    person({ gibbonPersonID: "0000000003", username: "tan.ml", nameInCharacters: "é™ˆå›½è‰¯" }),
+    // "-" typed into a form that requires an official name; an empty script name is no name.
+    person({ gibbonPersonID: "0000000004", username: "lee", officialName: "-", nameInCharacters: "" }),
+    // An extract that does not select the columns at all.
+    (({ officialName, nameInCharacters, ...rest }) => rest)(
+      person({ gibbonPersonID: "0000000005", username: "old" }),
+    ),
+  ]
+
+  it("loads officialName and nameInCharacters in Jawi and Chinese script onto the user", () => {
+    const { out, byKey, notes } = mapAll(users, Auth.Users, rows)
+    expect(out.rejected).toEqual([])
+    const names = (key: string) => {
+      const row = byKey.get(key)!
+      return [row.official_name, row.name_in_script]
+    }
+    expect(names("1")).toEqual(["Nurul Huda binti Abdullah", "نور الهدى بنت عبدالله"])
+    expect(names("2")).toEqual(["Tan Kok Leong", "陈国良"])
+    expect(notes("2", "officialName")).toEqual(["normalized whitespace"])
+    expect(names("3")).toEqual([null, "陈国良"])
+    expect(notes("3", "nameInCharacters")).toEqual(["repaired text encoding (UTF-8 read as Windows-1252)"])
+    expect(names("4")).toEqual([null, null])
+    const printed = out.notes.filter(
+      (n) => n.key === "4" && ["officialName", "nameInCharacters"].includes(n.column ?? ""),
+    )
+    expect(printed.map((n) => [n.column, n.rule, n.message, n.value])).toEqual([
+      ["officialName", "text", '"-" has no letters: not a name; stored as empty', "-"],
+    ])
+    expect(names("5")).toEqual([null, null])
+  })
+
+  it("keeps Arabic joiners inside script names and drops invisible characters around Latin ones", () => {
+    const ctx = { note: () => {} } as unknown as Transform.RowContext
+    expect(Gibbon.printedName(ctx, "nameInCharacters", "مهر\u200cداد")).toBe("مهر\u200cداد")
+    expect(Gibbon.printedName(ctx, "officialName", "Siti\u200b Aminah")).toBe("Siti Aminah")
+    expect(Gibbon.printedName(ctx, "officialName", "   ")).toBeNull()
+  })
+})
+
+describe("staff keep their date of birth and gender", () => {
+  const teachers = Gibbon.teachers(options)
+  const rows = [
+    person({ gibbonPersonID: "0000000001", username: "nurul.huda", dob: "1985-09-09", gender: "F" }),
+    person({ gibbonPersonID: "0000000002", username: "raj", dob: "31/02/1980", gender: "M" }),
+    person({ gibbonPersonID: "0000000003", username: "lim", dob: "2031-05-05", gender: "Other" }),
+    person({ gibbonPersonID: "0000000004", username: "wong", dob: "0000-00-00", gender: "Q" }),
+    person({ gibbonPersonID: "0000000005", username: "ali", dob: null, gender: "Unspecified" }),
+  ]
+
+  it("maps gibbonPerson.dob and gender onto academic.teachers; what cannot be read is empty with a note", () => {
+    const { out, byKey, notes } = mapAll(teachers, Academic.Teachers, rows)
+    expect(out.rejected).toEqual([])
+    expect(out.okKeys).toEqual(["1", "2", "3", "4", "5"])
+    const details = (key: string) => [byKey.get(key)!.date_of_birth, byKey.get(key)!.gender]
+    expect(details("1")).toEqual(["1985-09-09", "female"])
+    expect(notes("1", "dob")).toEqual([])
+    expect(details("2")).toEqual([null, "male"])
+    expect(notes("2", "dob")).toEqual([expect.stringMatching(/stored as empty$/)])
+    expect(details("3")).toEqual([null, null])
+    expect(notes("3", "dob")).toEqual(["2031-05-05 is in the future; stored as empty"])
+    expect(notes("3", "gender")).toContain("Gibbon gender Other has no portal label: stored as empty")
+    expect(details("4")).toEqual([null, null])
+    expect(notes("4", "dob")).toEqual(["MySQL zero date means no date: set to empty"])
+    expect(notes("4", "gender")).toEqual([expect.stringMatching(/stored as empty$/)])
+    expect(details("5")).toEqual([null, null])
+    expect(notes("5", "gender")).toEqual(['"Unspecified" means not recorded: set to empty'])
+  })
+
+  it("keeps a student's unreadable date of birth a rejection: it helps identify the child", () => {
+    const child = person({
+      username: "kid",
+      dob: "31/02/2012",
+      studentID: "S1",
+      gibbonRoleIDPrimary: "003",
+      gibbonRoleIDAll: "003",
+    })
+    const numbers = StudentNumber.plan(Gibbon.numberInputs([child], options), "SA01")
+    const students = Gibbon.students({ ...options, numbers })
+    const { out } = mapAll(students, Academic.Students, [child])
+    expect(out.rejected.map((r) => r.reasons.map((x) => [x.column, x.rule]))).toEqual([[["dob", "date"]]])
   })
 })

@@ -140,6 +140,10 @@ describe("gibbon.guardians", () => {
         user_id: id(Gibbon.usersEntity, "201"),
         first_name: "Razak",
         last_name: "Ali",
+        official_name: null,
+        name_in_script: null,
+        date_of_birth: null,
+        gender: null,
         email: "razak.ali@gmail.com",
         phone: "+60123456789",
         national_id: "800101-14-5671",
@@ -164,6 +168,10 @@ describe("gibbon.guardians", () => {
         user_id: null,
         first_name: "Mei",
         last_name: "Tân",
+        official_name: null,
+        name_in_script: null,
+        date_of_birth: null,
+        gender: null,
         email: null,
         phone: null,
         national_id: null,
@@ -189,6 +197,7 @@ describe("gibbon.guardians", () => {
     expect(out.notes.filter((n) => n.key === "203").map((n) => [n.column, n.rule, n.message])).toEqual([
       ["email", "email", "no @ in the address; stored as empty"],
       ["phone1", "phone", "contains letters; stored as empty"],
+      ["gender", "gender", '"Unspecified" means not recorded: set to empty'],
     ])
     expect(out.rejected.map((r) => [r.key, r.reasons.map((x) => [x.column, x.rule])])).toEqual([
       ["204", [["firstName", "person_name"]]],
@@ -197,6 +206,7 @@ describe("gibbon.guardians", () => {
     expect(out.notes.filter((n) => n.key === "202").map((n) => [n.column, n.rule])).toEqual([
       ["surname", "person_name"],
       ["address1", "address"],
+      ["gender", "gender"],
       ["documentNumber", "national_id"],
     ])
   })
@@ -220,6 +230,51 @@ const adult = (over: Partial<GibbonFamily.FamilyAdultRow>): GibbonFamily.FamilyA
 })
 const child = (gibbonFamilyChildID: number, gibbonFamilyID: unknown, gibbonPersonID: unknown) =>
   ({ gibbonFamilyChildID, gibbonFamilyID, gibbonPersonID }) as GibbonFamily.FamilyChildRow
+
+describe("gibbon.guardians: names as printed, date of birth and gender", () => {
+  const entity = GibbonFamily.guardians(base)
+  const parents = [
+    person({
+      gibbonPersonID: 201,
+      surname: "Ali",
+      firstName: "Razak",
+      gender: "M",
+      dob: "1980-01-01",
+      officialName: "Razak bin Ali",
+      nameInCharacters: "رزاق بن علي",
+    }),
+    person({
+      gibbonPersonID: 203,
+      surname: "Tan",
+      firstName: "Kok Leong",
+      gender: "F",
+      dob: "1979-13-01",
+      officialName: "Tan Kok Leong",
+      nameInCharacters: "陈国良",
+    }),
+    person({ gibbonPersonID: 206, firstName: "Abdul", gender: "male", dob: "2030-06-01" }),
+  ]
+
+  it("keeps a parent's dob, gender and printed names; a bad dob is empty with a note and the parent loads", () => {
+    const out = run(entity, parents, ["201", "203", "206"])
+    expect(out.rejected).toEqual([])
+    const rows = rowsOf(Academic.Guardians, out.ok)
+    const pick = ["official_name", "name_in_script", "date_of_birth", "gender"] as const
+    expect(rows.map((r) => pick.map((c) => r[c]))).toEqual([
+      ["Razak bin Ali", "رزاق بن علي", "1980-01-01", "male"],
+      ["Tan Kok Leong", "陈国良", null, "female"],
+      [null, null, null, "male"],
+    ])
+    const dobNotes = out.notes.filter((n) => n.column === "dob").map((n) => [n.key, n.rule, n.value])
+    expect(dobNotes).toEqual([
+      ["203", "date", "1979-13-01"],
+      ["206", "date", "2030-06-01"],
+    ])
+    expect(out.notes.find((n) => n.key === "206" && n.column === "dob")?.message).toBe(
+      "2030-06-01 is in the future; stored as empty",
+    )
+  })
+})
 
 describe("family pairs", () => {
   const adults = [

@@ -583,6 +583,7 @@ describe("gibbonPerson over the fixture", () => {
       ["105", "email", "email"],
       ["204", "email", "email"],
       ["205", "phone1", "phone"],
+      ["205", "officialName", "text"],
     ])
     expect(out.skipped.map((s) => s.key)).toEqual(["4", "104", "202", "207", "211"])
   })
@@ -698,6 +699,40 @@ describe("gibbonPerson over the fixture", () => {
       { legacy_id: "3", tenant_id: "SB02", hire_date: "2021-07-01", employment_status: "active" },
     ])
     expect(out.rejected).toEqual([{ key: "4", reasons: [{ column: "username", rule: "user_link" }] }])
+  })
+
+  it("keeps names as printed on certificates, and the dates of birth and genders of staff and parents", () => {
+    const named = (rows: ReadonlyArray<Record<string, unknown>>) =>
+      pick(rows, "legacy_id", "official_name", "name_in_script").filter(
+        (r) => r.official_name !== null || r.name_in_script !== null,
+      )
+    const users = byTenant((tenant) => Gibbon.users({ ...base, tenant, roles, passwords: "carry-over" }))
+    expect(named(users.rows)).toEqual([
+      { legacy_id: "1", official_name: "Abdul Rahman bin Ismail", name_in_script: "عبدالرحمن بن إسماعيل" },
+      { legacy_id: "2", official_name: "Nurul Huda binti Abdullah", name_in_script: "نور الهدى بنت عبدالله" },
+      { legacy_id: "102", official_name: "Tan Zoe", name_in_script: "陈佐伊" },
+      { legacy_id: "203", official_name: "Tan Kok Leong", name_in_script: "陈国良" },
+    ])
+    const teachers = byTenant((tenant) => Gibbon.teachers({ ...base, tenant, roles }))
+    expect(pick(teachers.rows, "legacy_id", "date_of_birth", "gender")).toEqual([
+      { legacy_id: "1", date_of_birth: "1975-06-01", gender: "male" },
+      { legacy_id: "2", date_of_birth: "1985-09-09", gender: "female" },
+      { legacy_id: "3", date_of_birth: null, gender: "male" },
+    ])
+    const guardians = byTenant((tenant) => GibbonFamily.guardians({ ...base, tenant, roles }))
+    expect(named(guardians.rows)).toEqual([
+      { legacy_id: "2", official_name: "Nurul Huda binti Abdullah", name_in_script: "نور الهدى بنت عبدالله" },
+      { legacy_id: "203", official_name: "Tan Kok Leong", name_in_script: "陈国良" },
+    ])
+    const details = new Map(guardians.rows.map((r) => [r.legacy_id, [r.date_of_birth, r.gender]]))
+    expect(details.get("2")).toEqual(["1985-09-09", "female"])
+    expect(details.get("201")).toEqual(["1980-01-01", "male"])
+    expect(details.get("210")).toEqual([null, null])
+    // A date of birth in the future costs the parent the date, not the row.
+    expect(details.get("206")).toEqual([null, "male"])
+    expect(guardians.notes.filter((n) => n.column === "dob").map((n) => [n.key, n.message])).toEqual([
+      ["206", "2031-05-05 is in the future; stored as empty"],
+    ])
   })
 
   it("maps parents to guardians with ID card national ids and the family's home address", () => {

@@ -223,6 +223,8 @@ describe("a CSV student list through the legacy SIS mappers", () => {
       must_reset_password: true,
       first_name: "Ahmad bin Ali",
       last_name: null,
+      official_name: null,
+      name_in_script: null,
       phone: "+60123456789",
       avatar_url: null,
       status: "active",

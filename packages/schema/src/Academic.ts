@@ -84,6 +84,12 @@ export const Guardians = Table.make("academic.guardians", {
   user_id: C.nullable(C.uuid),
   first_name: C.text,
   last_name: C.nullable(C.text),
+  /** As `auth.users.official_name`: a guardian may have no account, so the name is kept here too. */
+  official_name: C.omittable(C.text),
+  /** As `auth.users.name_in_script`. */
+  name_in_script: C.omittable(C.text),
+  date_of_birth: C.omittable(C.date),
+  gender: C.omittable(Gender),
   email: C.nullable(C.text),
   phone: C.nullable(C.text),
   national_id: C.nullable(C.text),
@@ -122,6 +128,8 @@ export const Teachers = Table.make("academic.teachers", {
   specialization: C.nullable(C.text),
   qualification: C.nullable(C.text),
   hire_date: C.nullable(C.date),
+  date_of_birth: C.omittable(C.date),
+  gender: C.omittable(Gender),
   employment_status: C.oneOf(["active", "on_leave", "resigned", "retired", "terminated"]),
   ...Table.legacy,
   ...Table.timestamps,

@@ -114,4 +114,40 @@ export const currentVersion = (session: Session): Effect.Effect<number, Migrator
     return Number(rows[0]?.v ?? 0)
   }).pipe(Effect.mapError((cause) => fail("connection", errorText(cause), { cause })))
 
+/** Where a database stands against the shipped migrations. */
+export interface Status {
+  /** The highest applied version, 0 when none is. */
+  readonly current: number
+  /** Shipped versions the database has not applied, in order: lower ones too, when a version arrived late. */
+  readonly pending: ReadonlyArray<number>
+  /** Applied versions this code does not ship (a newer schoolbridge, or another branch's build, ran). */
+  readonly unknown: ReadonlyArray<number>
+}
+
+/**
+ * Compares the ledger with the shipped migrations. Versions need not be contiguous and may arrive
+ * out of order (0017 merged after 0018), so being up to date means every shipped version is applied,
+ * not that the highest one is.
+ */
+export const status = (
+  session: Session,
+  migrations: ReadonlyArray<Migrations.Migration> = Migrations.all,
+): Effect.Effect<Status, MigratorError> =>
+  Effect.gen(function* () {
+    const present = yield* session.query(`select to_regclass('${ledgerTable}') is not null as present`)
+    const applied =
+      present[0]?.present === true
+        ? (yield* session.query(`select version from ${ledgerTable} order by version`)).map((r) =>
+            Number(r.version),
+          )
+        : []
+    const done = new Set(applied)
+    const known = new Set(migrations.map((m) => m.version))
+    return {
+      current: applied.at(-1) ?? 0,
+      pending: migrations.map((m) => m.version).filter((v) => !done.has(v)),
+      unknown: applied.filter((v) => !known.has(v)),
+    }
+  }).pipe(Effect.mapError((cause) => fail("connection", errorText(cause), { cause })))
+
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e))

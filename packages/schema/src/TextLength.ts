@@ -55,7 +55,7 @@ export const rules: ReadonlyArray<readonly [RegExp, Rule]> = [
   [/^(url|.*_url)$/, { max: 2048, overflow: "null" }],
   [/^(ip_address|timezone|currency|mime_type|password_algorithm)$/, { max: 64, overflow: "null" }],
   // Names, titles and short labels.
-  [/^(name|first_name|last_name|.*_name|title|subject)$/, { max: 200, overflow: "truncate" }],
+  [/^(name|first_name|last_name|.*_name|name_in_script|title|subject)$/, { max: 200, overflow: "truncate" }],
   [
     /^(country|nationality|occupation|relationship|qualification|specialization|room|grade|grade_level|term)$/,
     { max: 200, overflow: "truncate" },

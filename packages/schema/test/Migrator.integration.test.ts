@@ -76,6 +76,65 @@ describe("Migrator", () => {
     expect(JSON.stringify(exit)).toContain("which this schoolbridge does not know")
   })
 
+  it("applies a version below the current one when it arrives later: numbers need not be contiguous", async () => {
+    // As 0018 (merged first) and 0017 (merged later from another branch) do.
+    const later = Migrations.fromDirectory(dirWith({ "0951_later.sql": "create table public.t951 (x int);" }))
+    const earlier = Migrations.fromDirectory(
+      dirWith({ "0950_earlier.sql": "create table public.t950 (x int);" }),
+    )
+    const first = await Effect.runPromise(Migrator.migrate(session, [...Migrations.all, ...later]))
+    expect(first.applied.map((m) => m.version)).toEqual([951])
+    const second = await Effect.runPromise(
+      Migrator.migrate(session, [...Migrations.all, ...earlier, ...later]),
+    )
+    expect(second.applied.map((m) => m.version)).toEqual([950])
+    expect(await Effect.runPromise(Migrator.currentVersion(session))).toBe(951)
+    await client.query("drop table public.t950, public.t951")
+    await client.query("delete from public.schoolbridge_schema_migrations where version in (950, 951)")
+  })
+
+  it("reports a late version as pending and a version it does not ship as unknown, whatever their number", async () => {
+    const all = Migrations.all.map((m) => m.version)
+    expect(await Effect.runPromise(Migrator.status(session))).toEqual({
+      current: all.at(-1),
+      pending: [],
+      unknown: [],
+    })
+    // Below the current version: a migration merged after a higher one (0017 after 0018).
+    const late = all.at(-2)!
+    const [row] = (
+      await client.query("delete from public.schoolbridge_schema_migrations where version = $1 returning *", [
+        late,
+      ])
+    ).rows
+    try {
+      expect(await Effect.runPromise(Migrator.status(session))).toEqual({
+        current: all.at(-1),
+        pending: [late],
+        unknown: [],
+      })
+    } finally {
+      await client.query(
+        `insert into public.schoolbridge_schema_migrations (version, name, checksum, applied_at, duration_ms)
+         values ($1, $2, $3, $4, $5)`,
+        [row.version, row.name, row.checksum, row.applied_at, row.duration_ms],
+      )
+    }
+    // Applied by a build that ships a version this one does not (another branch's 0017).
+    const shipped = Migrations.all.filter((m) => m.version !== late)
+    expect(await Effect.runPromise(Migrator.status(session, shipped))).toEqual({
+      current: all.at(-1),
+      pending: [],
+      unknown: [late],
+    })
+  })
+
+  it("knows the shipped versions, gaps allowed", () => {
+    const versions = Migrations.all.map((m) => m.version)
+    expect(versions).toContain(18)
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions)
+  })
+
   it("rolls back a failing migration whole and records nothing of it", async () => {
     const dir = dirWith({
       "0900_good.sql": "create table public.t900 (x int);",

@@ -11,6 +11,8 @@ describe("TextLength", () => {
     expect(limits.get("email")).toEqual({ column: "email", max: 254, overflow: "null" })
     expect(limits.get("legacy_id")).toEqual({ column: "legacy_id", max: 255, overflow: "reject" })
     expect(limits.get("phone")).toEqual({ column: "phone", max: 32, overflow: "null" })
+    expect(limits.get("official_name")).toEqual({ column: "official_name", max: 200, overflow: "truncate" })
+    expect(limits.get("name_in_script")).toEqual({ column: "name_in_script", max: 200, overflow: "truncate" })
     expect(limits.get("id")).toBeUndefined()
     expect(TextLength.limitsFor("no.such_table")).toEqual([])
   })
