@@ -1117,6 +1117,8 @@ const userRow = (
     ...Password.resetColumns(options.resetHash),
     first_name: person.first,
     last_name: person.last,
+    official_name: null,
+    name_in_script: null,
     phone: person.phone,
     avatar_url: text(avatar) === "" || text(avatar).startsWith("data:") ? null : text(avatar),
     status,
@@ -1457,6 +1459,10 @@ export const mapGuardian =
       user_id: null,
       first_name: g.first,
       last_name: g.last,
+      official_name: null,
+      name_in_script: null,
+      date_of_birth: null,
+      gender: null,
       email: g.email,
       phone: g.phone,
       national_id: null,
@@ -1730,14 +1736,13 @@ export const mapTeacher =
   (row: TeacherRecord, ctx: Transform.RowContext): Transform.Outcome => {
     const reasons: Array<Transform.Reason> = []
     const t = readTeacher(row, quiet(ctx), options, reasons)
-    const hired = cleanWith(
+    const hired = cleanOrNull(
       ctx,
       "joinDate",
       "date",
       DateInput.clean(row.joinDate, day(options, { notFuture: true })),
     )
-    collect(reasons, [hired])
-    if (t === null || !hired.ok || reasons.length > 0) return Transform.reject(...reasons)
+    if (t === null || reasons.length > 0) return Transform.reject(...reasons)
     const subjects = [...(row.subjects ?? []), text(row.subject)].map((s) => s.trim()).filter((s) => s !== "")
     return teachersValues({
       id: ctx.id(ctx.tenant, t.id),
@@ -1746,8 +1751,10 @@ export const mapTeacher =
       staff_number: cleanOrNull(ctx, "staffNumber", "text", Text.clean(row.staffNumber)),
       specialization: subjects.length === 0 ? null : [...new Set(subjects)].join(", "),
       qualification: cleanOrNull(ctx, "qualification", "text", Text.clean(row.qualification)),
-      hire_date: hired.value,
+      hire_date: hired,
       employment_status: t.status,
+      date_of_birth: null,
+      gender: null,
       legacy_source: ctx.entity,
       legacy_id: t.id,
       ...t.times,

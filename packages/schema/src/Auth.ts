@@ -36,9 +36,9 @@ export const Users = Table.make("auth.users", {
   first_name: C.text,
   last_name: C.nullable(C.text),
   /** The full name as on a certificate or identity card (Gibbon's `officialName`). */
-  official_name: C.omittable(C.text),
+  official_name: C.nullable(C.text),
   /** The name in the person's own script: Jawi, Arabic, Chinese, Tamil (Gibbon's `nameInCharacters`). */
-  name_in_script: C.omittable(C.text),
+  name_in_script: C.nullable(C.text),
   phone: C.nullable(C.text),
   avatar_url: C.nullable(C.text),
   status: UserStatus,

@@ -12,8 +12,6 @@ export interface Column<S extends Schema.Schema.Any = Schema.Schema.Any> {
   readonly nullable: boolean
   /** The labels of an enum type, in declaration order. */
   readonly labels?: ReadonlyArray<string>
-  /** A row may leave the column out (see `omittable`). */
-  readonly omittable?: true
 }
 
 const make = <S extends Schema.Schema.Any>(schema: S, sqlType: string): Column<S> => ({
@@ -27,21 +25,6 @@ export const nullable = <S extends Schema.Schema.Any>(column: Column<S>): Column
   ...column,
   schema: Schema.NullOr(column.schema),
   nullable: true,
-})
-
-/**
- * A nullable column that a row may leave out: `Table.values` takes rows without it and the load
- * writes null. Only for a column added while some mapper cannot yet be changed to name it; once
- * every mapper does, drop the mark, so that a mapper forgetting the column is a type error again.
- */
-export const omittable = <S extends Schema.Schema.Any>(
-  column: Column<S>,
-): Column<Schema.NullishOr<S>> & { readonly omittable: true } => ({
-  ...column,
-  // A left-out column reaches the row array as undefined, which COPY writes as null.
-  schema: Schema.NullishOr(column.schema),
-  nullable: true,
-  omittable: true,
 })
 
 /** `uuid`. */

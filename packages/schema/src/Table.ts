@@ -62,18 +62,10 @@ export const isTable = (u: unknown): u is Any =>
   Array.isArray((u as Any).columns) &&
   Schema.isSchema((u as Any).schema)
 
-type OmittableKeys<F extends Fields> = {
-  [K in keyof F]: F[K] extends { readonly omittable: true } ? K : never
-}[keyof F]
-
-/** What `values` takes: a row of the table, where its omittable columns (`Column.omittable`) may be left out. */
-export type Input<T extends Any> = Omit<Row<T>, OmittableKeys<T["fields"]>> &
-  Partial<Pick<Row<T>, OmittableKeys<T["fields"]>>>
-
 /** A row's values in the table's column order, as the engine's transforms return rows. */
 export const values =
   <T extends Any>(table: T) =>
-  (row: Input<T>): Array<unknown> => {
+  (row: Row<T>): Array<unknown> => {
     const record = row as Readonly<Record<string, unknown>>
     return table.columns.map((c) => record[c])
   }
