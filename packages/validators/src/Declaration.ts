@@ -68,6 +68,25 @@ export interface PreservedRule {
   readonly severity?: Severity
 }
 
+/**
+ * A money figure (invoiced, paid, allocated) summed per tenant and calendar year on both sides and
+ * compared exactly: an amount, and the date whose year it counts in.
+ */
+export interface MoneyTotal {
+  /** Stable id, e.g. `invoiced`. */
+  readonly id: string
+  readonly title: string
+  /**
+   * The amount, of kind `decimal` (its scale is the precision compared). `sourceSql` and `targetSql`
+   * see the row as `t`, so a target amount or date may come from a parent row by a subquery.
+   */
+  readonly amount: AsIsColumn
+  /** The date of kind `date` or `timestamp` (read back as local time) whose year places the amount. */
+  readonly date: AsIsColumn
+  /** Defaults to `critical`: money that does not add up stops the cutover. */
+  readonly severity?: Severity
+}
+
 /** A seeded random sample compared field by field after mapping the source row. */
 export interface FieldSample {
   /** Rows to draw per entity. */
@@ -131,6 +150,7 @@ export interface EntityDeclaration {
   readonly relationships?: ReadonlyArray<Relationship>
   readonly rules?: ReadonlyArray<DomainRule>
   readonly preserved?: ReadonlyArray<PreservedRule>
+  readonly money?: ReadonlyArray<MoneyTotal>
   readonly sample?: FieldSample
 }
 

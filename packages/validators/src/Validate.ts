@@ -9,6 +9,7 @@ import * as Domain from "./Domain.js"
 import * as FieldSample from "./FieldSample.js"
 import * as Gate from "./Gate.js"
 import * as Ledger from "./Ledger.js"
+import * as MoneyTotals from "./MoneyTotals.js"
 import * as Orphans from "./Orphans.js"
 import type * as Query from "./Query.js"
 import type * as Report from "./Report.js"
@@ -76,6 +77,7 @@ export const run = (
             ...(e.preserved ?? []).map((rule) =>
               Domain.preserved(e, rule, { ...options.checksum, sampleLimit }, excluded),
             ),
+            ...(e.money ?? []).map((m) => MoneyTotals.check(e, m, sampleLimit, excluded)),
             ...(e.sample ? [FieldSample.check(e, e.sample, sampleLimit, excluded)] : []),
           ]
           checks.push(...(yield* Effect.all(scans, { concurrency: options.scanConcurrency ?? 2 })))
