@@ -113,8 +113,11 @@ export const sqliteFunctions = {
 // SQLite keeps whatever a column was given: dates as text (zero dates too), booleans as 0/1 or
 // words, decimals as REAL or TEXT. Each canonical form reads all of them.
 const sqliteZero = (expr: string, zero: string) => `cast(${expr} as text) like '${zero}%'`
+// Eight digits are a compact date (`20240131`), as the cleansers read them, before Unix time.
 const sqliteDate = (expr: string, format: string) =>
   `case when ${expr} is null or ${sqliteZero(expr, "0000-00-00")} then null
+        when cast(${expr} as text) glob '[0-9][0-9][0-9][0-9][0-1][0-9][0-3][0-9]'
+          then strftime('${format}', substr(${expr}, 1, 4) || '-' || substr(${expr}, 5, 2) || '-' || substr(${expr}, 7, 2))
         when typeof(${expr}) = 'integer' then strftime('${format}', ${expr}, 'unixepoch')
         else strftime('${format}', ${expr}) end`
 

@@ -150,8 +150,9 @@ beforeAll(async () => {
       (6, 2, 'Zainab', 7, 2.675, '2020-01-01', '2020-01-01 12:00:00.999', true);`)
   await ps.end()
 
-  // SQLite keeps what it was given: the same values in the spellings legacy files hold, and
-  // 2.675 unrounded (a double just below it), where MySQL and PostgreSQL stored 2.68.
+  // SQLite keeps what it was given: the same values in the spellings legacy files hold (a compact
+  // 20240229 among them, stored as an integer), and 2.675 unrounded (a double just below it), where
+  // MySQL and PostgreSQL stored 2.68.
   sqlite = await openSqlite([
     `create table marks (id integer primary key, tenant_id integer not null, name varchar(50),
        score integer, fee decimal(10,2) not null, born date, seen_at datetime, active boolean)`,
@@ -160,7 +161,7 @@ beforeAll(async () => {
        (2, 2, 'Nur ‘Aisyah — نور', 9007199254740993, '-0.5', '0009-12-04', '1999-12-31 23:59:59.000', 'false'),
        (3, 1, '', -5, 1234567.89, '0000-00-00', '0000-00-00 00:00:00', 'true'),
        (4, 2, null, null, 0, null, null, null),
-       (5, 1, 'café', 0, '7.05', '2024-02-29', '2024-02-29', 0),
+       (5, 1, 'café', 0, '7.05', '20240229', '2024-02-29', 0),
        (6, 2, 'Zainab', 7, 2.675, '2020-01-01', '2020-01-01 12:00:00.999', 'yes')`,
   ])
 
