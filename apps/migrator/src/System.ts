@@ -9,6 +9,7 @@ import type { Keyset } from "@schoolbridge/connectors"
 import { type Entity, type Pipeline, Source, Transform } from "@schoolbridge/core"
 import { Password } from "@schoolbridge/mappers"
 import { TextLength } from "@schoolbridge/schema"
+import type { Declaration, Dialect } from "@schoolbridge/validators"
 import { Chunk, Effect, Either, Schema, Stream } from "effect"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
@@ -65,6 +66,19 @@ export interface Planned {
 /** Builds one entity. */
 export type Factory = (prep: Prep) => Effect.Effect<Entity.Entity | Planned, Exit.CliError>
 
+/** What `validate` compares of an entity besides its keys and counts: content columns and money totals. */
+export type EntityChecks = Pick<Declaration.EntityDeclaration, "asIs" | "money">
+
+/** What a system's checks are written for. */
+export interface CheckContext {
+  /** The SQL dialect of the source the entities are compared with. */
+  readonly dialect: Dialect.Dialect
+  /** The zone the source's local times are in (the manifest's `timeZone`). */
+  readonly timeZone: string
+  /** The source table of a declared entity, for a check that reads a sibling table; undefined when not declared. */
+  readonly tableOf: (entity: string) => string | undefined
+}
+
 /** A source system: its entity factories by entity name. */
 export interface System {
   readonly name: Manifest.System
@@ -79,6 +93,11 @@ export interface System {
    * Default `text`.
    */
   readonly keyKind?: "text" | "integer"
+  /**
+   * The content columns (copied unchanged, or canonicalised alike on both sides) and money totals
+   * `validate` compares per entity; an entity without any is compared by key only.
+   */
+  readonly checks?: (context: CheckContext) => Readonly<Record<string, EntityChecks>>
   /** The manifest's `options` this system understands; anything else, or a bad value, is refused. */
   readonly options: Schema.Schema<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>>
   /**

@@ -8,6 +8,7 @@ import { type Keyset, PgClient } from "@schoolbridge/connectors"
 import {
   CsvReport,
   type Declaration,
+  Dialect,
   HtmlReport,
   MarkdownReport,
   PortalRules,
@@ -95,8 +96,9 @@ export const fileEntities = (system: System.System, manifest: Manifest.Manifest)
   )
 
 /**
- * The declarations the checks run over: each database entity of the manifest with its target table,
- * or with `files`, each file entity, its records read from the tables `FileTables` fills.
+ * The declarations the checks run over: each database entity of the manifest with its target table
+ * and the system's content columns and money totals for it (`System.checks`, in the source's
+ * dialect), or with `files`, each file entity, its records read from the tables `FileTables` fills.
  */
 export const declarations = (
   system: System.System,
@@ -107,6 +109,14 @@ export const declarations = (
   manifest.entities.flatMap((e) => {
     const source = manifest.sources[e.source]
     const table = system.targets[e.name]
+    const checks =
+      source !== undefined && !files && Sources.isDatabase(source.kind)
+        ? system.checks?.({
+            dialect: Dialect.of(source.kind === "postgres" ? "postgresql" : source.kind),
+            timeZone: manifest.timeZone,
+            tableOf: (name) => manifest.entities.find((d) => d.name === name)?.table,
+          })[e.name]
+        : undefined
     if (files) {
       if (scope._tag !== "School" || !fileEntities(system, manifest).includes(e)) return []
       return [
@@ -150,6 +160,7 @@ export const declarations = (
             },
           },
           target: { table, tenants: scope.tenants },
+          ...checks,
         }),
       ]
     }
@@ -171,6 +182,7 @@ export const declarations = (
           : tenant !== null
             ? { table, tenants: [tenant] }
             : { table, tenantColumn: null },
+        ...checks,
       }),
     ]
   })
