@@ -146,6 +146,14 @@ export interface EntityDeclaration {
      */
     readonly tenants?: ReadonlyArray<string>
   }
+  /**
+   * `derived` when the mapper makes the target's legacy ids from fields of the rows (several source
+   * rows becoming one target row, as assessments named by their grades): no source key names a
+   * target row, so only the counts and the ledger compare the entity, not the row-by-row checks
+   * (checksum, preserved values, money totals, field sample). Default `source`: each target row's
+   * legacy id is its source row's key.
+   */
+  readonly legacyIds?: "source" | "derived"
   readonly asIs?: ReadonlyArray<AsIsColumn>
   readonly relationships?: ReadonlyArray<Relationship>
   readonly rules?: ReadonlyArray<DomainRule>

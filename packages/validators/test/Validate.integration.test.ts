@@ -280,6 +280,20 @@ describe("defects are caught by the right check", () => {
   })
 })
 
+describe("an entity whose legacy ids the mapper derives", () => {
+  it("is compared by counts and ledger only: no source key names its rows", async () => {
+    await db.pg.query("update sch.invoices set legacy_id = 'derived-' || legacy_id")
+    const derived = declarations.map((d) =>
+      d.name === "invoices" ? { ...d, legacyIds: "derived" as const } : d,
+    )
+    const report = await Effect.runPromise(Validate.run(derived, { runId: 1 }).pipe(Effect.provide(db.layer)))
+    expect(report.checks.filter((c) => c.entity === "invoices").map((c) => c.kind)).not.toContain("checksum")
+    expect(report.checks.map((c) => c.id)).not.toContain("money:invoices:invoiced")
+    expect(byId(report, "count-parity:invoices").passed).toBe(true)
+    expect(failed(report)).toEqual([])
+  })
+})
+
 describe("declarations that do not fit the database", () => {
   it("fail with the check and the column named", async () => {
     const bad = [
