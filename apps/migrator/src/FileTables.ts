@@ -29,18 +29,26 @@ const cell = (v: unknown): string | number | null => {
 
 const sqliteFailure = (e: SqliteClient.SqliteError) => Exit.failure(e.message)
 
-/** Copies every record of each entity into its table of a fresh in-memory database. */
+/**
+ * Copies every record of each entity into its table of a fresh in-memory database; `fields` names the
+ * columns an entity's table has even when no record holds them (those its checks read).
+ */
 export const load = (
   entities: ReadonlyArray<Manifest.EntityDecl>,
   sources: Sources.Opened,
+  fields: (entity: Manifest.EntityDecl) => ReadonlyArray<string> = () => [],
 ): Effect.Effect<SqliteClient.SqliteClientShape, Exit.CliError, Scope.Scope> =>
   Effect.gen(function* () {
     const db = yield* SqliteClient.memory("the manifest's files").pipe(Effect.mapError(sqliteFailure))
     for (const entity of entities) {
       const table = quote(tableOf(entity.name))
       const reader = yield* sources.reader(entity)
-      const columns = new Set<string>([keyColumn])
-      yield* db.query(`create table ${table} (${quote(keyColumn)} text)`).pipe(Effect.mapError(sqliteFailure))
+      const columns = new Set<string>([keyColumn, ...fields(entity)])
+      yield* db
+        .query(
+          `create table ${table} (${[...columns].map((c) => (c === keyColumn ? `${quote(c)} text` : quote(c))).join(", ")})`,
+        )
+        .pipe(Effect.mapError(sqliteFailure))
       yield* Stream.runForEach(reader.stream(Source.wholeSource, null, 5_000), (batch) =>
         Effect.gen(function* () {
           const records: Array<Record<string, unknown>> = [

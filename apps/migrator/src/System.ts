@@ -66,8 +66,14 @@ export interface Planned {
 /** Builds one entity. */
 export type Factory = (prep: Prep) => Effect.Effect<Entity.Entity | Planned, Exit.CliError>
 
-/** What `validate` compares of an entity besides its keys and counts: content columns and money totals. */
-export type EntityChecks = Pick<Declaration.EntityDeclaration, "asIs" | "money">
+/**
+ * What `validate` compares of an entity besides its keys and counts: content columns, money totals,
+ * and whether its legacy ids are its source keys.
+ */
+export interface EntityChecks extends Pick<Declaration.EntityDeclaration, "asIs" | "money" | "legacyIds"> {
+  /** For a file source: the record fields the checks read, present (empty) even when no record has them. */
+  readonly fields?: ReadonlyArray<string>
+}
 
 /** What a system's checks are written for. */
 export interface CheckContext {

@@ -3,13 +3,14 @@ import { Effect } from "effect"
 import * as Exit from "./Exit.js"
 import type * as Manifest from "./Manifest.js"
 import * as BrowserExport from "./System/BrowserExport.js"
+import * as BrowserExportChecks from "./System/BrowserExportChecks.js"
 import * as Gibbon from "./System/Gibbon.js"
 import * as LegacySis from "./System/LegacySis.js"
 import * as Moodle from "./System/Moodle.js"
 import { checkNames, checkOptions, type System } from "./System.js"
 
 const systems: Partial<Record<Manifest.System, System>> = {
-  "browser-export": BrowserExport.system,
+  "browser-export": { ...BrowserExport.system, checks: BrowserExportChecks.checks },
   gibbon: Gibbon.system,
   "legacy-sis": LegacySis.system,
   moodle: Moodle.system,

@@ -86,14 +86,45 @@ const conditionsOf = (system: System.System, manifest: Manifest.Manifest, routed
     return out
   })
 
+// The file kinds validate reads again whole: those read a record at a time, and a JSON document.
+const isFileKind = (kind: Manifest.Source["kind"] | undefined) =>
+  Sources.isFile(kind) || kind === "json-document"
+
 /** The entities of a manifest that read a file and load a table of their own: those `files` compares. */
 export const fileEntities = (system: System.System, manifest: Manifest.Manifest) =>
   manifest.entities.filter(
     (e) =>
-      Sources.isFile(manifest.sources[e.source]?.kind) &&
+      isFileKind(manifest.sources[e.source]?.kind) &&
       system.targets[e.name] !== undefined &&
       !system.planned?.includes(e.name),
   )
+
+/**
+ * The system's checks of an entity, written for the SQL they run on: the source database's dialect,
+ * or with `files`, the SQLite tables `FileTables` copies the records into.
+ */
+const checksOf = (
+  system: System.System,
+  manifest: Manifest.Manifest,
+  e: Manifest.EntityDecl,
+  files: boolean,
+): System.EntityChecks | undefined => {
+  const kind = manifest.sources[e.source]?.kind
+  if (kind === undefined || (files ? !isFileKind(kind) : !Sources.isDatabase(kind))) return undefined
+  return system.checks?.({
+    dialect: Dialect.of(files || kind === "sqlite" ? "sqlite" : kind === "postgres" ? "postgresql" : "mysql"),
+    timeZone: manifest.timeZone,
+    tableOf: (name) =>
+      files ? FileTables.tableOf(name) : manifest.entities.find((d) => d.name === name)?.table,
+  })[e.name]
+}
+
+// The parts of an entity's checks that are its declaration's.
+const declared = (c: System.EntityChecks | undefined) => ({
+  ...(c?.asIs ? { asIs: c.asIs } : {}),
+  ...(c?.money ? { money: c.money } : {}),
+  ...(c?.legacyIds ? { legacyIds: c.legacyIds } : {}),
+})
 
 /**
  * The declarations the checks run over: each database entity of the manifest with its target table
@@ -109,14 +140,7 @@ export const declarations = (
   manifest.entities.flatMap((e) => {
     const source = manifest.sources[e.source]
     const table = system.targets[e.name]
-    const checks =
-      source !== undefined && !files && Sources.isDatabase(source.kind)
-        ? system.checks?.({
-            dialect: Dialect.of(source.kind === "postgres" ? "postgresql" : source.kind),
-            timeZone: manifest.timeZone,
-            tableOf: (name) => manifest.entities.find((d) => d.name === name)?.table,
-          })[e.name]
-        : undefined
+    const checks = checksOf(system, manifest, e, files)
     if (files) {
       if (scope._tag !== "School" || !fileEntities(system, manifest).includes(e)) return []
       return [
@@ -131,6 +155,7 @@ export const declarations = (
             scope.tenant !== null
               ? { table: table!, tenants: [scope.tenant] }
               : { table: table!, tenantColumn: null },
+          ...declared(checks),
         }),
       ]
     }
@@ -160,7 +185,7 @@ export const declarations = (
             },
           },
           target: { table, tenants: scope.tenants },
-          ...checks,
+          ...declared(checks),
         }),
       ]
     }
@@ -182,7 +207,7 @@ export const declarations = (
           : tenant !== null
             ? { table, tenants: [tenant] }
             : { table, tenantColumn: null },
-        ...checks,
+        ...declared(checks),
       }),
     ]
   })
@@ -216,7 +241,7 @@ export const run = (options: {
       return yield* Effect.fail(
         Exit.config(
           databases.length === 0
-            ? "validate compares a database source (MySQL/MariaDB, PostgreSQL or SQLite) or the csv, ndjson, json or xlsx files of the entities with the portal; this manifest reads none"
+            ? "validate compares a database source (MySQL/MariaDB, PostgreSQL or SQLite) or the csv, ndjson, json, json-document or xlsx files of the entities with the portal; this manifest reads none"
             : `validate compares one source database at a time; this manifest reads ${databases.join(", ")}`,
         ),
       )
@@ -226,7 +251,13 @@ export const run = (options: {
       )
     const source =
       fromFiles.length > 0
-        ? SourceDatabase.fromSqlite(yield* FileTables.load(fromFiles, options.sources))
+        ? SourceDatabase.fromSqlite(
+            yield* FileTables.load(
+              fromFiles,
+              options.sources,
+              (e) => checksOf(options.system, manifest, e, true)?.fields ?? [],
+            ),
+          )
         : yield* options.sources.database(databases[0]!)
     const target = PgClient.layer({ url: options.target, applicationName: "schoolbridge-validate" }).pipe(
       Layer.mapError((e) => Exit.failure(e.message)),

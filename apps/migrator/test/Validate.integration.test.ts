@@ -231,3 +231,78 @@ describe("validate sees money and content (legacy SIS)", () => {
     expect(v.stdout).toContain("money:legacy-sis.payments:paid: 2024 (tenant SA01): 1350.00 missing")
   })
 })
+
+// The browser app's export fixture with the shipped manifest; the school accepts its dirt's rejects.
+describe("validate compares a browser export (a JSON document) with the portal", () => {
+  const exportFile = path.resolve(
+    import.meta.dirname,
+    "../../../packages/mappers/test/fixtures/browser/export.json",
+  )
+  let env: Record<string, string>
+  let portal: pg.Client
+  const manifestFile = () => path.join(dir, "browser.yaml")
+  const validate = async (name: string) => {
+    const out = path.join(dir, name)
+    const r = await cli(["validate", "-m", manifestFile(), "--out", out], env)
+    return { ...r, report: await readReport(path.join(out, "report.json")) }
+  }
+  const check = (report: Report.Report, id: string) => {
+    const c = report.checks.find((x) => x.id === id)
+    if (!c) throw new Error(`no check ${id}; have ${report.checks.map((x) => x.id).join(", ")}`)
+    return c
+  }
+
+  beforeAll(async () => {
+    const shipped = readFileSync(path.join(import.meta.dirname, "../manifests/browser-export.yaml"), "utf8")
+    writeFileSync(
+      manifestFile(),
+      shipped.replace("\ntarget:", "\ntolerances: { rejectAbove: 0.9, rollbackAbove: 0.9 }\ntarget:"),
+    )
+    const target = await createPgDatabase("portal")
+    dbs.push(target)
+    env = { BROWSER_EXPORT_PATH: exportFile, SCHOOLBRIDGE_TARGET_URL: target.url }
+    expect((await cli(["run", "-m", manifestFile(), "--tenant", "SA01"], env)).code).toBe(0)
+    portal = new pg.Client({ connectionString: target.url })
+    await portal.connect()
+  }, 120_000)
+  afterAll(async () => {
+    await portal?.end()
+  })
+
+  it("gives a go with its counts and money totals, assessments compared by count only", async () => {
+    const v = await validate("browser-good")
+    expect(v.stdout.split("\n")[0]).toBe("verdict: GO")
+    expect(v.code).toBe(0)
+    expect(check(v.report, "count-parity:browser.students").passed).toBe(true)
+    // obl-1 and obl-2 (obl-2 in the year it was created, having no issue date); payments 1, 2, 3 and
+    // the failed 5; allocations of the completed payments of known obligations
+    expect(check(v.report, "money:browser.invoices:invoiced")).toMatchObject({
+      passed: true,
+      observed: "350.00",
+    })
+    expect(check(v.report, "money:browser.payments:paid")).toMatchObject({ passed: true, observed: "240.00" })
+    expect(check(v.report, "money:browser.payment_allocations:allocated")).toMatchObject({
+      passed: true,
+      observed: "200.00",
+    })
+    expect(v.report.checks.map((c) => c.id)).not.toContain("checksum:browser.assessments")
+    expect(check(v.report, "count-parity:browser.assessments").passed).toBe(true)
+    expect(v.report.checks.filter((c) => !c.passed)).toEqual([])
+  })
+
+  it("says no-go when a payment is deleted from the portal, naming its year and amount", async () => {
+    await portal.query(
+      `delete from financial.payment_allocations where legacy_id = 'pay-1';
+       delete from financial.payments where legacy_id = 'pay-1'`,
+    )
+    const v = await validate("browser-deleted")
+    expect(v.code).toBe(1)
+    expect(v.stdout.split("\n")[0]).toBe("verdict: NO-GO")
+    expect(check(v.report, "money:browser.payments:paid").detail).toBe(
+      "2025 (tenant SA01): 150.00 missing in the portal (40.00, 190.00 expected)",
+    )
+    expect(check(v.report, "money:browser.payment_allocations:allocated").samples).toEqual([
+      expect.objectContaining({ tenant: "SA01", year: "2025", difference: "-150.00" }),
+    ])
+  })
+})
