@@ -130,6 +130,13 @@ export interface EntityDeclaration {
     }
     /** Extra SQL condition that selects the rows that were migrated. */
     readonly where?: string
+    /**
+     * SQL of the source joined to each row (aliased `t`), for columns that other rows give it: e.g.
+     * `left join (select invoice_id as sb_invoice, sum(amount) as sb_lines from invoice_items group
+     * by invoice_id) l on l.sb_invoice = t.invoice_id`. It must keep one row per source row, and name
+     * its columns apart from the table's (the checks read the table's columns unqualified).
+     */
+    readonly join?: string
   }
   readonly target: {
     /** Schema-qualified PostgreSQL table. */
@@ -227,12 +234,13 @@ export const noTenant = "(no tenant)"
 /**
  * What a source query reads the entity's rows from, aliased `t`: its table, or, for a source of
  * several schools, each tenant's rows of it with their tenant in a column of their own (a row of
- * rows the schools share counts once for each).
+ * rows the schools share counts once for each); with the declared `join` after it.
  */
 export const sourceFrom = (e: EntityDeclaration, d: { readonly id: (name: string) => string }): string => {
   const table = d.id(e.source.table)
   const tenancy = e.source.tenancy
-  if (!tenancy) return `${table} t`
+  const join = e.source.join === undefined ? "" : ` ${e.source.join}`
+  if (!tenancy) return `${table} t${join}`
   const placed = (tenant: string) => `coalesce((${tenancy.belongs(tenant)}), false)`
   const parts = tenancy.tenants.map(
     (tenant) =>
@@ -242,7 +250,7 @@ export const sourceFrom = (e: EntityDeclaration, d: { readonly id: (name: string
     parts.push(
       `select ${literal(noTenant)} as ${d.id(tenancyColumn)}, t.* from ${table} t where not (${tenancy.tenants.map(placed).join(" or ")})`,
     )
-  return `(${parts.join(" union all ")}) t`
+  return `(${parts.join(" union all ")}) t${join}`
 }
 
 /** The source key as SQL text in the form the mappers write it into the legacy id. */

@@ -280,6 +280,33 @@ describe("defects are caught by the right check", () => {
   })
 })
 
+describe("a source joined to another table", () => {
+  it("reads the joined columns in every check, one row per source row", async () => {
+    const joined = declarations.map((d) =>
+      d.name === "invoices"
+        ? {
+            ...d,
+            source: {
+              ...d.source,
+              join: "left join (select id as sb_id, total as sb_total from invoices) l on l.sb_id = t.id",
+            },
+            money: [{ ...d.money![0]!, amount: { ...d.money![0]!.amount, sourceSql: "l.sb_total" } }],
+          }
+        : d,
+    )
+    const report = await Effect.runPromise(Validate.run(joined, { runId: 1 }).pipe(Effect.provide(db.layer)))
+    expect(failed(report)).toEqual([])
+    expect(byId(report, "count-parity:invoices").observed).toBe(INVOICES - 1)
+    await db.pg.query(
+      "update sch.invoices set total = total + 1, balance = balance + 1 where legacy_id = '13'",
+    )
+    const changed = await Effect.runPromise(Validate.run(joined, { runId: 1 }).pipe(Effect.provide(db.layer)))
+    expect(byId(changed, "money:invoices:invoiced").samples).toEqual([
+      expect.objectContaining({ tenant: "2", year: "2024", difference: "1.00" }),
+    ])
+  })
+})
+
 describe("an entity whose legacy ids the mapper derives", () => {
   it("is compared by counts and ledger only: no source key names its rows", async () => {
     await db.pg.query("update sch.invoices set legacy_id = 'derived-' || legacy_id")
