@@ -71,6 +71,8 @@ export type Factory = (prep: Prep) => Effect.Effect<Entity.Entity | Planned, Exi
  * and whether its legacy ids are its source keys.
  */
 export interface EntityChecks extends Pick<Declaration.EntityDeclaration, "asIs" | "money" | "legacyIds"> {
+  /** SQL joined to each source row for columns other rows give it (the declaration's `source.join`). */
+  readonly sourceJoin?: string
   /** For a file source: the record fields the checks read, present (empty) even when no record has them. */
   readonly fields?: ReadonlyArray<string>
 }

@@ -178,6 +178,7 @@ export const declarations = (
             key: e.key!,
             ...(system.keyKind ? { keyKind: system.keyKind } : {}),
             ...(e.where ? { where: e.where } : {}),
+            ...(checks?.sourceJoin ? { join: checks.sourceJoin } : {}),
             tenancy: {
               tenants: scope.tenants,
               belongs: c.kind === "every" ? () => "1 = 1" : c.belongs,
@@ -198,6 +199,7 @@ export const declarations = (
           key: e.key!,
           ...(system.keyKind ? { keyKind: system.keyKind } : {}),
           ...(e.where ? { where: e.where } : {}),
+          ...(checks?.sourceJoin ? { join: checks.sourceJoin } : {}),
           ...(e.tenantColumn ? { tenantColumn: e.tenantColumn } : tenant !== null ? { tenant } : {}),
         },
         // A source without a tenant column holds one school's rows: compared with that tenant's

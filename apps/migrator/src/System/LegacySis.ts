@@ -300,9 +300,11 @@ const checks = ({ dialect: d, timeZone, tableOf }: CheckContext): Readonly<Recor
   const zone = `'${timeZone.replace(/'/g, "''")}'`
   const line = (q: string, price: string) => `round(round(coalesce(${q}, 1), 2) * round(${price}, 2), 2)`
   const items = d.id(tableOf(LegacySisFinance.invoiceItemsEntity) ?? "invoice_items")
-  const invoiceTotal = `(coalesce((select sum(${line(`i.${d.id("quantity")}`, `i.${d.id("unit_price")}`)})
-      from ${items} i where i.${d.id("invoice_id")} = ${c("invoice_id")}), ${c("subtotal")})
-    - coalesce(${c("discount")}, 0) + coalesce(${c("tax")}, 0))`
+  // Each invoice's lines summed once, by a join: a subquery per invoice scans the lines per invoice.
+  const lines = `left join (select ${d.id("invoice_id")} as sb_invoice,
+      sum(${line(d.id("quantity"), d.id("unit_price"))}) as sb_lines
+      from ${items} group by ${d.id("invoice_id")}) l on l.sb_invoice = ${c("invoice_id")}`
+  const invoiceTotal = `(coalesce(l.sb_lines, ${c("subtotal")}) - coalesce(${c("discount")}, 0) + coalesce(${c("tax")}, 0))`
   const paidAt: Declaration.AsIsColumn = {
     source: "payment_date",
     target: "paid_at",
@@ -336,6 +338,7 @@ const checks = ({ dialect: d, timeZone, tableOf }: CheckContext): Readonly<Recor
     },
     [LegacySisFees.feeStructuresEntity]: { asIs: [{ source: "amount", type: sen }] },
     [LegacySisFinance.invoicesEntity]: {
+      sourceJoin: lines,
       asIs: [
         { source: "invoice_date", type: date },
         { source: "total", target: "total_amount", type: sen, sourceSql: invoiceTotal },
