@@ -79,6 +79,8 @@ export interface EntityChecks extends Pick<Declaration.EntityDeclaration, "asIs"
 
 /** What a system's checks are written for. */
 export interface CheckContext {
+  /** A source database, or files whose records `validate` copies into SQLite (text as the file wrote it). */
+  readonly source: "database" | "files"
   /** The SQL dialect of the source the entities are compared with. */
   readonly dialect: Dialect.Dialect
   /** The zone the source's local times are in (the manifest's `timeZone`). */

@@ -112,6 +112,7 @@ const checksOf = (
   const kind = manifest.sources[e.source]?.kind
   if (kind === undefined || (files ? !isFileKind(kind) : !Sources.isDatabase(kind))) return undefined
   return system.checks?.({
+    source: files ? "files" : "database",
     dialect: Dialect.of(files || kind === "sqlite" ? "sqlite" : kind === "postgres" ? "postgresql" : "mysql"),
     timeZone: manifest.timeZone,
     tableOf: (name) =>

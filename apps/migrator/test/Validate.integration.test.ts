@@ -306,3 +306,52 @@ describe("validate compares a browser export (a JSON document) with the portal",
     ])
   })
 })
+
+describe("validate compares a legacy SIS exported as CSV by key", () => {
+  it("gives a go though the export spells its dates as the school does (DD/MM/YYYY)", async () => {
+    const files = mkdtempSync(path.join(tmpdir(), "sb-validate-csv-"))
+    writeFileSync(
+      path.join(files, "users.csv"),
+      "user_id,email,password,first_name,last_name,phone,status,email_verified,created_date,modified_date\n" +
+        "1,aisyah@example.com,,Aisyah,Rahman,,active,1,2023-01-05 08:00:00,\n" +
+        "2,budi@example.com,,Budi,Santoso,,active,0,2023-02-01 09:00:00,\n",
+    )
+    writeFileSync(
+      path.join(files, "students.csv"),
+      "student_id,user_id,email,student_number,dob,gender,nationality,ic_number,blood_group,medical_info," +
+        "admission_date,status,address1,address2,city,state,postal_code,country,created_date,modified_date\n" +
+        "10,1,,STU2023SA01001,01/04/2012,F,Malaysian,,,,09/01/2023,active,,,,,,,2023-01-05 08:00:00,\n" +
+        "11,2,,STU2023SA01002,15/09/2011,M,Malaysian,,,,06/02/2023,active,,,,,,,2023-02-01 09:00:00,\n",
+    )
+    const file = path.join(files, "legacy-csv.yaml")
+    writeFileSync(
+      file,
+      `version: 1
+name: legacy-csv
+system: legacy-sis
+asOf: "2025-01-15"
+tenants: [SA01]
+target:
+  url: { env: SCHOOLBRIDGE_TARGET_URL }
+sources:
+  exports:
+    kind: csv
+    path: ${files}
+entities:
+  - { name: legacy-sis.users, source: exports, table: users.csv, key: user_id }
+  - { name: legacy-sis.students, source: exports, table: students.csv, key: student_id }
+`,
+    )
+    const target = await createPgDatabase("portal")
+    dbs.push(target)
+    const env = { SCHOOLBRIDGE_TARGET_URL: target.url }
+    expect((await cli(["run", "-m", file], env)).code).toBe(0)
+    const out = path.join(files, "report")
+    const v = await cli(["validate", "-m", file, "--out", out], env)
+    expect(v.stdout.split("\n")[0]).toBe("verdict: GO")
+    const report = await readReport(path.join(out, "report.json"))
+    expect(report.checks.find((c) => c.id === "checksum:legacy-sis.students")?.title).toBe(
+      "Checksum of legacy-sis.students: key",
+    )
+  })
+})
