@@ -11,9 +11,16 @@ import { Effect, type Scope, Stream } from "effect"
 import * as Exit from "./Exit.js"
 import type * as Manifest from "./Manifest.js"
 import type * as Sources from "./Sources.js"
+import type * as System from "./System.js"
 
 /** The column holding each record's key (the legacy id its target row carries). */
 export const keyColumn = "sb_key"
+
+/** The copied records, and per entity the keys the file's records are compared under instead of their own. */
+export interface Loaded {
+  readonly client: SqliteClient.SqliteClientShape
+  readonly renames: ReadonlyMap<string, ReadonlyMap<string, string>>
+}
 
 /** The table an entity's records are copied into. */
 export const tableOf = (entity: string): string => `file_${entity.replace(/[^a-z0-9]/g, "_")}`
@@ -29,19 +36,55 @@ const cell = (v: unknown): string | number | null => {
 
 const sqliteFailure = (e: SqliteClient.SqliteError) => Exit.failure(e.message)
 
-/** Copies every record of each entity into its table of a fresh in-memory database. */
+/**
+ * Copies every record of each entity into its table of a fresh in-memory database; `fields` names the
+ * columns an entity's table has even when no record holds them (those its checks read).
+ */
 export const load = (
   entities: ReadonlyArray<Manifest.EntityDecl>,
   sources: Sources.Opened,
-): Effect.Effect<SqliteClient.SqliteClientShape, Exit.CliError, Scope.Scope> =>
+  fields: (entity: Manifest.EntityDecl) => ReadonlyArray<string> = () => [],
+  keysOf?: System.FileKeys,
+): Effect.Effect<Loaded, Exit.CliError, Scope.Scope> =>
   Effect.gen(function* () {
     const db = yield* SqliteClient.memory("the manifest's files").pipe(Effect.mapError(sqliteFailure))
+    const renames = new Map<string, ReadonlyMap<string, string>>()
     for (const entity of entities) {
       const table = quote(tableOf(entity.name))
       const reader = yield* sources.reader(entity)
-      const columns = new Set<string>([keyColumn])
-      yield* db.query(`create table ${table} (${quote(keyColumn)} text)`).pipe(Effect.mapError(sqliteFailure))
-      yield* Stream.runForEach(reader.stream(Source.wholeSource, null, 5_000), (batch) =>
+      const columns = new Set<string>([keyColumn, ...fields(entity)])
+      yield* db
+        .query(
+          `create table ${table} (${[...columns].map((c) => (c === keyColumn ? `${quote(c)} text` : quote(c))).join(", ")})`,
+        )
+        .pipe(Effect.mapError(sqliteFailure))
+      // A system that keys some records otherwise than the file does sees the whole file first.
+      const batches =
+        keysOf === undefined
+          ? reader.stream(Source.wholeSource, null, 5_000)
+          : Stream.fromEffect(
+              Effect.map(
+                Stream.runCollect(reader.stream(Source.wholeSource, null, 5_000)),
+                (all): Source.SourceBatch<Record<string, unknown>> => {
+                  const list = [...all]
+                  const rows = list.flatMap((b) => b.rows)
+                  const own = list.flatMap((b) => b.keys)
+                  const keys = keysOf(entity.name, rows, own)
+                  const renamed = new Map(
+                    own.flatMap((k, i) => (keys[i] === k ? [] : [[k, keys[i]!] as const])),
+                  )
+                  if (renamed.size > 0) renames.set(entity.name, renamed)
+                  return {
+                    rows,
+                    keys,
+                    rejected: list.flatMap((b) => b.rejected),
+                    notes: [],
+                    cursor: rows.length,
+                  }
+                },
+              ),
+            )
+      yield* Stream.runForEach(batches, (batch) =>
         Effect.gen(function* () {
           const records: Array<Record<string, unknown>> = [
             ...batch.rows.map((row, i) => ({ ...row, [keyColumn]: batch.keys[i] })),
@@ -71,5 +114,5 @@ export const load = (
         }),
       ).pipe(Effect.mapError((e) => (e instanceof Source.SourceError ? Exit.failure(e.message) : e)))
     }
-    return db
+    return { client: db, renames }
   })

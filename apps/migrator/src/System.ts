@@ -9,6 +9,7 @@ import type { Keyset } from "@schoolbridge/connectors"
 import { type Entity, type Pipeline, Source, Transform } from "@schoolbridge/core"
 import { Password } from "@schoolbridge/mappers"
 import { TextLength } from "@schoolbridge/schema"
+import type { Declaration, Dialect } from "@schoolbridge/validators"
 import { Chunk, Effect, Either, Schema, Stream } from "effect"
 import * as Exit from "./Exit.js"
 import * as Manifest from "./Manifest.js"
@@ -18,6 +19,17 @@ import * as Tenancy from "./Tenancy.js"
 
 /** A raw source row. */
 export type Row = Record<string, unknown>
+
+/**
+ * The key `validate` compares each record of an entity's file under, given the whole file in order
+ * (`keys` as the file source gives them): the legacy id its target row carries, where that is not the
+ * record's own key.
+ */
+export type FileKeys = (
+  entity: string,
+  rows: ReadonlyArray<Row>,
+  keys: ReadonlyArray<string>,
+) => ReadonlyArray<string>
 
 /** What a factory may use. */
 export interface Prep {
@@ -70,6 +82,29 @@ export interface Planned {
 /** Builds one entity. */
 export type Factory = (prep: Prep) => Effect.Effect<Entity.Entity | Planned, Exit.CliError>
 
+/**
+ * What `validate` compares of an entity besides its keys and counts: content columns, money totals,
+ * and whether its legacy ids are its source keys.
+ */
+export interface EntityChecks extends Pick<Declaration.EntityDeclaration, "asIs" | "money" | "legacyIds"> {
+  /** SQL joined to each source row for columns other rows give it (the declaration's `source.join`). */
+  readonly sourceJoin?: string
+  /** For a file source: the record fields the checks read, present (empty) even when no record has them. */
+  readonly fields?: ReadonlyArray<string>
+}
+
+/** What a system's checks are written for. */
+export interface CheckContext {
+  /** A source database, or files whose records `validate` copies into SQLite (text as the file wrote it). */
+  readonly source: "database" | "files"
+  /** The SQL dialect of the source the entities are compared with. */
+  readonly dialect: Dialect.Dialect
+  /** The zone the source's local times are in (the manifest's `timeZone`). */
+  readonly timeZone: string
+  /** The source table of a declared entity, for a check that reads a sibling table; undefined when not declared. */
+  readonly tableOf: (entity: string) => string | undefined
+}
+
 /** A source system: its entity factories by entity name. */
 export interface System {
   readonly name: Manifest.System
@@ -82,6 +117,8 @@ export interface System {
    * unread (see `Unread`).
    */
   readonly references?: (option: <A>(name: string, fallback: A) => A) => ReadonlyArray<string>
+  /** How `validate` keys the records of a file (see `FileKeys`); default the file's own keys. */
+  readonly fileKeys?: FileKeys
   /** Entities whose rows are planned in memory rather than read from their declared table. */
   readonly planned?: ReadonlyArray<string>
   /**
@@ -90,6 +127,11 @@ export interface System {
    * Default `text`.
    */
   readonly keyKind?: "text" | "integer"
+  /**
+   * The content columns (copied unchanged, or canonicalised alike on both sides) and money totals
+   * `validate` compares per entity; an entity without any is compared by key only.
+   */
+  readonly checks?: (context: CheckContext) => Readonly<Record<string, EntityChecks>>
   /** The manifest's `options` this system understands; anything else, or a bad value, is refused. */
   readonly options: Schema.Schema<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>>
   /**

@@ -8,6 +8,7 @@ import { type Keyset, PgClient } from "@schoolbridge/connectors"
 import {
   CsvReport,
   type Declaration,
+  Dialect,
   HtmlReport,
   MarkdownReport,
   PortalRules,
@@ -85,29 +86,64 @@ const conditionsOf = (system: System.System, manifest: Manifest.Manifest, routed
     return out
   })
 
+// The file kinds validate reads again whole: those read a record at a time, and a JSON document.
+const isFileKind = (kind: Manifest.Source["kind"] | undefined) =>
+  Sources.isFile(kind) || kind === "json-document"
+
 /** The entities of a manifest that read a file and load a table of their own: those `files` compares. */
 export const fileEntities = (system: System.System, manifest: Manifest.Manifest) =>
   manifest.entities.filter(
     (e) =>
-      Sources.isFile(manifest.sources[e.source]?.kind) &&
+      isFileKind(manifest.sources[e.source]?.kind) &&
       system.targets[e.name] !== undefined &&
       !system.planned?.includes(e.name),
   )
 
 /**
- * The declarations the checks run over: each database entity of the manifest with its target table,
- * or with `files`, each file entity, its records read from the tables `FileTables` fills.
+ * The system's checks of an entity, written for the SQL they run on: the source database's dialect,
+ * or with `files`, the SQLite tables `FileTables` copies the records into.
+ */
+const checksOf = (
+  system: System.System,
+  manifest: Manifest.Manifest,
+  e: Manifest.EntityDecl,
+  files: boolean,
+): System.EntityChecks | undefined => {
+  const kind = manifest.sources[e.source]?.kind
+  if (kind === undefined || (files ? !isFileKind(kind) : !Sources.isDatabase(kind))) return undefined
+  return system.checks?.({
+    source: files ? "files" : "database",
+    dialect: Dialect.of(files || kind === "sqlite" ? "sqlite" : kind === "postgres" ? "postgresql" : "mysql"),
+    timeZone: manifest.timeZone,
+    tableOf: (name) =>
+      files ? FileTables.tableOf(name) : manifest.entities.find((d) => d.name === name)?.table,
+  })[e.name]
+}
+
+// The parts of an entity's checks that are its declaration's.
+const declared = (c: System.EntityChecks | undefined) => ({
+  ...(c?.asIs ? { asIs: c.asIs } : {}),
+  ...(c?.money ? { money: c.money } : {}),
+  ...(c?.legacyIds ? { legacyIds: c.legacyIds } : {}),
+})
+
+/**
+ * The declarations the checks run over: each database entity of the manifest with its target table
+ * and the system's content columns and money totals for it (`System.checks`, in the source's
+ * dialect), or with `files`, each file entity, its records read from the tables `FileTables` fills.
  */
 export const declarations = (
   system: System.System,
   manifest: Manifest.Manifest,
   scope: Scope,
-  files = false,
+  files: FileTables.Loaded | null = null,
 ): ReadonlyArray<Declaration.EntityDeclaration> =>
   manifest.entities.flatMap((e) => {
     const source = manifest.sources[e.source]
     const table = system.targets[e.name]
-    if (files) {
+    const checks = checksOf(system, manifest, e, files !== null)
+    if (files !== null) {
+      const renames = files.renames.get(e.name)
       if (scope._tag !== "School" || !fileEntities(system, manifest).includes(e)) return []
       return [
         PortalRules.withRules({
@@ -115,12 +151,14 @@ export const declarations = (
           source: {
             table: FileTables.tableOf(e.name),
             key: FileTables.keyColumn,
+            ...(renames ? { renames } : {}),
             ...(scope.tenant !== null ? { tenant: scope.tenant } : {}),
           },
           target:
             scope.tenant !== null
               ? { table: table!, tenants: [scope.tenant] }
               : { table: table!, tenantColumn: null },
+          ...declared(checks),
         }),
       ]
     }
@@ -143,6 +181,7 @@ export const declarations = (
             key: e.key!,
             ...(system.keyKind ? { keyKind: system.keyKind } : {}),
             ...(e.where ? { where: e.where } : {}),
+            ...(checks?.sourceJoin ? { join: checks.sourceJoin } : {}),
             tenancy: {
               tenants: scope.tenants,
               belongs: c.kind === "every" ? () => "1 = 1" : c.belongs,
@@ -150,6 +189,7 @@ export const declarations = (
             },
           },
           target: { table, tenants: scope.tenants },
+          ...declared(checks),
         }),
       ]
     }
@@ -162,6 +202,7 @@ export const declarations = (
           key: e.key!,
           ...(system.keyKind ? { keyKind: system.keyKind } : {}),
           ...(e.where ? { where: e.where } : {}),
+          ...(checks?.sourceJoin ? { join: checks.sourceJoin } : {}),
           ...(e.tenantColumn ? { tenantColumn: e.tenantColumn } : tenant !== null ? { tenant } : {}),
         },
         // A source without a tenant column holds one school's rows: compared with that tenant's
@@ -171,6 +212,7 @@ export const declarations = (
           : tenant !== null
             ? { table, tenants: [tenant] }
             : { table, tenantColumn: null },
+        ...declared(checks),
       }),
     ]
   })
@@ -204,7 +246,7 @@ export const run = (options: {
       return yield* Effect.fail(
         Exit.config(
           databases.length === 0
-            ? "validate compares a database source (MySQL/MariaDB, PostgreSQL or SQLite) or the csv, ndjson, json or xlsx files of the entities with the portal; this manifest reads none"
+            ? "validate compares a database source (MySQL/MariaDB, PostgreSQL or SQLite) or the csv, ndjson, json, json-document or xlsx files of the entities with the portal; this manifest reads none"
             : `validate compares one source database at a time; this manifest reads ${databases.join(", ")}`,
         ),
       )
@@ -212,9 +254,18 @@ export const run = (options: {
       return yield* Effect.fail(
         Exit.config("validate compares the files of a single-school manifest; this one has a tenancy rule"),
       )
-    const source =
+    const fileTables =
       fromFiles.length > 0
-        ? SourceDatabase.fromSqlite(yield* FileTables.load(fromFiles, options.sources))
+        ? yield* FileTables.load(
+            fromFiles,
+            options.sources,
+            (e) => checksOf(options.system, manifest, e, true)?.fields ?? [],
+            options.system.fileKeys,
+          )
+        : null
+    const source =
+      fileTables !== null
+        ? SourceDatabase.fromSqlite(fileTables.client)
         : yield* options.sources.database(databases[0]!)
     const target = PgClient.layer({ url: options.target, applicationName: "schoolbridge-validate" }).pipe(
       Layer.mapError((e) => Exit.failure(e.message)),
@@ -240,7 +291,7 @@ export const run = (options: {
             `--tenant ${options.tenant} is not one of the manifest's tenants (${routed!.tenants.join(", ")})`,
           ),
         )
-      return yield* Validate.run(declarations(options.system, manifest, scope, fromFiles.length > 0), {
+      return yield* Validate.run(declarations(options.system, manifest, scope, fileTables), {
         runId,
         tolerance: manifest.tolerances.countParity,
         gate: {

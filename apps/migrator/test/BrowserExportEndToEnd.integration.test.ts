@@ -93,7 +93,7 @@ describe("browser export → portal through the CLI", () => {
       await rows(
         "select source_key from migration.row_errors where entity = 'browser.students' and kind = 'skipped' and source_key like 'stu-004%'",
       ),
-    ).toEqual([{ source_key: "stu-004" }])
+    ).toEqual([{ source_key: "stu-004 (copy 1)" }])
     // Each record not loaded says why.
     const unexplained = await rows(
       `select b.batch_id from migration.batches b

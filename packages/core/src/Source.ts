@@ -65,22 +65,25 @@ export class Source extends Context.Tag("@schoolbridge/core/Source")<Source, Sou
 
 /**
  * The keys of an array of records read whole (a JSON document's collection): a record's `field` when
- * it holds a string or number (trimmed), else `#index`. A key an earlier record already holds gets
- * ` (copy N)`, so two records written with one id keep a key each in the ledger and the plans that
- * decide between them.
+ * it holds a string or number (trimmed), else `#index`. An id several records hold is no one's key:
+ * they are `id (copy 1)`, `id (copy 2)` … in array order, so each keeps a key of its own in the ledger
+ * and in the plans that decide between them.
  */
 export const recordKeys = (elements: ReadonlyArray<unknown>, field: string): ReadonlyArray<string> => {
-  const seen = new Map<string, number>()
-  return elements.map((element, index) => {
+  const ids = elements.map((element) => {
     const v =
-      typeof element === "object" && element !== null
-        ? (element as Record<string, unknown>)[field]
-        : undefined
-    const id = typeof v === "string" || typeof v === "number" ? String(v).trim() : ""
+      typeof element === "object" && element !== null ? (element as Record<string, unknown>)[field] : undefined
+    return typeof v === "string" || typeof v === "number" ? String(v).trim() : ""
+  })
+  const total = new Map<string, number>()
+  for (const id of ids) if (id !== "") total.set(id, (total.get(id) ?? 0) + 1)
+  const seen = new Map<string, number>()
+  return ids.map((id, index) => {
     if (id === "") return `#${index}`
+    if (total.get(id) === 1) return id
     const n = (seen.get(id) ?? 0) + 1
     seen.set(id, n)
-    return n === 1 ? id : `${id} (copy ${n})`
+    return `${id} (copy ${n})`
   })
 }
 

@@ -512,6 +512,33 @@ export const exportedAt = (document: unknown, timeZone?: string): string | null 
   return null
 }
 
+/**
+ * The legacy id each record of a collection loads under, given its records and keys in order: a
+ * record's own key, except the copy of a repeated id that loads (see `BrowserExportDuplicates`),
+ * which loads as the id itself. What `validate` compares the export's records by.
+ */
+export const legacyKeys = (
+  name: CollectionName,
+  rows: ReadonlyArray<unknown>,
+  keys: ReadonlyArray<string>,
+  timeZone?: string,
+): ReadonlyArray<string> => {
+  const { winners } = Duplicates.copies(
+    rows.map((r, i) => {
+      const s = shape(name, r)
+      return {
+        key: keys[i]!,
+        id: idOf(s.record),
+        record: s.record,
+        touched: touchedAt(s.record, timeZone),
+        current: s.aliased.length === 0,
+      }
+    }),
+  )
+  const loadsAs = new Map([...winners].map(([id, key]) => [key, id]))
+  return keys.map((k) => loadsAs.get(k) ?? k)
+}
+
 /** Plans the whole export once; pure. `schoolCode` builds generated student numbers. */
 export const plan = (
   document: Document,

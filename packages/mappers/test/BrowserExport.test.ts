@@ -73,7 +73,10 @@ describe("plan", () => {
   it("finds duplicate ids, numbers students, names rooms and sums what each obligation was paid", () => {
     // Two records of stu-004: the later-created copy is the newest and loads; the other is its copy.
     expect([...plan.copies.students.losers]).toEqual([
-      ["stu-004", { key: "stu-004", id: "stu-004", winner: "stu-004 (copy 2)", identical: false }],
+      [
+        "stu-004 (copy 1)",
+        { key: "stu-004 (copy 1)", id: "stu-004", winner: "stu-004 (copy 2)", identical: false },
+      ],
     ])
     expect([...plan.studentNumbers.numbers]).toEqual([
       ["stu-005", "STU2020SA0007"],
@@ -221,7 +224,7 @@ describe("students", () => {
     expect(byId.get("stu-002")).toMatchObject({ status: "withdrawn", enrollment_date: "2023-02-01" })
     expect(rejections(result)).toEqual([...rejected, ["stu-006", "classId:reference_missing"]])
     // The older copy of stu-004 is skipped as such; the copy that loads is in no class.
-    expect(skips(result)).toEqual(["stu-004", "stu-004 (copy 2)", "stu-005"])
+    expect(skips(result)).toEqual(["stu-004 (copy 1)", "stu-004 (copy 2)", "stu-005"])
     expect(result.skipped[0]!.reason).toBe("an older copy of stu-004: stu-004 (copy 2), the newest, loads")
   })
 
@@ -257,7 +260,7 @@ describe("students", () => {
     expect(parents.byId.get("stu-006")).toMatchObject({ first_name: "Aminah", last_name: null, phone: null })
     expect(rejections(parents.result)).toEqual(rejected)
     // stu-007's parent is stu-001's (same name and phone): one guardian, linked to both siblings.
-    expect(skips(parents.result)).toEqual(["stu-004", "stu-004 (copy 2)", "stu-005", "stu-007"])
+    expect(skips(parents.result)).toEqual(["stu-004 (copy 1)", "stu-004 (copy 2)", "stu-005", "stu-007"])
     expect([...plan.guardianOwners.parent]).toEqual([["stu-007", "stu-001"]])
 
     const links = run(B.parentLinksEntity)
@@ -291,7 +294,7 @@ describe("students", () => {
     ])
     expect(skips(contacts.result)).toEqual([
       "stu-002",
-      "stu-004",
+      "stu-004 (copy 1)",
       "stu-004 (copy 2)",
       "stu-005",
       "stu-006",
@@ -332,7 +335,7 @@ describe("students", () => {
       name: "Discount MYR 50.00",
     })
     expect(rejections(discounts.result)).toEqual([...rejected, ["stu-006", "discountType:discount_type"]])
-    expect(skips(discounts.result)).toEqual(["stu-002", "stu-004", "stu-004 (copy 2)", "stu-007"])
+    expect(skips(discounts.result)).toEqual(["stu-002", "stu-004 (copy 1)", "stu-004 (copy 2)", "stu-007"])
     const links = run(B.studentDiscountsEntity)
     expect(links.byId.get("stu-005")).toMatchObject({
       student_id: id(B.studentsEntity, "stu-005"),

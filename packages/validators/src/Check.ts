@@ -28,6 +28,7 @@ export const Kind = Schema.Literal(
   "orphans",
   "domain",
   "checksum",
+  "money-total",
   "sample",
   "profile",
 )

@@ -68,6 +68,25 @@ export interface PreservedRule {
   readonly severity?: Severity
 }
 
+/**
+ * A money figure (invoiced, paid, allocated) summed per tenant and calendar year on both sides and
+ * compared exactly: an amount, and the date whose year it counts in.
+ */
+export interface MoneyTotal {
+  /** Stable id, e.g. `invoiced`. */
+  readonly id: string
+  readonly title: string
+  /**
+   * The amount, of kind `decimal` (its scale is the precision compared). `sourceSql` and `targetSql`
+   * see the row as `t`, so a target amount or date may come from a parent row by a subquery.
+   */
+  readonly amount: AsIsColumn
+  /** The date of kind `date` or `timestamp` (read back as local time) whose year places the amount. */
+  readonly date: AsIsColumn
+  /** Defaults to `critical`: money that does not add up stops the cutover. */
+  readonly severity?: Severity
+}
+
 /** A seeded random sample compared field by field after mapping the source row. */
 export interface FieldSample {
   /** Rows to draw per entity. */
@@ -94,6 +113,11 @@ export interface EntityDeclaration {
      * `text`, the key's text as it is.
      */
     readonly keyKind?: "text" | "integer"
+    /**
+     * Keys the ledger holds that the source compares under another key: a file record that loads
+     * under a legacy id other than its own key (the newest copy of a browser export's repeated id).
+     */
+    readonly renames?: ReadonlyMap<string, string>
     /** The column that names each row's tenant, for a source that holds several schools. */
     readonly tenantColumn?: string
     /** The tenant of every row, for a source that holds one school (the run's `--tenant`). */
@@ -111,6 +135,13 @@ export interface EntityDeclaration {
     }
     /** Extra SQL condition that selects the rows that were migrated. */
     readonly where?: string
+    /**
+     * SQL of the source joined to each row (aliased `t`), for columns that other rows give it: e.g.
+     * `left join (select invoice_id as sb_invoice, sum(amount) as sb_lines from invoice_items group
+     * by invoice_id) l on l.sb_invoice = t.invoice_id`. It must keep one row per source row, and name
+     * its columns apart from the table's (the checks read the table's columns unqualified).
+     */
+    readonly join?: string
   }
   readonly target: {
     /** Schema-qualified PostgreSQL table. */
@@ -127,10 +158,19 @@ export interface EntityDeclaration {
      */
     readonly tenants?: ReadonlyArray<string>
   }
+  /**
+   * `derived` when the mapper makes the target's legacy ids from fields of the rows (several source
+   * rows becoming one target row, as assessments named by their grades): no source key names a
+   * target row, so only the counts and the ledger compare the entity, not the row-by-row checks
+   * (checksum, preserved values, money totals, field sample). Default `source`: each target row's
+   * legacy id is its source row's key.
+   */
+  readonly legacyIds?: "source" | "derived"
   readonly asIs?: ReadonlyArray<AsIsColumn>
   readonly relationships?: ReadonlyArray<Relationship>
   readonly rules?: ReadonlyArray<DomainRule>
   readonly preserved?: ReadonlyArray<PreservedRule>
+  readonly money?: ReadonlyArray<MoneyTotal>
   readonly sample?: FieldSample
 }
 
@@ -199,12 +239,13 @@ export const noTenant = "(no tenant)"
 /**
  * What a source query reads the entity's rows from, aliased `t`: its table, or, for a source of
  * several schools, each tenant's rows of it with their tenant in a column of their own (a row of
- * rows the schools share counts once for each).
+ * rows the schools share counts once for each); with the declared `join` after it.
  */
 export const sourceFrom = (e: EntityDeclaration, d: { readonly id: (name: string) => string }): string => {
   const table = d.id(e.source.table)
   const tenancy = e.source.tenancy
-  if (!tenancy) return `${table} t`
+  const join = e.source.join === undefined ? "" : ` ${e.source.join}`
+  if (!tenancy) return `${table} t${join}`
   const placed = (tenant: string) => `coalesce((${tenancy.belongs(tenant)}), false)`
   const parts = tenancy.tenants.map(
     (tenant) =>
@@ -214,7 +255,7 @@ export const sourceFrom = (e: EntityDeclaration, d: { readonly id: (name: string
     parts.push(
       `select ${literal(noTenant)} as ${d.id(tenancyColumn)}, t.* from ${table} t where not (${tenancy.tenants.map(placed).join(" or ")})`,
     )
-  return `(${parts.join(" union all ")}) t`
+  return `(${parts.join(" union all ")}) t${join}`
 }
 
 /** The source key as SQL text in the form the mappers write it into the legacy id. */
@@ -225,6 +266,7 @@ export const sourceKey = (e: EntityDeclaration, sd: Dialect.Dialect): string =>
 
 /** A key as the source or the ledger gives it, in the form `sourceKey` compares. */
 export const keyText = (e: EntityDeclaration, key: unknown): string => {
-  const text = String(key)
+  const raw = String(key)
+  const text = e.source.renames?.get(raw) ?? raw
   return e.source.keyKind === "integer" && /^\d+$/.test(text) ? BigInt(text).toString() : text
 }

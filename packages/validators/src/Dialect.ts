@@ -26,6 +26,8 @@ export interface Dialect {
   readonly slice60: (md5Expr: string) => string
   /** The exact sum of 60-bit slices over a group (as a number or decimal text), null over no rows. */
   readonly hashSum: (sliceExpr: string) => string
+  /** The exact sum over a group of values rounded to `scale` places, as decimal text; null over no rows. */
+  readonly decimalSum: (expr: string, scale: number) => string
 }
 
 const quoteWith = (q: string) => (name: string) =>
@@ -63,6 +65,7 @@ export const mysql: Dialect = {
   md5: (t) => `md5(${t})`,
   slice60: (m) => `cast(conv(substr(${m}, 1, 15), 16, 10) as unsigned)`,
   hashSum: (s) => `sum(${s})`,
+  decimalSum: (expr, scale) => `sum(cast(${expr} as decimal(65, ${Math.trunc(scale)})))`,
 }
 
 /** PostgreSQL. */
@@ -92,6 +95,7 @@ export const postgresql: Dialect = {
   md5: (t) => `md5(${t})`,
   slice60: (m) => `('x' || substr(${m}, 1, 15))::bit(60)::bigint`,
   hashSum: (s) => `sum(${s})`,
+  decimalSum: (expr, scale) => `sum(round((${expr})::numeric, ${Math.trunc(scale)}))::text`,
 }
 
 /**
@@ -103,13 +107,17 @@ export const sqliteFunctions = {
   slice60: "sb_slice60",
   decimal: "sb_decimal",
   hashSum: "sb_hash_sum",
+  decimalSum: "sb_decimal_sum",
 } as const
 
 // SQLite keeps whatever a column was given: dates as text (zero dates too), booleans as 0/1 or
 // words, decimals as REAL or TEXT. Each canonical form reads all of them.
 const sqliteZero = (expr: string, zero: string) => `cast(${expr} as text) like '${zero}%'`
+// Eight digits are a compact date (`20240131`), as the cleansers read them, before Unix time.
 const sqliteDate = (expr: string, format: string) =>
   `case when ${expr} is null or ${sqliteZero(expr, "0000-00-00")} then null
+        when cast(${expr} as text) glob '[0-9][0-9][0-9][0-9][0-1][0-9][0-3][0-9]'
+          then strftime('${format}', substr(${expr}, 1, 4) || '-' || substr(${expr}, 5, 2) || '-' || substr(${expr}, 7, 2))
         when typeof(${expr}) = 'integer' then strftime('${format}', ${expr}, 'unixepoch')
         else strftime('${format}', ${expr}) end`
 
@@ -144,6 +152,7 @@ export const sqlite: Dialect = {
   md5: (t) => `${sqliteFunctions.md5}(${t})`,
   slice60: (m) => `${sqliteFunctions.slice60}(${m})`,
   hashSum: (s) => `${sqliteFunctions.hashSum}(${s})`,
+  decimalSum: (expr, scale) => `${sqliteFunctions.decimalSum}(${expr}, ${Math.trunc(scale)})`,
 }
 
 /** The dialect of a kind of database. */

@@ -42,7 +42,7 @@ export const fromPostgresql = (client: PgClient.PgClientShape): SourceDatabaseSh
 
 /**
  * A SQLite source. Registers on the client the functions the SQLite dialect calls (md5, the 60-bit
- * slice, exact decimal text, the exact sum of slices), so the client must not be shared with
+ * slice, exact decimal text, the exact sums of slices and of decimals), so the client must not be shared with
  * code that defines functions of the same names (`Dialect.sqliteFunctions`).
  */
 export const fromSqlite = (client: SqliteClient.SqliteClientShape): SourceDatabaseShape => {
@@ -51,6 +51,7 @@ export const fromSqlite = (client: SqliteClient.SqliteClientShape): SourceDataba
   client.registerFunction(names.slice60, SqliteFunctions.slice60)
   client.registerFunction(names.decimal, SqliteFunctions.decimal)
   client.registerAggregate(names.hashSum, SqliteFunctions.hashSum)
+  client.registerAggregate(names.decimalSum, SqliteFunctions.decimalSum)
   return { dialect: Dialect.sqlite, describe: client.describe, query: client.query }
 }
 

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto"
+import * as Amount from "./Amount.js"
 
 /**
  * The SQL functions the SQLite dialect calls and SQLite lacks, in TypeScript, for the client to
- * register: md5, the 60-bit slice of a hash, exact decimal text, and an exact sum of slices.
+ * register: md5, the 60-bit slice of a hash, exact decimal text, an exact sum of slices and an
+ * exact sum of decimals.
  * Large integers cross the SQLite/JavaScript boundary as doubles, so slices and sums travel as
  * decimal text.
  */
@@ -57,4 +59,19 @@ export const hashSum = {
       ? sum
       : (sum ?? 0n) + BigInt(typeof v === "number" ? Math.trunc(v) : String(v)),
   finalize: (sum: bigint | null): string | null => (sum === null ? null : sum.toString()),
+}
+
+/**
+ * An exact sum of decimals at a scale (`sb_decimal_sum(x, 2)`): each value rounded as `decimal`
+ * rounds it, added as integer units, written as decimal text; null before the first value.
+ */
+export const decimalSum = {
+  init: (): { units: bigint; scale: number } | null => null,
+  step: (sum: { units: bigint; scale: number } | null, v: unknown, scaleArg: unknown) => {
+    const scale = Math.max(0, Math.trunc(Number(scaleArg) || 0))
+    const units = Amount.toUnits(decimal(v, scale), scale)
+    return units === null ? sum : { units: (sum?.units ?? 0n) + units, scale }
+  },
+  finalize: (sum: { units: bigint; scale: number } | null): string | null =>
+    sum === null ? null : Amount.fromUnits(sum.units, sum.scale),
 }

@@ -9,6 +9,7 @@ import * as Domain from "./Domain.js"
 import * as FieldSample from "./FieldSample.js"
 import * as Gate from "./Gate.js"
 import * as Ledger from "./Ledger.js"
+import * as MoneyTotals from "./MoneyTotals.js"
 import * as Orphans from "./Orphans.js"
 import type * as Query from "./Query.js"
 import type * as Report from "./Report.js"
@@ -68,15 +69,17 @@ export const run = (
           ]
           // A large entity's scans are the cost: they run side by side (each holds at most two
           // connections, one per server), in a fixed order so the report reads the same every time.
+          const byKey = e.legacyIds !== "derived"
           const scans: Array<
             Effect.Effect<Check.Check, Query.ValidationError, SourceDatabase | PgClient.PgClient>
           > = [
-            Checksum.check(e, { ...options.checksum, sampleLimit }, excluded),
+            ...(byKey ? [Checksum.check(e, { ...options.checksum, sampleLimit }, excluded)] : []),
             ...(e.rules ?? []).map((rule) => Domain.check(e, rule, sampleLimit)),
-            ...(e.preserved ?? []).map((rule) =>
+            ...(byKey ? (e.preserved ?? []) : []).map((rule) =>
               Domain.preserved(e, rule, { ...options.checksum, sampleLimit }, excluded),
             ),
-            ...(e.sample ? [FieldSample.check(e, e.sample, sampleLimit, excluded)] : []),
+            ...(byKey ? (e.money ?? []) : []).map((m) => MoneyTotals.check(e, m, sampleLimit, excluded)),
+            ...(byKey && e.sample ? [FieldSample.check(e, e.sample, sampleLimit, excluded)] : []),
           ]
           checks.push(...(yield* Effect.all(scans, { concurrency: options.scanConcurrency ?? 2 })))
           return { figures, checks }

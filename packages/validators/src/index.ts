@@ -1,6 +1,8 @@
+/** Exact decimal amounts as integers of their smallest unit: parse and write. */
+export * as Amount from "./Amount.js"
 /** The outcome of one check (id, entity, tenant, severity, observed, expected, samples) and its Schema. */
 export * as Check from "./Check.js"
-/** Checksum parity of the key and as-is columns, hashed by each database. */
+/** Checksum parity of the key and content (as-is) columns, hashed by each database. */
 export * as Checksum from "./Checksum.js"
 /** Count parity per entity and tenant within a tolerance. */
 export * as CountParity from "./CountParity.js"
@@ -20,6 +22,8 @@ export * as FileProfile from "./FileProfile.js"
 export * as Gate from "./Gate.js"
 /** The ledger checks: read = loaded + rejected + skipped, and read = source rows. */
 export * as Ledger from "./Ledger.js"
+/** Money totals (invoiced, paid, allocated) per tenant and year, summed exactly in SQL on both sides. */
+export * as MoneyTotals from "./MoneyTotals.js"
 /** Referential integrity: orphans of every catalog foreign key and declared relationship. */
 export * as Orphans from "./Orphans.js"
 /** The domain rules of seed 001 §7.2.2 for the portal tables, as declarations. */
@@ -42,7 +46,7 @@ export * as ProfileDocument from "./Report/ProfileDocument.js"
 export * as Report from "./Report.js"
 /** The database the migrated rows came from (MySQL, PostgreSQL or SQLite) and its dialect. */
 export * as SourceDatabase from "./SourceDatabase.js"
-/** The SQL functions the SQLite dialect needs and SQLite lacks (md5, exact sums), in TypeScript. */
+/** The SQL functions the SQLite dialect needs and SQLite lacks (md5, exact sums of hashes and decimals), in TypeScript. */
 export * as SqliteFunctions from "./SqliteFunctions.js"
 /** Runs every post-migration check and the gate. */
 export * as Validate from "./Validate.js"

@@ -15,6 +15,7 @@ import {
   Checksum,
   type Declaration,
   Dialect,
+  MoneyTotals,
   Query,
   SourceDatabase,
   SqliteFunctions,
@@ -36,6 +37,14 @@ const marks: Declaration.EntityDeclaration = {
   source: { table: "marks", key: "id", tenantColumn: "tenant_id" },
   target: { table: "sch.marks" },
   asIs: columns,
+  money: [
+    {
+      id: "fees",
+      title: "Fees",
+      amount: { source: "fee", type: { kind: "decimal", scale: 2 } },
+      date: { source: "seen_at", type: { kind: "timestamp" } },
+    },
+  ],
   sample: { size: 10, seed: "dialects", map: (r) => ({ name: r.name }) },
 }
 
@@ -141,8 +150,9 @@ beforeAll(async () => {
       (6, 2, 'Zainab', 7, 2.675, '2020-01-01', '2020-01-01 12:00:00.999', true);`)
   await ps.end()
 
-  // SQLite keeps what it was given: the same values in the spellings legacy files hold, and
-  // 2.675 unrounded (a double just below it), where MySQL and PostgreSQL stored 2.68.
+  // SQLite keeps what it was given: the same values in the spellings legacy files hold (a compact
+  // 20240229 among them, stored as an integer), and 2.675 unrounded (a double just below it), where
+  // MySQL and PostgreSQL stored 2.68.
   sqlite = await openSqlite([
     `create table marks (id integer primary key, tenant_id integer not null, name varchar(50),
        score integer, fee decimal(10,2) not null, born date, seen_at datetime, active boolean)`,
@@ -151,7 +161,7 @@ beforeAll(async () => {
        (2, 2, 'Nur ‘Aisyah — نور', 9007199254740993, '-0.5', '0009-12-04', '1999-12-31 23:59:59.000', 'false'),
        (3, 1, '', -5, 1234567.89, '0000-00-00', '0000-00-00 00:00:00', 'true'),
        (4, 2, null, null, 0, null, null, null),
-       (5, 1, 'café', 0, '7.05', '2024-02-29', '2024-02-29', 0),
+       (5, 1, 'café', 0, '7.05', '20240229', '2024-02-29', 0),
        (6, 2, 'Zainab', 7, 2.675, '2020-01-01', '2020-01-01 12:00:00.999', 'yes')`,
   ])
 
@@ -219,6 +229,12 @@ describe("the same rows in MySQL, PostgreSQL and SQLite", () => {
       expect(checksum.observed, kind).toBe(checksum.expected)
       sums.add(String(checksum.expected))
       expect(byId(report.checks, "sample:marks"), kind).toMatchObject({ observed: 6, expected: 6 })
+      // each row's fee rounded to the sen, then summed exactly (SQLite's 2.675 too)
+      expect(byId(report.checks, "money:marks:fees"), kind).toMatchObject({
+        passed: true,
+        observed: "1234589.62",
+        expected: "1234589.62",
+      })
     }
     expect(sums.size).toBe(1)
     // beyond 2^53: a double would have rounded it
@@ -232,6 +248,27 @@ describe("the same rows in MySQL, PostgreSQL and SQLite", () => {
       expect(without.passed, kind).toBe(true)
       const withIt = await run(kind, Checksum.check(partial))
       expect(withIt.samples, kind).toEqual([{ legacy_id: "3", tenant: "1", problem: "missing in target" }])
+    }
+  })
+
+  it("a changed SQLite amount moves its tenant's year of the money total", async () => {
+    await Effect.runPromise(sqlite.client.query("update marks set fee = '7.06' where id = 5"))
+    try {
+      const c = await run("sqlite", MoneyTotals.check(marks, marks.money![0]!))
+      expect(c.passed).toBe(false)
+      expect(c.samples).toEqual([
+        {
+          tenant: "1",
+          year: "2024",
+          expected: "19.56",
+          target: "19.55",
+          difference: "-0.01",
+          expected_rows: 2,
+          target_rows: 2,
+        },
+      ])
+    } finally {
+      await Effect.runPromise(sqlite.client.query("update marks set fee = '7.05' where id = 5"))
     }
   })
 
@@ -265,6 +302,13 @@ describe("SqliteFunctions", () => {
       ["n/a", 2, "n/a"],
     ]
     for (const [v, s, want] of cases) expect(SqliteFunctions.decimal(v, s), String(v)).toBe(want)
+  })
+
+  it("sum decimals exactly, each rounded to the scale first", () => {
+    const d = SqliteFunctions.decimalSum
+    const sum = [0.1, 0.2, "2.675", -0.005, null, "1e21"].reduce((s, v) => d.step(s, v, 2), d.init())
+    expect(d.finalize(sum)).toBe("1000000000000000000002.97")
+    expect(d.finalize(d.init())).toBe(null)
   })
 
   it("sum 60-bit slices exactly, past 2^64", () => {

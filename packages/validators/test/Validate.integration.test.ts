@@ -1,7 +1,15 @@
 import { Effect, Either } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { type Check, Report, Validate } from "../src/index.js"
-import { declarations, INVOICES, open, STUDENTS, uuid } from "./fixtures/School.js"
+import { Amount, type Check, Report, Validate } from "../src/index.js"
+import {
+  declarations,
+  INVOICES,
+  invoices,
+  open,
+  REJECTED_INVOICE,
+  STUDENTS,
+  uuid,
+} from "./fixtures/School.js"
 
 type Fixture = Awaited<ReturnType<typeof open>>
 let db: Fixture
@@ -54,6 +62,7 @@ describe("a clean migration", () => {
       "orphans",
       "domain",
       "checksum",
+      "money-total",
       "sample",
     ])
       expect(kinds).toContain(k)
@@ -67,6 +76,18 @@ describe("a clean migration", () => {
     expect(byId(report, "orphans:sch.invoices:student_id").passed).toBe(true)
     expect(byId(report, "orphans:sch.payments:invoice_id").passed).toBe(true)
     expect(byId(report, "sample:invoices").expected).toBe(INVOICES - 1)
+    // the money of the rejected invoice is taken out of the source's sums, to the sen
+    const loaded = invoices.filter((i) => i.id !== REJECTED_INVOICE)
+    const sen = (rows: ReadonlyArray<{ total: string }>) =>
+      rows.reduce((n, i) => n + BigInt(i.total.replace(".", "")), 0n)
+    expect(byId(report, "money:invoices:invoiced")).toMatchObject({
+      passed: true,
+      kind: "money-total",
+      severity: "critical",
+      observed: Amount.fromUnits(sen(loaded), 2),
+      expected: Amount.fromUnits(sen(loaded), 2),
+    })
+    expect(byId(report, "money:invoices:paid").passed).toBe(true)
     expect(report.entities).toContainEqual({
       entity: "students",
       source: STUDENTS,
@@ -101,6 +122,21 @@ describe("defects are caught by the right check", () => {
     expect(byId(report, "count-parity:invoices:tenant=1").passed).toBe(true)
     expect(byId(report, "checksum:invoices").samples).toEqual([
       { legacy_id: "7", tenant: "2", problem: "missing in target" },
+    ])
+    // its money is missing from its tenant's year, and nowhere else
+    const invoiced = byId(report, "money:invoices:invoiced")
+    expect(invoiced.passed).toBe(false)
+    expect(invoiced.detail).toMatch(/^2024 \(tenant 2\): 51\.17 missing in the portal/)
+    expect(invoiced.samples).toEqual([
+      {
+        tenant: "2",
+        year: "2024",
+        expected: "31843.91",
+        target: "31792.74",
+        difference: "-51.17",
+        expected_rows: 73,
+        target_rows: 72,
+      },
     ])
     expect(byId(report, "sample:invoices").samples).toContainEqual(
       expect.objectContaining({ legacy_id: "7", problem: "missing in target" }),
@@ -173,6 +209,11 @@ describe("defects are caught by the right check", () => {
     )
     expect(byId(report, "count-parity:invoices").passed).toBe(true)
     expect(byId(report, "domain:invoices:balance").passed).toBe(true)
+    // one sen more than the source bills, in the invoice's year
+    expect(byId(report, "money:invoices:invoiced").samples).toEqual([
+      expect.objectContaining({ tenant: "2", year: "2024", difference: "1.00" }),
+    ])
+    expect(byId(report, "money:invoices:paid").passed).toBe(true)
     expect(report.decision.verdict).toBe("no-go")
   })
 
@@ -236,6 +277,47 @@ describe("defects are caught by the right check", () => {
         "alter table migration.batches add constraint batches_check check (read_count = loaded_count + rejected_count + skipped_count)",
       )
     }
+  })
+})
+
+describe("a source joined to another table", () => {
+  it("reads the joined columns in every check, one row per source row", async () => {
+    const joined = declarations.map((d) =>
+      d.name === "invoices"
+        ? {
+            ...d,
+            source: {
+              ...d.source,
+              join: "left join (select id as sb_id, total as sb_total from invoices) l on l.sb_id = t.id",
+            },
+            money: [{ ...d.money![0]!, amount: { ...d.money![0]!.amount, sourceSql: "l.sb_total" } }],
+          }
+        : d,
+    )
+    const report = await Effect.runPromise(Validate.run(joined, { runId: 1 }).pipe(Effect.provide(db.layer)))
+    expect(failed(report)).toEqual([])
+    expect(byId(report, "count-parity:invoices").observed).toBe(INVOICES - 1)
+    await db.pg.query(
+      "update sch.invoices set total = total + 1, balance = balance + 1 where legacy_id = '13'",
+    )
+    const changed = await Effect.runPromise(Validate.run(joined, { runId: 1 }).pipe(Effect.provide(db.layer)))
+    expect(byId(changed, "money:invoices:invoiced").samples).toEqual([
+      expect.objectContaining({ tenant: "2", year: "2024", difference: "1.00" }),
+    ])
+  })
+})
+
+describe("an entity whose legacy ids the mapper derives", () => {
+  it("is compared by counts and ledger only: no source key names its rows", async () => {
+    await db.pg.query("update sch.invoices set legacy_id = 'derived-' || legacy_id")
+    const derived = declarations.map((d) =>
+      d.name === "invoices" ? { ...d, legacyIds: "derived" as const } : d,
+    )
+    const report = await Effect.runPromise(Validate.run(derived, { runId: 1 }).pipe(Effect.provide(db.layer)))
+    expect(report.checks.filter((c) => c.entity === "invoices").map((c) => c.kind)).not.toContain("checksum")
+    expect(report.checks.map((c) => c.id)).not.toContain("money:invoices:invoiced")
+    expect(byId(report, "count-parity:invoices").passed).toBe(true)
+    expect(failed(report)).toEqual([])
   })
 })
 

@@ -7,6 +7,7 @@ import { BrowserExport } from "@schoolbridge/mappers"
 import { Effect, Schema } from "effect"
 import type * as Exit from "../Exit.js"
 import { commonOptions, type Factory, type Prep, type System } from "../System.js"
+import * as BrowserExportChecks from "./BrowserExportChecks.js"
 
 const root = (p: Prep) => {
   const r = p.option<string>("documentRoot", "data")
@@ -89,6 +90,12 @@ export const system: System = {
   }),
   entities: Object.fromEntries(names.map((n) => [n, factory(n)])),
   targets,
+  checks: BrowserExportChecks.checks,
+  // The newest copy of a repeated id loads as the id: validate compares it so.
+  fileKeys: (entity, rows, keys) => {
+    const collection = BrowserExport.sourceOf[entity]
+    return collection === undefined ? keys : BrowserExport.legacyKeys(collection, rows, keys)
+  },
   // Classrooms have no table of their own: the plan reads them for the classes' rooms.
   references: (option) => {
     const r = option<string>("documentRoot", "data")

@@ -14,8 +14,17 @@ import {
   LegacySisIslamic,
   StudentNumber,
 } from "@schoolbridge/mappers"
+import type { Declaration } from "@schoolbridge/validators"
 import { Effect, Schema } from "effect"
-import { commonOptions, type Factory, type Planned, type Prep, type System } from "../System.js"
+import {
+  type CheckContext,
+  commonOptions,
+  type EntityChecks,
+  type Factory,
+  type Planned,
+  type Prep,
+  type System,
+} from "../System.js"
 import * as Tenancy from "../Tenancy.js"
 
 const options = (p: Prep): LegacySis.Options => ({
@@ -273,8 +282,124 @@ const routes: Readonly<Record<string, Tenancy.Route>> = {
   payments: student,
 }
 
+const sen = { kind: "decimal", scale: 2 } as const
+const date = { kind: "date" } as const
+const timestamp = { kind: "timestamp" } as const
+
+/**
+ * What `validate` compares of each legacy entity besides its keys: the columns the mappers copy
+ * unchanged, written on the source side the way the mapper reads them (a missing discount is 0, a
+ * missing quantity 1, an end before the start is empty, an amount is quantity × unit price, an
+ * invoice's total is its lines less discount plus tax), and the money totals invoiced, paid and
+ * allocated per tenant and year. Columns the mappers cleanse (names, codes, phones, statuses) or
+ * may fill from elsewhere (generated numbers, MyKad birth dates, derived year dates) are left out:
+ * a correct migration changes them. A CSV or spreadsheet export of the tables is compared by key
+ * only: its dates and amounts are text in whatever spelling the export wrote, which the cleansers
+ * read and SQL cannot.
+ */
+const checks = ({
+  source,
+  dialect: d,
+  timeZone,
+  tableOf,
+}: CheckContext): Readonly<Record<string, EntityChecks>> => {
+  if (source === "files") return {}
+  const c = (name: string) => `t.${d.id(name)}`
+  const zone = `'${timeZone.replace(/'/g, "''")}'`
+  const line = (q: string, price: string) => `round(round(coalesce(${q}, 1), 2) * round(${price}, 2), 2)`
+  const items = d.id(tableOf(LegacySisFinance.invoiceItemsEntity) ?? "invoice_items")
+  // Each invoice's lines summed once, by a join: a subquery per invoice scans the lines per invoice.
+  const lines = `left join (select ${d.id("invoice_id")} as sb_invoice,
+      sum(${line(d.id("quantity"), d.id("unit_price"))}) as sb_lines
+      from ${items} group by ${d.id("invoice_id")}) l on l.sb_invoice = ${c("invoice_id")}`
+  const invoiceTotal = `(coalesce(l.sb_lines, ${c("subtotal")}) - coalesce(${c("discount")}, 0) + coalesce(${c("tax")}, 0))`
+  const paidAt: Declaration.AsIsColumn = {
+    source: "payment_date",
+    target: "paid_at",
+    type: timestamp,
+    targetSql: `("paid_at" at time zone ${zone})`,
+  }
+  return {
+    [LegacySis.studentsEntity]: { asIs: [{ source: "admission_date", type: date }] },
+    [LegacySis.enrollmentsEntity]: {
+      asIs: [
+        { source: "enrollment_date", type: date },
+        {
+          source: "end_date",
+          type: date,
+          sourceSql: `case when ${c("end_date")} >= ${c("enrollment_date")} then ${c("end_date")} end`,
+        },
+      ],
+    },
+    [LegacySis.attendanceEntity]: { asIs: [{ source: "attendance_date", type: date }] },
+    [LegacySisIslamic.quranEnrollmentsEntity]: { asIs: [{ source: "enrollment_date", type: date }] },
+    [LegacySis.quranProgressEntity]: {
+      asIs: [
+        { source: "surah_no", target: "surah_number", type: { kind: "integer" } },
+        {
+          source: "verses_done",
+          target: "verses_memorized",
+          type: { kind: "integer" },
+          sourceSql: `coalesce(${c("verses_done")}, 0)`,
+        },
+      ],
+    },
+    [LegacySisFees.feeStructuresEntity]: { asIs: [{ source: "amount", type: sen }] },
+    [LegacySisFinance.invoicesEntity]: {
+      sourceJoin: lines,
+      asIs: [
+        { source: "invoice_date", type: date },
+        { source: "total", target: "total_amount", type: sen, sourceSql: invoiceTotal },
+        {
+          source: "discount",
+          target: "discount_amount",
+          type: sen,
+          sourceSql: `coalesce(${c("discount")}, 0)`,
+        },
+        { source: "tax", target: "tax_amount", type: sen, sourceSql: `coalesce(${c("tax")}, 0)` },
+        { source: "paid", target: "paid_amount", type: sen, sourceSql: `coalesce(${c("paid")}, 0)` },
+      ],
+      money: [
+        {
+          id: "invoiced",
+          title: "Invoiced",
+          amount: { source: "total", target: "total_amount", type: sen, sourceSql: invoiceTotal },
+          date: { source: "invoice_date", type: date },
+        },
+      ],
+    },
+    [LegacySisFinance.invoiceItemsEntity]: {
+      asIs: [
+        { source: "quantity", type: sen, sourceSql: `coalesce(${c("quantity")}, 1)` },
+        { source: "unit_price", type: sen },
+        { source: "amount", type: sen, sourceSql: line(c("quantity"), c("unit_price")) },
+      ],
+    },
+    [LegacySisFinance.paymentsEntity]: {
+      asIs: [{ source: "amount", type: sen }, paidAt],
+      money: [{ id: "paid", title: "Paid", amount: { source: "amount", type: sen }, date: paidAt }],
+    },
+    [LegacySisFinance.paymentAllocationsEntity]: {
+      asIs: [{ source: "amount", type: sen }],
+      money: [
+        {
+          id: "allocated",
+          title: "Allocated to invoices",
+          amount: { source: "amount", type: sen },
+          // An allocation is dated by its payment.
+          date: {
+            ...paidAt,
+            targetSql: `((select p.paid_at from financial.payments p where p.id = t.payment_id) at time zone ${zone})`,
+          },
+        },
+      ],
+    },
+  }
+}
+
 export const system: System = {
   routes,
+  checks,
   name: "legacy-sis",
   options: Schema.Struct({
     ...commonOptions,
