@@ -72,7 +72,9 @@ export class Source extends Context.Tag("@schoolbridge/core/Source")<Source, Sou
 export const recordKeys = (elements: ReadonlyArray<unknown>, field: string): ReadonlyArray<string> => {
   const ids = elements.map((element) => {
     const v =
-      typeof element === "object" && element !== null ? (element as Record<string, unknown>)[field] : undefined
+      typeof element === "object" && element !== null
+        ? (element as Record<string, unknown>)[field]
+        : undefined
     return typeof v === "string" || typeof v === "number" ? String(v).trim() : ""
   })
   const total = new Map<string, number>()
