@@ -19,7 +19,7 @@ import { Academic, Auth, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import type * as CodeTables from "./CodeTables.js"
 import * as Contact from "./Contact.js"
-import { cleanOrNull, cleanWith, type Step } from "./Field.js"
+import { cleanOrDefault, cleanOrNull, cleanWith, type Step } from "./Field.js"
 import * as Password from "./Password.js"
 import * as RawValue from "./RawValue.js"
 import type * as StudentNumber from "./StudentNumber.js"
@@ -429,10 +429,12 @@ export const mapUser =
       PersonName.clean(blank(row.firstName) ?? blank(row.preferredName), { required: true }),
     )
     const last = cleanWith(ctx, "surname", "person_name", PersonName.clean(blank(row.surname)))
-    const status = cleanWith(ctx, "status", "user_status", userStatus.clean(row.status, { required: true }))
-    const canLogin = cleanWith(ctx, "canLogin", "yes_no", yesNo(row.canLogin))
-    const steps = [key, first, last, status, canLogin]
-    if (!key.ok || !first.ok || !last.ok || !status.ok || !canLogin.ok)
+    // A status or login flag says what the school last recorded, not who the person is: an unknown
+    // one is the documented default (pending: an administrator activates the account), noted.
+    const status = cleanOrDefault(ctx, "status", "user_status", userStatus.clean(row.status), "pending")
+    const canLogin = cleanOrNull(ctx, "canLogin", "yes_no", yesNo(row.canLogin))
+    const steps = [key, first, last]
+    if (!key.ok || !first.ok || !last.ok)
       return Transform.reject(...steps.flatMap((s) => (s.ok ? [] : [s.reason])))
     const email = Contact.accountEmail(
       ctx,
@@ -442,8 +444,8 @@ export const mapUser =
       options.emailHolders ?? Contact.noSharedEmails,
     )
     const tel = Contact.phone(ctx, "phone1", phone(row.phone1CountryCode, row.phone1))
-    let userStatusValue = status.value ?? "pending"
-    if (canLogin.value === false && userStatusValue !== "inactive") {
+    let userStatusValue = status
+    if (canLogin === false && userStatusValue !== "inactive") {
       ctx.note("canLogin", "user_status", `login disabled in Gibbon: ${userStatusValue} → inactive`)
       userStatusValue = "inactive"
     }
@@ -504,7 +506,7 @@ const linkUser = (row: PersonRow, ctx: Transform.RowContext, key: string): Step<
       }
     : { ok: true, value: ctx.id(ctx.tenant, key, usersEntity) }
 
-/** The planner's input for a `gibbonPerson` table: `studentID` and the year of `dateStart`. */
+/** The planner's input for a `gibbonPerson` table: `studentID` and the year of `dateStart` (else of the business date). */
 export const numberInputs = (
   rows: ReadonlyArray<PersonRow>,
   options: PersonOptions,
@@ -513,7 +515,11 @@ export const numberInputs = (
     const key = normalizeId(r.gibbonPersonID)
     if (key === undefined || !categoriesOf(r, options.roles).has("Student")) return []
     const start = DateInput.clean(blank(r.dateStart), { today: options.asOf, timeZone: options.timeZone })
-    const year = start._tag !== "Invalid" && start.value !== null ? Number(start.value.slice(0, 4)) : null
+    // No start date that can be read: a number of the business year, rather than no child.
+    const year =
+      start._tag !== "Invalid" && start.value !== null
+        ? Number(start.value.slice(0, 4))
+        : Number(options.asOf.slice(0, 4))
     return [{ key, number: blank(r.studentID), year }]
   })
 
@@ -559,18 +565,16 @@ export const mapStudent =
         Transform.reason("studentID", "student_number", "no studentID and no dateStart year to generate one"),
       )
     else if (blank(row.studentID) === null) ctx.note("studentID", "student_number", `generated ${number}`)
+    // An applicant pending approval has not been admitted: not a student of the portal yet.
+    if (blank(row.status)?.toLowerCase() === "pending approval")
+      return Transform.skip("pending approval in Gibbon: not admitted, so not a student yet")
     const day = { today: options.asOf, timeZone: options.timeZone } as const
-    const dob = cleanWith(ctx, "dob", "date", DateInput.clean(blank(row.dob), { ...day, notFuture: true }))
-    const start = cleanWith(ctx, "dateStart", "date", DateInput.clean(blank(row.dateStart), day))
-    const status = cleanWith(
-      ctx,
-      "status",
-      "student_status",
-      studentStatus.clean(row.status, { required: true }),
-    )
-    for (const s of [dob, start, status]) if (!s.ok) reasons.push(s.reason)
-    if (!user.ok || !dob.ok || !start.ok || !status.ok || number === undefined || reasons.length > 0)
-      return Transform.reject(...reasons)
+    // A birth date, a start date or a status that cannot be read is a detail of the child: empty (or
+    // the documented default) with a note, never the child.
+    const dob = cleanOrNull(ctx, "dob", "date", DateInput.clean(blank(row.dob), { ...day, notFuture: true }))
+    const start = cleanOrNull(ctx, "dateStart", "date", DateInput.clean(blank(row.dateStart), day))
+    const status = cleanOrDefault(ctx, "status", "student_status", studentStatus.clean(row.status), "active")
+    if (!user.ok || number === undefined || reasons.length > 0) return Transform.reject(...reasons)
     const address = cleanOrNull(
       ctx,
       "address1",
@@ -589,14 +593,14 @@ export const mapStudent =
       tenant_id: options.tenant,
       user_id: user.value,
       student_number: number,
-      date_of_birth: dob.value,
+      date_of_birth: dob,
       gender: genderOf(row, ctx),
       nationality: null,
       national_id: nationalIdOf(options.nationalIds, key.value, ctx),
       blood_type: null,
       medical_notes: null,
-      admission_date: start.value,
-      status: status.value ?? "active",
+      admission_date: start,
+      status,
       address,
       legacy_source: ctx.entity,
       legacy_id: key.value,
@@ -625,20 +629,20 @@ export const mapTeacher =
     const key = personKey(row)
     if (!key.ok) return Transform.reject(key.reason)
     const user = linkUser(row, ctx, key.value)
-    const hired = cleanWith(
+    const hired = cleanOrNull(
       ctx,
       "dateStart",
       "date",
       DateInput.clean(blank(row.dateStart), { today: options.asOf, timeZone: options.timeZone }),
     )
-    const status = cleanWith(
+    const status = cleanOrDefault(
       ctx,
       "status",
       "employment_status",
-      employmentStatus.clean(row.status, { required: true }),
+      employmentStatus.clean(row.status),
+      "active",
     )
-    if (!user.ok || !hired.ok || !status.ok)
-      return Transform.reject(...[user, hired, status].flatMap((s) => (s.ok ? [] : [s.reason])))
+    if (!user.ok) return Transform.reject(user.reason)
     return teachersValues({
       id: ctx.id(ctx.tenant, key.value),
       tenant_id: options.tenant,
@@ -646,10 +650,10 @@ export const mapTeacher =
       staff_number: null,
       specialization: null,
       qualification: null,
-      hire_date: hired.value,
+      hire_date: hired,
       date_of_birth: birthDateOf(row, options, ctx),
       gender: genderOf(row, ctx),
-      employment_status: status.value ?? "active",
+      employment_status: status,
       legacy_source: ctx.entity,
       legacy_id: key.value,
       created_at: options.loadedAt,

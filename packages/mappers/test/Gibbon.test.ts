@@ -257,7 +257,7 @@ describe("staff keep their date of birth and gender", () => {
     expect(notes("5", "gender")).toEqual(['"Unspecified" means not recorded: set to empty'])
   })
 
-  it("keeps a student's unreadable date of birth a rejection: it helps identify the child", () => {
+  it("stores a student's unreadable date of birth as empty with a note: the child still loads", () => {
     const child = person({
       username: "kid",
       dob: "31/02/2012",
@@ -267,7 +267,9 @@ describe("staff keep their date of birth and gender", () => {
     })
     const numbers = StudentNumber.plan(Gibbon.numberInputs([child], options), "SA01")
     const students = Gibbon.students({ ...options, numbers })
-    const { out } = mapAll(students, Academic.Students, [child])
-    expect(out.rejected.map((r) => r.reasons.map((x) => [x.column, x.rule]))).toEqual([[["dob", "date"]]])
+    const { out, byKey } = mapAll(students, Academic.Students, [child])
+    expect(out.rejected).toEqual([])
+    expect([...byKey.values()]).toMatchObject([{ date_of_birth: null, student_number: "S1" }])
+    expect(out.notes.filter((n) => n.column === "dob").map((n) => n.rule)).toEqual(["date"])
   })
 })

@@ -679,7 +679,10 @@ describe("gibbonPerson over the fixture", () => {
     expect(out.rejected).toEqual([
       { key: "103", reasons: [{ column: "studentID", rule: "student_number_unique" }] },
       { key: "104", reasons: [{ column: "username", rule: "user_link" }] },
-      { key: "110", reasons: [{ column: "status", rule: "student_status" }] },
+    ])
+    // 110 is pending approval: not admitted, so not a student yet; skipped, not rejected.
+    expect(out.skipped.filter((s) => s.key === "110")).toEqual([
+      { key: "110", reason: "pending approval in Gibbon: not admitted, so not a student yet" },
     ])
     expect(out.notes.filter((n) => n.rule === "national_id")).toEqual([
       {
