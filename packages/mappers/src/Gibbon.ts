@@ -10,6 +10,7 @@ import {
   Email,
   Gender,
   MalaysianAddress,
+  MyKad,
   PersonName,
   Phone,
   Text,
@@ -539,6 +540,38 @@ export const genderOf = (
   return gender
 }
 
+/**
+ * A student's birth date and sex beside their MyKad's: one the record lacks is taken from the card
+ * (noted); two that disagree are a `mykad_mismatch` finding, and the record's value is stored.
+ */
+const checkedByMyKad = (
+  ctx: Transform.RowContext,
+  nationalId: string | null,
+  dob: string | null,
+  gender: CodeTables.Gender | null,
+  asOf: string,
+): { readonly dob: string | null; readonly gender: CodeTables.Gender | null } => {
+  const card = nationalId === null ? null : MyKad.clean(nationalId, { referenceDate: asOf })
+  const kad = card === null || card._tag === "Invalid" ? null : card.value
+  if (kad === null) return { dob, gender }
+  if (dob === null) ctx.note("dob", "date", `no readable birth date: taken from the MyKad, ${kad.birthDate}`)
+  else if (dob !== kad.birthDate)
+    ctx.note(
+      "dob",
+      "mykad_mismatch",
+      `the MyKad's birth date is ${kad.birthDate}, the record's ${dob}; the record's is stored`,
+    )
+  if (gender === null)
+    ctx.note("gender", "gender", `no gender the portal knows: taken from the MyKad, ${kad.sex}`)
+  else if (gender !== kad.sex)
+    ctx.note(
+      "gender",
+      "mykad_mismatch",
+      `the MyKad says ${kad.sex}, the record ${gender}; the record's is stored`,
+    )
+  return { dob: dob ?? kad.birthDate, gender: gender ?? kad.sex }
+}
+
 const studentsValues = Table.values(Academic.Students)
 
 /** Maps one `gibbonPerson` with a Student role to an `academic.students` row array; others are skipped. */
@@ -588,15 +621,17 @@ export const mapStudent =
         country: blank(row.address1Country),
       }),
     )
+    const nationalId = nationalIdOf(options.nationalIds, key.value, ctx)
+    const checked = checkedByMyKad(ctx, nationalId, dob, genderOf(row, ctx), options.asOf)
     return studentsValues({
       id: ctx.id(ctx.tenant, key.value),
       tenant_id: options.tenant,
       user_id: user.value,
       student_number: number,
-      date_of_birth: dob,
-      gender: genderOf(row, ctx),
+      date_of_birth: checked.dob,
+      gender: checked.gender,
       nationality: null,
-      national_id: nationalIdOf(options.nationalIds, key.value, ctx),
+      national_id: nationalId,
       blood_type: null,
       medical_notes: null,
       admission_date: start,

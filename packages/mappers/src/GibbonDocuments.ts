@@ -142,7 +142,10 @@ export const nationalIds = (
         invalid.set(person, `ID Card ${doc}: ${cleaned.reason}; not used as the national id`)
       continue
     }
-    if (cleaned.value === null) continue
+    if (cleaned.value === null) {
+      if (!invalid.has(person)) invalid.set(person, `ID Card ${doc}: no document number; no national id`)
+      continue
+    }
     const held = ids.get(person)
     if (held === undefined) ids.set(person, cleaned.value.number)
     else if (held !== cleaned.value.number && !conflicts.has(person))

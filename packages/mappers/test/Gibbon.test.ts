@@ -257,6 +257,48 @@ describe("staff keep their date of birth and gender", () => {
     expect(notes("5", "gender")).toEqual(['"Unspecified" means not recorded: set to empty'])
   })
 
+  it("checks a student's birth date and sex against their MyKad: one missing is taken from it, one that differs is a finding", () => {
+    const child = (id: string, over: Partial<Gibbon.PersonRow>) =>
+      person({
+        gibbonPersonID: id,
+        username: `kid${id}`,
+        studentID: `S${id}`,
+        gibbonRoleIDPrimary: "003",
+        gibbonRoleIDAll: "003",
+        ...over,
+      })
+    // 120315-14-5678: born 15 March 2012, even last digit: female.
+    const rows = [
+      child("11", { dob: "31/02/2012", gender: "Unspecified" }),
+      child("12", { dob: "2012-03-16", gender: "M" }),
+      child("13", { dob: "2012-03-15", gender: "F" }),
+    ]
+    const nationalIds = {
+      ids: new Map(["11", "12", "13"].map((k) => [k, "120315-14-5678"] as const)),
+      notes: new Map<string, string>(),
+    }
+    const numbers = StudentNumber.plan(Gibbon.numberInputs(rows, options), "SA01")
+    const { out, byKey } = mapAll(
+      Gibbon.students({ ...options, numbers, nationalIds }),
+      Academic.Students,
+      rows,
+    )
+    expect([...byKey].map(([k, r]) => [k, r.date_of_birth, r.gender])).toEqual([
+      ["11", "2012-03-15", "female"],
+      ["12", "2012-03-16", "male"],
+      ["13", "2012-03-15", "female"],
+    ])
+    expect(
+      out.notes.filter((n) => n.rule === "mykad_mismatch").map((n) => [n.key, n.column, n.message]),
+    ).toEqual([
+      ["12", "dob", "the MyKad's birth date is 2012-03-15, the record's 2012-03-16; the record's is stored"],
+      ["12", "gender", "the MyKad says female, the record male; the record's is stored"],
+    ])
+    expect(
+      out.notes.filter((n) => n.key === "11" && n.message.includes("taken from the MyKad")),
+    ).toHaveLength(2)
+  })
+
   it("stores a student's unreadable date of birth as empty with a note: the child still loads", () => {
     const child = person({
       username: "kid",

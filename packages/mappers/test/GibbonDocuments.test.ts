@@ -109,6 +109,16 @@ describe("national ids", () => {
     ])
   })
 
+  it("notes an ID card with an empty number: the person has no national id, and that is said", () => {
+    const plan = GibbonDocuments.nationalIds(
+      [doc({ gibbonPersonalDocumentID: 9, foreignTableID: 102, documentNumber: "  " })],
+      types,
+      base,
+    )
+    expect(plan.ids.size).toBe(0)
+    expect([...plan.notes]).toEqual([["102", "ID Card 9: no document number; no national id"]])
+  })
+
   it("a bad card is not noted when the person has a good one", () => {
     const plan = GibbonDocuments.nationalIds(
       [
