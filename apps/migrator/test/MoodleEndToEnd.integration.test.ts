@@ -116,6 +116,12 @@ describe("Moodle → portal through the CLI, after Gibbon", () => {
     const run = await cli(["run", "--manifest", moodleManifest, "--tenant", "SA01"], env())
     expect(run.stderr).not.toMatch(/error|failed/i)
     expect(run.code).toBe(overTolerance)
+    // The summary says how many Moodle users matched by each key (3 and 11 by idnumber, 4 and 5 by email).
+    const matched = run.stdout.split("\n").filter((l) => l.includes("moodle_matched_by_"))
+    expect(matched.map((l) => l.trim().split(/\s+/).slice(0, 3))).toEqual([
+      ["moodle.users", "moodle_matched_by_email", "2"],
+      ["moodle.users", "moodle_matched_by_idnumber", "2"],
+    ])
   })
 
   it("accounts for every source row of every entity: read = loaded + rejected + skipped", async () => {

@@ -23,6 +23,8 @@ export interface Rejected {
 export interface Skipped {
   readonly key: string
   readonly reason: string
+  /** A rule naming the kind of skip, so the ledger and the run's summary count them apart; default `skipped`. */
+  readonly rule?: string
 }
 
 /** Something worth recording about a row that was loaded anyway (a zero date read as null, a repaired value). */
@@ -96,7 +98,10 @@ class Rejection {
 
 class Skip {
   readonly _tag = "Skip"
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    readonly rule: string | undefined,
+  ) {}
 }
 
 /** Rejects the current row with one or more reasons. */
@@ -110,7 +115,7 @@ export const reason = (column: string | null, rule: string, message: string): Re
 })
 
 /** Skips the current row with a reason. */
-export const skip = (reason: string): Skip => new Skip(reason)
+export const skip = (reason: string, rule?: string): Skip => new Skip(reason, rule)
 
 /** What a row function returns: a target row, a rejection or a skip. */
 export type Outcome = Row | Rejection | Skip
@@ -137,7 +142,10 @@ export const fromRow =
         )
       }
       if (out instanceof Rejection) result.rejected.push({ key, reasons: out.reasons, raw: row })
-      else if (out instanceof Skip) result.skipped.push({ key, reason: out.reason })
+      else if (out instanceof Skip)
+        result.skipped.push(
+          out.rule === undefined ? { key, reason: out.reason } : { key, reason: out.reason, rule: out.rule },
+        )
       else {
         result.ok.push(out)
         result.okKeys.push(key)

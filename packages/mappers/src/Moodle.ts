@@ -471,7 +471,7 @@ export const planUsers = (rows: ReadonlyArray<UserRow>, match: UserMatch, option
         reasons: [
           Transform.reason(
             "username",
-            "moodle_user_pending",
+            "person_not_migrated",
             `this person was rejected by ${pending} and is not in the portal yet: correct that row and run again, then this account is matched, never created twice`,
           ),
         ],
@@ -659,7 +659,11 @@ export const mapUser =
           )
         if (blank(row.auth) === "nologin")
           ctx.note("auth", "user_status", "nologin in Moodle; the portal user's status is left as it is")
-        return Transform.skip(`matched portal user ${resolution.userId} by ${resolution.by}`)
+        // One rule per key, so the run's summary says how many matched by each.
+        return Transform.skip(
+          `matched portal user ${resolution.userId} by ${resolution.by}`,
+          `moodle_matched_by_${resolution.by}`,
+        )
       }
       case "created":
         break

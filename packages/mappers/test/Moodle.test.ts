@@ -396,7 +396,7 @@ describe("Moodle user matching", () => {
         reasons: [
           {
             column: "username",
-            rule: "moodle_user_pending",
+            rule: "person_not_migrated",
             message:
               "this person was rejected by gibbon.users 0000000042 (run 3) and is not in the portal yet: correct that row and run again, then this account is matched, never created twice",
           },

@@ -192,12 +192,16 @@ describe("Moodle fixture: users", () => {
         reason:
           "a Moodle site administrator matching no portal user: portal administrators are provisioned, not migrated",
       },
-      { key: "3", reason: `matched portal user ${U_AISYAH} by idnumber` },
-      { key: "4", reason: `matched portal user ${U_BEN} by username` },
-      { key: "5", reason: `matched portal user ${U_TEACHER} by idnumber` },
+      { key: "3", reason: `matched portal user ${U_AISYAH} by idnumber`, rule: "moodle_matched_by_idnumber" },
+      { key: "4", reason: `matched portal user ${U_BEN} by username`, rule: "moodle_matched_by_username" },
+      {
+        key: "5",
+        reason: `matched portal user ${U_TEACHER} by idnumber`,
+        rule: "moodle_matched_by_idnumber",
+      },
       { key: "6", reason: "deleted in Moodle" },
-      { key: "11", reason: `matched portal user ${U_CHLOE} by idnumber` },
-      { key: "12", reason: `matched portal user ${U_ZARA} by username` },
+      { key: "11", reason: `matched portal user ${U_CHLOE} by idnumber`, rule: "moodle_matched_by_idnumber" },
+      { key: "12", reason: `matched portal user ${U_ZARA} by username`, rule: "moodle_matched_by_username" },
     ])
     expect(reasonsOf(out.users)).toEqual([
       ["8", [["email", "email_unique"]]],

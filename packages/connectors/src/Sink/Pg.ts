@@ -433,7 +433,7 @@ const ledgerRows = (
   for (const r of refused) {
     add("rejected", batch.keys[r.index] ?? null, r.column, r.rule, r.message, toJson(rawOf(r.index)))
   }
-  for (const s of batch.skipped) add("skipped", s.key, null, "skipped", s.reason, null)
+  for (const s of batch.skipped) add("skipped", s.key, null, s.rule ?? "skipped", s.reason, null)
   for (const n of [...batch.notes, ...notes])
     add(
       "note",
