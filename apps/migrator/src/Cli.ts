@@ -41,7 +41,10 @@ const plan = Command.make("plan", { manifest: manifestOption, json: jsonOption }
     const steps = yield* Plan.make(loaded.manifest, (e) =>
       routed === null ? sources.reader(e) : routed.entity(e),
     )
-    const unread = Unread.render(yield* Unread.find(system, loaded.manifest, sources))
+    const unread = Unread.render(
+      yield* Unread.find(system, loaded.manifest, sources),
+      yield* Unread.columns(system, loaded.manifest, sources),
+    )
     yield* Console.log(json ? JSON.stringify(steps, null, 2) : [Plan.render(steps), ...unread].join("\n"))
     // The JSON on stdout stays the steps alone; what nothing reads is said on stderr.
     if (json) for (const line of unread) yield* Console.error(line)

@@ -40,6 +40,8 @@ export interface Outcome {
   readonly rejectAbove: number
   /** Collections and tables of the sources that no entity reads. */
   readonly unread: ReadonlyArray<Unread.Unread>
+  /** Columns of the tables read that no mapper carries over. */
+  readonly unreadColumns: ReadonlyArray<Unread.UnreadColumns>
 }
 
 const pgFailure = (e: { readonly message: string }) => Exit.failure(e.message)
@@ -112,6 +114,7 @@ export const run = (
     // never closes, a duplicate header, not a workbook) stops the run before the target is touched.
     yield* sources.preflight(manifest.entities.filter((e) => selected.includes(e.name)))
     const unread = yield* Unread.find(system, manifest, sources)
+    const unreadColumns = yield* Unread.columns(system, manifest, sources)
     const day = options.now.toISOString()
     const client = PgClient.layer({
       url: target,
@@ -150,6 +153,7 @@ export const run = (
           ...(schools.tenant !== null ? { tenant: schools.tenant } : { tenants: schools.tenants }),
           only: options.only,
           unread,
+          unreadColumns,
         },
         ...(options.resume !== null ? { resume: options.resume } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -164,6 +168,7 @@ export const run = (
         overTolerance: Refusals.overTolerance(result.entities, rejectAbove),
         rejectAbove,
         unread,
+        unreadColumns,
       }
     }).pipe(Effect.provide(services))
   }).pipe(Effect.scoped)
@@ -204,7 +209,7 @@ export const render = (o: Outcome): string => {
     ...rows.map(line),
     "",
     ...(causes.length > 0 ? [...causes, ""] : []),
-    ...Unread.render(o.unread),
+    ...Unread.render(o.unread, o.unreadColumns),
     o.dryRun
       ? `dry run ${o.runId}: nothing was written (every change was rolled back)`
       : `run ${o.runId} completed${rejected > 0 ? `: ${n(rejected)} rows rejected, see \`schoolbridge-migrate status ${o.runId}\` and migration.row_errors` : ""}`,

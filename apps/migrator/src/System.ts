@@ -117,6 +117,11 @@ export interface System {
    * unread (see `Unread`).
    */
   readonly references?: (option: <A>(name: string, fallback: A) => A) => ReadonlyArray<string>
+  /**
+   * The source columns each entity's mapper reads (its row Schema's fields). A system that declares
+   * them gets every other column of those tables listed as not carried over (see `Unread`).
+   */
+  readonly reads?: Readonly<Record<string, ReadonlyArray<string>>>
   /** How `validate` keys the records of a file (see `FileKeys`); default the file's own keys. */
   readonly fileKeys?: FileKeys
   /** Entities whose rows are planned in memory rather than read from their declared table. */

@@ -1,9 +1,10 @@
 /**
  * What a source holds that no entity of the manifest reads: the collections of a JSON document and
- * the tables of a database that are neither mapped nor read by a mapper's pre-pass. Nothing is left
- * behind without a word: `plan` lists them before the night and `run` ends by naming them, each
- * with its row count. Only systems that know every table their mappers read (`System.references`)
- * are listed; a Gibbon database has hundreds of tables the portal never wanted.
+ * the tables of a database that are neither mapped nor read by a mapper's pre-pass, and the columns
+ * of the tables that are read which no mapper carries over. Nothing is left behind without a word:
+ * `plan` lists them before the night and `run` ends by naming them. Only systems that know every
+ * table (`System.references`) and column (`System.reads`) their mappers read are listed; a Gibbon
+ * database has hundreds of tables the portal never wanted.
  */
 import { Effect } from "effect"
 import * as Exit from "./Exit.js"
@@ -17,6 +18,13 @@ export interface Unread {
   /** The table, or the dot path of the array inside the document. */
   readonly table: string
   readonly rows: number
+}
+
+/** Columns of a table that entities read that no mapper carries over. */
+export interface UnreadColumns {
+  readonly source: string
+  readonly table: string
+  readonly columns: ReadonlyArray<string>
 }
 
 const isObject = (u: unknown): u is Record<string, unknown> =>
@@ -91,12 +99,77 @@ export const find = (
   )
 }
 
+// A table's columns, as the information schema (or SQLite) lists them.
+const columnsSql: Record<string, (table: string) => readonly [string, ReadonlyArray<unknown>]> = {
+  mysql: (t) => [
+    "select column_name as c from information_schema.columns where table_schema = database() and table_name = ? order by ordinal_position",
+    [t],
+  ],
+  postgresql: (t) => {
+    const [schema, bare] = t.includes(".") ? t.split(".", 2) : [null, t]
+    return [
+      "select column_name::text as c from information_schema.columns where table_schema = coalesce($1::text, current_schema()) and table_name = $2 order by ordinal_position",
+      [schema, bare],
+    ]
+  },
+  sqlite: (t) => ["select name as c from pragma_table_info(?) order by cid", [t]],
+}
+
+/**
+ * The columns of each database table the manifest's entities read that none of their mappers reads
+ * (`System.reads`): what a run leaves behind, listed so that dropping it is a decision.
+ */
+export const columns = (
+  system: System.System,
+  manifest: Manifest.Manifest,
+  sources: Sources.Opened,
+): Effect.Effect<ReadonlyArray<UnreadColumns>, Exit.CliError> => {
+  const reads = system.reads
+  if (reads === undefined) return Effect.succeed([])
+  const tables = new Map<string, { source: string; table: string; fields: Set<string> }>()
+  for (const e of manifest.entities) {
+    const kind = manifest.sources[e.source]?.kind
+    const fields = reads[e.name]
+    if (
+      fields === undefined ||
+      e.table === undefined ||
+      (kind !== "mysql" && kind !== "postgres" && kind !== "sqlite")
+    )
+      continue
+    const id = `${e.source}\u0000${e.table}`
+    const t = tables.get(id) ?? { source: e.source, table: e.table, fields: new Set<string>() }
+    for (const f of fields) t.fields.add(f.toLowerCase())
+    tables.set(id, t)
+  }
+  return Effect.map(
+    Effect.forEach([...tables.values()], (t) =>
+      Effect.gen(function* () {
+        const db = yield* sources.database(t.source)
+        const [sql, params] = columnsSql[db.dialect.name]!(t.table)
+        const found = yield* Effect.mapError(db.query<{ c: string }>(sql, params), (e) =>
+          Exit.failure(`${t.source}: ${e.message}`),
+        )
+        const left = found.map((r) => String(r.c)).filter((c) => !t.fields.has(c.toLowerCase()))
+        return { source: t.source, table: t.table, columns: left }
+      }),
+    ),
+    (all) => all.filter((t) => t.columns.length > 0),
+  )
+}
+
 /** The lines that name what is left unread, or none. */
-export const render = (unread: ReadonlyArray<Unread>): ReadonlyArray<string> =>
-  unread.length === 0
+export const render = (
+  unread: ReadonlyArray<Unread>,
+  columns: ReadonlyArray<UnreadColumns> = [],
+): ReadonlyArray<string> => [
+  ...(unread.length === 0
     ? []
     : [
         `not read by any entity (${unread.length}): ${unread
           .map((u) => `${u.source}:${u.table} (${u.rows.toLocaleString("en-US")} rows)`)
           .join(", ")}`,
-      ]
+      ]),
+  ...columns.map(
+    (c) => `columns not carried over, ${c.source}:${c.table} (${c.columns.length}): ${c.columns.join(", ")}`,
+  ),
+]

@@ -68,7 +68,12 @@ describe("schoolbridge-migrate plan", () => {
     const lines = r.stdout.trim().split("\n")
     expect(lines[1]).toMatch(/^1 {2}legacy-sis\.users +legacy:users +- +500 +\* +3$/)
     expect(lines[2]).toMatch(/^2 {2}legacy-sis\.students +legacy:students +legacy-sis\.users +20000 +\* +2$/)
-    expect(lines.at(-1)).toBe("2 entities, about 5 rows")
+    // This test's tables key their rows `id`, a column the legacy mappers do not read: said after the total.
+    expect(lines.slice(-3)).toEqual([
+      "2 entities, about 5 rows",
+      "columns not carried over, legacy:students (1): id",
+      "columns not carried over, legacy:users (1): id",
+    ])
     expect(r.stdout + r.stderr).not.toContain("Secr3t-pw")
   })
 

@@ -409,8 +409,33 @@ export const system: System = {
     yearStartMonth: Schema.optional(Schema.Int.pipe(Schema.between(1, 12))),
   }),
   entities: repointed,
-  // The mappers read only the declared entities' tables.
+  // The mappers read only the declared entities' tables, and of them these columns.
   references: () => [],
+  reads: Object.fromEntries(
+    (
+      [
+        [LegacySis.usersEntity, LegacySis.UserRow],
+        [LegacySis.studentsEntity, LegacySis.StudentRow],
+        [LegacySis.teachersEntity, LegacySis.TeacherRow],
+        [LegacySisGuardians.guardiansEntity, LegacySisGuardians.GuardianRow],
+        [LegacySisGuardians.studentGuardiansEntity, LegacySisGuardians.GuardianRow],
+        [LegacySis.academicYearsEntity, LegacySisAcademic.AcademicYearRow],
+        [LegacySis.classesEntity, LegacySis.ClassRow],
+        [LegacySis.enrollmentsEntity, LegacySis.EnrollmentRow],
+        [LegacySis.attendanceEntity, LegacySis.AttendanceRow],
+        [LegacySisAcademic.assessmentsEntity, LegacySisAcademic.AssessmentRow],
+        [LegacySisAcademic.gradesEntity, LegacySisAcademic.GradeRow],
+        [LegacySisIslamic.quranProgramsEntity, LegacySisIslamic.QuranProgramRow],
+        [LegacySis.quranEnrollmentsEntity, LegacySisIslamic.QuranEnrollmentRow],
+        [LegacySis.quranProgressEntity, LegacySis.QuranProgressRow],
+        [LegacySisFees.feeStructuresEntity, LegacySisFees.FeeStructureRow],
+        [LegacySisFinance.invoicesEntity, LegacySisFinance.InvoiceRow],
+        [LegacySisFinance.invoiceItemsEntity, LegacySisFinance.InvoiceItemRow],
+        [LegacySisFinance.paymentsEntity, LegacySisFinance.PaymentRow],
+        [LegacySisFinance.paymentAllocationsEntity, LegacySisFinance.PaymentRow],
+      ] as const
+    ).map(([entity, row]) => [entity, Object.keys(row.fields)]),
+  ),
   targets: {
     [LegacySis.usersEntity]: "auth.users",
     [LegacySis.studentsEntity]: "academic.students",
