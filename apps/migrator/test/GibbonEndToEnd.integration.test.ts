@@ -50,6 +50,8 @@ describe("Gibbon → portal through the CLI", () => {
     run = await cli(["run", "--manifest", manifest, "--tenant", "SA01"], env())
     expect(run.stderr).not.toMatch(/error|failed/i)
     expect(run.code).toBe(overTolerance)
+    // What Gibbon holds that no mapper carries over is named, column by column.
+    expect(run.stdout).toContain("columns not carried over, gibbon:gibbonPerson (2): title, fields")
   })
 
   it("accounts for every source row of every entity: read = loaded + rejected + skipped", async () => {

@@ -373,6 +373,31 @@ export const system: System = {
     [GibbonFinance.paymentsEntity]: "financial.payments",
     [GibbonFinance.paymentAllocationsEntity]: "financial.payment_allocations",
   },
+  // The columns each mapper reads (an install before v22 names some differently: both are read).
+  reads: Object.fromEntries(
+    (
+      [
+        [Gibbon.usersEntity, [Gibbon.PersonRow]],
+        [Gibbon.studentsEntity, [Gibbon.PersonRow]],
+        [Gibbon.teachersEntity, [Gibbon.PersonRow]],
+        [GibbonFamily.guardiansEntity, [Gibbon.PersonRow, GibbonFamily.GuardianRow]],
+        [GibbonFamily.studentGuardiansEntity, [GibbonFamily.FamilyAdultRow]],
+        [GibbonDocuments.documentsEntity, [GibbonDocuments.DocumentRow]],
+        [GibbonAcademic.academicYearsEntity, [GibbonAcademic.SchoolYearRow]],
+        [GibbonAcademic.classesEntity, [GibbonAcademic.FormGroupRow, GibbonAcademic.RollGroupRow]],
+        [
+          GibbonAcademic.enrollmentsEntity,
+          [GibbonAcademic.StudentEnrolmentRow, GibbonAcademic.PreV22StudentEnrolmentRow],
+        ],
+        [GibbonAttendance.attendanceEntity, [GibbonAttendance.AttendanceLogRow]],
+        [GibbonFinance.feeStructuresEntity, [GibbonFinance.FeeRow]],
+        [GibbonFinance.invoicesEntity, [GibbonFinance.InvoiceRow]],
+        [GibbonFinance.invoiceItemsEntity, [GibbonFinance.InvoiceFeeRow]],
+        [GibbonFinance.paymentsEntity, [GibbonFinance.PaymentRow]],
+        [GibbonFinance.paymentAllocationsEntity, [GibbonFinance.PaymentRow]],
+      ] as const
+    ).map(([entity, rows]) => [entity, rows.flatMap((r) => Object.keys(r.fields))]),
+  ),
   planned: [GibbonFamily.studentGuardiansEntity],
   keyKind: "integer",
   routes,
