@@ -162,12 +162,13 @@ export const declarations = (
         }),
       ]
     }
-    // Entities planned in memory (their rows are not one source table's) have no source count.
+    // Entities planned in memory (their rows are not one source table's) have a source count only
+    // when the system says how to count them (its checks join the tables the plan pairs).
     if (
       source === undefined ||
       !Sources.isDatabase(source.kind) ||
       table === undefined ||
-      system.planned?.includes(e.name)
+      (system.planned?.includes(e.name) && checks?.sourceJoin === undefined)
     )
       return []
     if (scope._tag === "Schools") {

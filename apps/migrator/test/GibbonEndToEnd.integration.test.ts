@@ -247,15 +247,24 @@ describe("Gibbon → portal through the CLI", () => {
     expect(good.report.checks.filter((c) => c.severity === "critical" && !c.passed).map((c) => c.id)).toEqual(
       [],
     )
+    // The family links, planned pairs with no single source key, are counted against Gibbon itself.
+    expect(good.report.checks.find((c) => c.id === "count-parity:gibbon.student_guardians")).toMatchObject({
+      passed: true,
+    })
 
     const [gone] = await rows(
       `delete from academic.attendance where id = (select id from academic.attendance order by id limit 1) returning legacy_id`,
+    )
+    // A family link deleted behind the ledger's back is missed too.
+    await rows(
+      "delete from academic.student_guardians where id = (select id from academic.student_guardians where legacy_source = 'gibbon.student_guardians' order by id limit 1)",
     )
     const bad = await validate()
     expect(bad.v.code).toBe(1)
     expect(bad.v.stdout.split("\n")[0]).toBe("verdict: NO-GO")
     const failed = bad.report.checks.filter((c) => c.severity === "critical" && !c.passed)
     expect(failed.map((c) => c.id)).toContain("checksum:gibbon.attendance")
+    expect(failed.map((c) => c.id)).toContain("count-parity:gibbon.student_guardians")
     const named = failed.find((c) => c.id === "checksum:gibbon.attendance")!.samples
     expect(JSON.stringify(named)).toContain(`"${gone.legacy_id}"`)
   })

@@ -399,6 +399,14 @@ export const system: System = {
     ).map(([entity, rows]) => [entity, rows.flatMap((r) => Object.keys(r.fields))]),
   ),
   planned: [GibbonFamily.studentGuardiansEntity],
+  // The family links are planned pairs of an adult and a child of one family: validate counts them
+  // as the adults joined with their family's children, compared by count and ledger (no single key).
+  checks: ({ dialect: d }) => ({
+    [GibbonFamily.studentGuardiansEntity]: {
+      legacyIds: "derived",
+      sourceJoin: `join ${d.id("gibbonFamilyChild")} c on c.${d.id("gibbonFamilyID")} = t.${d.id("gibbonFamilyID")}`,
+    },
+  }),
   keyKind: "integer",
   routes,
   tenancyRule: customFieldRule,
