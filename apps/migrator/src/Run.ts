@@ -152,6 +152,8 @@ export const run = (
           system: manifest.system,
           ...(schools.tenant !== null ? { tenant: schools.tenant } : { tenants: schools.tenants }),
           only: options.only,
+          // Every entity of the run, so that `status` lists those that read no row too.
+          entities: steps.map((s) => s.entity.name),
           unread,
           unreadColumns,
         },

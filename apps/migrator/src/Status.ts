@@ -53,6 +53,7 @@ interface RunRow extends Record<string, unknown> {
   readonly started_at: Date
   readonly finished_at: Date | null
   readonly message: string | null
+  readonly options: { readonly entities?: ReadonlyArray<string> } | null
 }
 
 interface EntityRow extends Record<string, unknown> {
@@ -152,17 +153,34 @@ export const read = (
               skipped: Number(t.skipped),
             }))
           : [],
-      entities: entities.map((e) => ({
-        entity: e.entity,
-        batches: Number(e.batches),
-        read: Number(e.read),
-        loaded: Number(e.loaded),
-        rejected: Number(e.rejected),
-        skipped: Number(e.skipped),
-        rolledBackBatches: Number(e.rolled_back),
-        rowsPerSecond: e.seconds && e.seconds > 0 ? Math.round(Number(e.read) / e.seconds) : null,
-        lastCommitAt: e.last_commit?.toISOString() ?? null,
-      })),
+      entities: [
+        ...entities.map((e) => ({
+          entity: e.entity,
+          batches: Number(e.batches),
+          read: Number(e.read),
+          loaded: Number(e.loaded),
+          rejected: Number(e.rejected),
+          skipped: Number(e.skipped),
+          rolledBackBatches: Number(e.rolled_back),
+          rowsPerSecond: e.seconds && e.seconds > 0 ? Math.round(Number(e.read) / e.seconds) : null,
+          lastCommitAt: e.last_commit?.toISOString() ?? null,
+        })),
+        // Entities of the run that committed no batch (their source held no row, or they have not
+        // started yet) are listed with zeros, not left out.
+        ...(run.options?.entities ?? [])
+          .filter((name) => !entities.some((e) => e.entity === name))
+          .map((entity) => ({
+            entity,
+            batches: 0,
+            read: 0,
+            loaded: 0,
+            rejected: 0,
+            skipped: 0,
+            rolledBackBatches: 0,
+            rowsPerSecond: null,
+            lastCommitAt: null,
+          })),
+      ],
     }
   })
 

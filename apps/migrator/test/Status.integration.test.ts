@@ -14,10 +14,12 @@ beforeAll(async () => {
   )
   const c = new pg.Client({ connectionString: db.url })
   await c.connect()
-  // Run 1 finished; run 2 is loading: two batches of users 10 s after its start, one of students.
-  await c.query(`insert into migration.runs (label, status, started_at, finished_at)
-                 values ('rehearsal', 'completed', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z'),
-                        ('cutover', 'running', '2026-11-21T01:00:00Z', null)`)
+  // Run 1 finished; run 2 is loading: two batches of users 10 s after its start, one of students,
+  // and none yet of its guardians.
+  await c.query(`insert into migration.runs (label, status, started_at, finished_at, options)
+                 values ('rehearsal', 'completed', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z', '{}'),
+                        ('cutover', 'running', '2026-11-21T01:00:00Z', null,
+                         '{"entities": ["legacy.users", "legacy.students", "legacy.guardians"]}')`)
   await c.query(`insert into migration.batches
       (run_id, entity, partition_key, seq, cursor_to, target_table, mode, read_count, loaded_count,
        rejected_count, skipped_count, committed_at, rolled_back_at)
@@ -39,9 +41,10 @@ describe("schoolbridge-migrate status", () => {
       "run 2 (cutover): running",
       "started 2026-11-21T01:00:00.000Z",
       "",
-      "entity           batches   read  loaded  rejected  skipped  rows/s",
-      "legacy.users           2  2,000   1,990        10        0     200",
-      "legacy.students        1    500     480         5       15      25",
+      "entity            batches   read  loaded  rejected  skipped  rows/s",
+      "legacy.users            2  2,000   1,990        10        0     200",
+      "legacy.students         1    500     480         5       15      25",
+      "legacy.guardians        0      0       0         0        0       -",
     ])
   })
 
