@@ -20,8 +20,8 @@ interface Tally {
   readonly samples: Array<{ readonly key: string; readonly message: string }>
 }
 
-// Skips carry a sentence, not a rule: its words before the first id, number or colon say the kind
-// ("merged into student", "an older copy of", "the student is in no class").
+// A skip without a rule of its own is told by its sentence: its words before the first id, number or
+// colon say the kind ("merged into student", "an older copy of", "the student is in no class").
 const skipRule = (reason: string): string => {
   const words: Array<string> = []
   for (const w of reason.split(/\s+/u)) {
@@ -42,7 +42,7 @@ export const make = (
   Effect.gen(function* () {
     const steps = yield* System.steps(system, manifest, sources, {
       // The rows' tenant changes no decision of a mapper; a source of several schools is partitioned.
-      tenant: manifest.tenants[0] ?? "profile",
+      tenant: manifest.tenancy !== undefined ? null : (manifest.tenants[0] ?? "profile"),
       asOf: options.asOf,
       loadedAt: options.loadedAt,
       portal: () =>
@@ -103,7 +103,8 @@ export const make = (
                     r.reasons.map((x) => x.message).join("; "),
                   )
                 }
-                for (const s of result.skipped) count("skipped", null, skipRule(s.reason), s.key, s.reason)
+                for (const s of result.skipped)
+                  count("skipped", null, s.rule ?? skipRule(s.reason), s.key, s.reason)
                 for (const n of [...batch.notes, ...result.notes])
                   count("note", n.column, n.rule, n.key, n.message)
               }),
@@ -138,7 +139,7 @@ export const render = (forecast: ReadonlyArray<ProfileReport.EntityForecast>): R
             ? ` (${f.causes
                 .filter((c) => c.kind === "rejected")
                 .slice(0, 3)
-                .map((c) => `${c.rule} ${n(c.rows)}`)
+                .map((c) => `${c.column === null ? "" : `${c.column}:`}${c.rule} ${n(c.rows)}`)
                 .join(", ")})`
             : ""
         }`,

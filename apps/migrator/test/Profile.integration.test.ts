@@ -64,8 +64,8 @@ describe("schoolbridge-migrate profile", () => {
       "  critical profile:students:orphans:students.user_id: 1 row(s) point at 1 missing users.user_id value(s)",
       // The run's own mappers, over every row: the nameless user is rejected by both entities reading it.
       "forecast: the run would reject 2 of 14 rows (before rows refused for a missing parent)",
-      "  legacy-sis.users: 4 load, 1 rejected, 0 skipped (person_name 1)",
-      "  legacy-sis.guardians: 4 load, 1 rejected, 0 skipped (person_name 1)",
+      "  legacy-sis.users: 4 load, 1 rejected, 0 skipped (first_name:person_name 1)",
+      "  legacy-sis.guardians: 4 load, 1 rejected, 0 skipped (first_name:person_name 1)",
       `reports: ${files.join(", ")}`,
     ])
 
