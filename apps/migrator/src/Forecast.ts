@@ -85,6 +85,7 @@ export const make = (
             Stream.runForEach((batch) =>
               Effect.sync(() => {
                 const result = Transform.run(entity.transform, batch.rows, batch.keys, {
+                  onInvalid: entity.onInvalid,
                   entity: entity.name,
                   tenant: partition.tenant ?? manifest.tenants[0] ?? "profile",
                 })

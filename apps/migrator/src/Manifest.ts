@@ -100,6 +100,14 @@ export const EntityDecl = Schema.Struct({
    */
   tenancy: Schema.optional(Schema.Union(Schema.Literal("every"), TenancyRule)),
   batchSize: Schema.optional(BatchSize),
+  /**
+   * Per source column, what becomes of a value its cleanser refuses, overriding the mapper's policy:
+   * `reject` the row, store it as empty (`null`), or `keep` it as written. Columns are named as the
+   * run's notes name them (`phone1`, `email`, `dob`).
+   */
+  onInvalid: Schema.optional(
+    Schema.Record({ key: Schema.NonEmptyTrimmedString, value: Schema.Literal("reject", "null", "keep") }),
+  ),
   /** Entities that must load before this one (in addition to the mapper's own). */
   dependsOn: Schema.optional(Schema.Array(Name)),
 })

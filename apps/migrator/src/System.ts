@@ -545,6 +545,7 @@ export const steps = (
         ),
         dependsOn,
         batchSize: decl.batchSize ?? manifest.defaults.batchSize,
+        ...(decl.onInvalid ? { onInvalid: decl.onInvalid } : {}),
       }
       const source =
         "entity" in first

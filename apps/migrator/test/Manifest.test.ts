@@ -87,6 +87,21 @@ describe("Manifest.parse", () => {
     expect(m.entities[1]!.batchSize).toBe(5000)
   })
 
+  it("takes a column's onInvalid policy, and names one it does not know", () => {
+    const with_ = good.replace(
+      "    batchSize: 5000",
+      "    batchSize: 5000\n    onInvalid: { phone1: keep, dob: reject }",
+    )
+    const m = Either.getOrThrow(Manifest.parse("gibbon.yaml", with_)).manifest
+    expect(m.entities[1]!.onInvalid).toEqual({ phone1: "keep", dob: "reject" })
+    const bad = errors(
+      good.replace("    batchSize: 5000", "    batchSize: 5000\n    onInvalid: { phone1: drop }"),
+    )
+    expect(bad).toContain(
+      'gibbon.yaml:20:18 entities[1].onInvalid.phone1: Expected one of "reject", "null", "keep", actual "drop"',
+    )
+  })
+
   it("names the file, line, column and key of a typo", () => {
     expect(errors(good.replace("    batchSize: 5000", "    batchsize: 5000"))).toEqual([
       "gibbon.yaml:19:5 entities[1].batchsize: is not a known key (check its spelling)",

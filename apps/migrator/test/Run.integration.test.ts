@@ -143,6 +143,37 @@ describe("schoolbridge-migrate run", () => {
     expect(await query("select id, updated_at from academic.students order by id")).toEqual(before)
   })
 
+  it("follows the manifest's onInvalid for a column: an invalid email rejects the user instead of being set aside", async () => {
+    const strict = manifest.replace(
+      "    table: users\n    key: user_id\n",
+      "    table: users\n    key: user_id\n    onInvalid: { email: reject }\n",
+    )
+    writeFileSync(path.join(dir, "strict.yaml"), strict)
+    const portal = await createPgDatabase("strict")
+    try {
+      const r = await cli(
+        ["run", "--manifest", path.join(dir, "strict.yaml"), "--only", "legacy-sis.users"],
+        {
+          ...env(),
+          SCHOOLBRIDGE_TARGET_URL: portal.url,
+        },
+      )
+      expect(r.stderr).not.toMatch(/error|failed/i)
+      const c = new pg.Client({ connectionString: portal.url })
+      await c.connect()
+      try {
+        const { rows } = await c.query(
+          "select source_key, column_name, rule from migration.row_errors where kind = 'rejected' and column_name = 'email'",
+        )
+        expect(rows).toEqual([{ source_key: "3", column_name: "email", rule: "email" }])
+      } finally {
+        await c.end()
+      }
+    } finally {
+      await portal.drop()
+    }
+  })
+
   it("exits 2 for an entity the manifest does not declare, before writing", async () => {
     const r = await cli(
       ["run", "--manifest", path.join(dir, "legacy.yaml"), "--only", "legacy-sis.guardians"],

@@ -1,4 +1,4 @@
-import type { Transform } from "./Transform.js"
+import type { InvalidPolicy, Transform } from "./Transform.js"
 
 /** Where an entity's rows go. `columns` is the order of the transform's output rows. */
 export interface Target {
@@ -27,6 +27,8 @@ export interface Entity<In = any> {
   readonly ids: "ordered" | "hashed"
   readonly batchSize?: number
   readonly dependsOn?: ReadonlyArray<string>
+  /** Per source column, the manifest's policy for a value its cleanser refuses (see `Transform.InvalidPolicy`). */
+  readonly onInvalid?: Readonly<Record<string, InvalidPolicy>> | undefined
 }
 
 /** The id column of a target. */

@@ -117,6 +117,7 @@ const transformBatch = (
     entity: entity.name,
     tenant,
     id: makeId,
+    onInvalid: entity.onInvalid,
   })
   if (batch.rejected.length > 0) result.rejected.unshift(...batch.rejected)
   if (batch.notes.length > 0) result.notes.unshift(...batch.notes)

@@ -61,6 +61,12 @@ export interface Result {
   readonly mapped: Array<Mapped>
 }
 
+/**
+ * What the manifest says becomes of a value a cleanser refused in one column: `reject` the row,
+ * store it as empty (`null`, the default for a column that is not identity), or `keep` it as written.
+ */
+export type InvalidPolicy = "reject" | "null" | "keep"
+
 /** What a row function knows besides the row. */
 export interface RowContext {
   readonly entity: string
@@ -77,6 +83,8 @@ export interface RowContext {
   readonly map: (tenant: string | null, legacyId: string, targetId: string) => void
   /** The current row's source key (as the source reports it: a primary key, a line number). */
   readonly key: string
+  /** The manifest's policy for an invalid value of a column, when it sets one (see `InvalidPolicy`). */
+  readonly onInvalid?: ((column: string) => InvalidPolicy | undefined) | undefined
 }
 
 /** A batch transform. Must never throw; the engine still guards against one that does. */
@@ -120,7 +128,11 @@ export const skip = (reason: string, rule?: string): Skip => new Skip(reason, ru
 /** What a row function returns: a target row, a rejection or a skip. */
 export type Outcome = Row | Rejection | Skip
 
-/** Builds a batch transform from a per-row function. A row function that throws rejects that row only. */
+/**
+ * Builds a batch transform from a per-row function. A row function that throws rejects that row only;
+ * one that throws a rejection (`throw Transform.reject(...)`, from a helper deep in a mapper) rejects
+ * it with those reasons.
+ */
 export const fromRow =
   <In>(fn: (row: In, ctx: RowContext) => Outcome): Transform<In> =>
   (rows, keys, ctx) => {
@@ -133,13 +145,16 @@ export const fromRow =
       try {
         out = fn(row, ctx)
       } catch (e) {
-        out = reject(
-          reason(
-            null,
-            "transform_exception",
-            `the transform threw: ${e instanceof Error ? e.message : String(e)}`,
-          ),
-        )
+        out =
+          e instanceof Rejection
+            ? e
+            : reject(
+                reason(
+                  null,
+                  "transform_exception",
+                  `the transform threw: ${e instanceof Error ? e.message : String(e)}`,
+                ),
+              )
       }
       if (out instanceof Rejection) result.rejected.push({ key, reasons: out.reasons, raw: row })
       else if (out instanceof Skip)
@@ -165,7 +180,13 @@ export const run = <In>(
   transform: Transform<In>,
   rows: ReadonlyArray<In>,
   keys: ReadonlyArray<string>,
-  options: { readonly entity: string; readonly tenant: string | null; readonly id?: RowContext["id"] },
+  options: {
+    readonly entity: string
+    readonly tenant: string | null
+    readonly id?: RowContext["id"]
+    /** Per column, the manifest's policy for an invalid value. */
+    readonly onInvalid?: Readonly<Record<string, InvalidPolicy>> | undefined
+  },
 ): Result => {
   const notes: Array<Note> = []
   const mapped: Array<Mapped> = []
@@ -181,6 +202,7 @@ export const run = <In>(
           : { key: ctx.key, column, rule, message, value },
       ),
     map: (tenant, legacyId, targetId) => mapped.push({ tenant, legacyId, targetId }),
+    onInvalid: options.onInvalid === undefined ? undefined : (column) => options.onInvalid?.[column],
   }
   let result: Result
   try {

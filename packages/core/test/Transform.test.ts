@@ -35,6 +35,25 @@ describe("Transform.fromRow", () => {
     expect(r.skipped).toEqual([{ key: "3", reason: "test account" }])
     expect(r.ok.length + r.rejected.length + r.skipped.length).toBe(rows.length)
   })
+
+  it("rejects a row with the reasons a helper throws as a rejection, and gives a skip its rule", () => {
+    const strict = Transform.fromRow<{ phone: string }>((row, c) => {
+      if (c.onInvalid?.("phone") === "reject" && row.phone === "012-345")
+        throw Transform.reject(Transform.reason("phone", "phone", "too short"))
+      return row.phone === "" ? Transform.skip("no phone", "no_phone") : [row.phone]
+    })
+    const rows = [{ phone: "012-345" }, { phone: "" }, { phone: "0123456789" }]
+    const r = Transform.run(strict, rows, ["a", "b", "c"], {
+      entity: "contacts",
+      tenant: null,
+      onInvalid: { phone: "reject" },
+    })
+    expect(r.rejected).toEqual([
+      { key: "a", reasons: [{ column: "phone", rule: "phone", message: "too short" }], raw: rows[0] },
+    ])
+    expect(r.skipped).toEqual([{ key: "b", reason: "no phone", rule: "no_phone" }])
+    expect(r.okKeys).toEqual(["c"])
+  })
 })
 
 describe("Transform.run", () => {

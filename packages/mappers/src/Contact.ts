@@ -11,6 +11,7 @@
  */
 import { type Cleaned, Email, Phone } from "@schoolbridge/cleansers"
 import type { Transform } from "@schoolbridge/core"
+import { setAside } from "./Field.js"
 import { compareKeys } from "./StudentNumber.js"
 
 /** The rule of the note on a number kept from a block the phone metadata does not list. */
@@ -26,8 +27,8 @@ export const phone = (
   cleaned: Cleaned.Cleaned<Phone.Phone | null>,
 ): string | null => {
   if (cleaned._tag === "Invalid") {
-    ctx.note(column, "phone", `${cleaned.reason}; stored as empty`, cleaned.original)
-    return null
+    const kept = setAside(ctx, column, "phone", cleaned.reason, cleaned.original)
+    return kept === null ? null : String(kept.value)
   }
   if (cleaned._tag === "Corrected") ctx.note(column, "phone", cleaned.changes.join("; "))
   if (cleaned.value === null) return null
@@ -42,8 +43,8 @@ export const email = (
   cleaned: Cleaned.Cleaned<string | null>,
 ): string | null => {
   if (cleaned._tag === "Invalid") {
-    ctx.note(column, "email", `${cleaned.reason}; stored as empty`, cleaned.original)
-    return null
+    const kept = setAside(ctx, column, "email", cleaned.reason, cleaned.original)
+    return kept === null ? null : String(kept.value)
   }
   if (cleaned._tag === "Corrected") ctx.note(column, "email", cleaned.changes.join("; "))
   return cleaned.value

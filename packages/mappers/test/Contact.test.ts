@@ -102,3 +102,51 @@ describe("contact columns never cost a person", () => {
     expect([...holders.holder]).toEqual([["home@ali.my", "7"]])
   })
 })
+
+describe("the manifest's onInvalid overrides a column's policy", () => {
+  const rows = [
+    user({ user_id: 1, phone: "012-345", email: "not an email" }),
+    user({ user_id: 2, phone: "012-345 6789", status: "Entah" }),
+  ]
+  const entity = LegacySis.users({
+    ...base,
+    passwords: "carry-over",
+    emailHolders: LegacySis.emailHolders(rows),
+  })
+  const run = (onInvalid?: Readonly<Record<string, Transform.InvalidPolicy>>) =>
+    Transform.run(entity.transform, rows, ["1", "2"], { entity: entity.name, tenant: "SA01", onInvalid })
+
+  it("stores a bad phone as empty by default, keeps it as written under keep, rejects the row under reject", () => {
+    const byDefault = run()
+    expect(byDefault.ok.map((r) => r[column("phone")])).toEqual([null, "+60123456789"])
+    const kept = run({ phone: "keep" })
+    expect(kept.ok.map((r) => r[column("phone")])).toEqual(["012-345", "+60123456789"])
+    expect(kept.notes.find((n) => n.key === "1" && n.column === "phone")?.message).toMatch(
+      /kept as written \(the manifest's onInvalid: keep\)$/,
+    )
+    const strict = run({ phone: "reject", status: "reject" })
+    expect(strict.ok).toEqual([])
+    expect(strict.rejected.map((r) => [r.key, r.reasons.map((x) => `${x.column}:${x.rule}`)])).toEqual([
+      ["1", ["phone:phone"]],
+      ["2", ["status:user_status"]],
+    ])
+  })
+
+  it("sets a refused required value aside under null instead of rejecting the row", () => {
+    const named = [user({ user_id: 5, first_name: "Aminah", last_name: "12345" })]
+    const people = LegacySis.users({
+      ...base,
+      passwords: "carry-over",
+      emailHolders: LegacySis.emailHolders(named),
+    })
+    const strict = Transform.run(people.transform, named, ["5"], { entity: people.name, tenant: "SA01" })
+    expect(strict.rejected.map((r) => r.reasons.map((x) => x.column))).toEqual([["last_name"]])
+    const lenient = Transform.run(people.transform, named, ["5"], {
+      entity: people.name,
+      tenant: "SA01",
+      onInvalid: { last_name: "null" },
+    })
+    expect(lenient.rejected).toEqual([])
+    expect(lenient.ok.map((r) => r[column("last_name")])).toEqual([null])
+  })
+})
