@@ -15,7 +15,10 @@ export interface EntityStatus {
   readonly rejected: number
   readonly skipped: number
   readonly rolledBackBatches: number
-  /** Rows read per second between the run's start and the entity's last commit. */
+  /**
+   * Rows read per second between the entity's start (as `run` counts it; the run's start for batches
+   * from before the ledger kept it) and its last commit.
+   */
   readonly rowsPerSecond: number | null
   readonly lastCommitAt: string | null
 }
@@ -112,7 +115,8 @@ export const read = (
                 coalesce(sum(skipped_count) filter (where rolled_back_at is null), 0) as skipped,
                 count(*) filter (where rolled_back_at is not null) as rolled_back,
                 max(committed_at) filter (where rolled_back_at is null) as last_commit,
-                extract(epoch from max(committed_at) filter (where rolled_back_at is null) - $2::timestamptz)::float8
+                extract(epoch from max(committed_at) filter (where rolled_back_at is null)
+                  - coalesce(min(started_at) filter (where rolled_back_at is null), $2::timestamptz))::float8
                   as seconds
            from migration.batches where run_id = $1 and ($3::text is null or partition_key = $3)
           group by entity order by min(batch_id)`,

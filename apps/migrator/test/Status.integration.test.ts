@@ -28,6 +28,12 @@ beforeAll(async () => {
            (2, 'legacy.students', '*', 1, '500', 'academic.students', 'copy', 500, 480, 5, 15, '2026-11-21T01:00:20Z', null),
            (2, 'legacy.students', '*', 2, '900', 'academic.students', 'copy', 400, 400, 0, 0, '2026-11-21T01:00:25Z', '2026-11-21T01:05:00Z'),
            (1, 'legacy.users', '*', 1, '7', 'auth.users', 'copy', 7, 7, 0, 0, '2026-11-20T01:00:01Z', null)`)
+  // Teachers began 20 s into run 2 and committed 100 rows 10 s later: 10 rows/s, as run counts it.
+  await c.query(`insert into migration.batches
+      (run_id, entity, partition_key, seq, cursor_to, target_table, mode, read_count, loaded_count,
+       rejected_count, skipped_count, committed_at, started_at)
+    values (2, 'legacy.teachers', '*', 1, '100', 'academic.teachers', 'copy', 100, 100, 0, 0,
+            '2026-11-21T01:00:30Z', '2026-11-21T01:00:20Z')`)
   await c.end()
 })
 afterAll(() => db.drop())
@@ -44,6 +50,7 @@ describe("schoolbridge-migrate status", () => {
       "entity            batches   read  loaded  rejected  skipped  rows/s",
       "legacy.users            2  2,000   1,990        10        0     200",
       "legacy.students         1    500     480         5       15      25",
+      "legacy.teachers         1    100     100         0        0      10",
       "legacy.guardians        0      0       0         0        0       -",
     ])
   })

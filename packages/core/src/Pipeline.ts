@@ -274,6 +274,7 @@ export const runEntity = (
                   target: entity.target,
                   partition: key,
                   seq,
+                  startedAt: new Date(tracker.started),
                   cursorFrom,
                   cursorTo: cursor,
                   mode,

@@ -18,7 +18,8 @@ export interface Event {
 
 /** Running totals for one entity across its partitions. */
 export class Tracker {
-  private readonly started = Date.now()
+  /** When the entity began loading in this process (ms since the epoch). */
+  readonly started = Date.now()
   batches = 0
   read = 0
   loaded = 0

@@ -16,6 +16,8 @@ export interface LoadBatch {
   readonly target: Target
   readonly partition: string
   readonly seq: number
+  /** When the batch's entity began loading in this run (its rows per second are counted from there). */
+  readonly startedAt?: Date | undefined
   readonly cursorFrom: Cursor | null
   readonly cursorTo: Cursor
   readonly mode: LoadMode

@@ -514,8 +514,8 @@ const loadBatch = async (
   const [b] = (
     await conn.query<{ batch_id: string }>(
       `insert into migration.batches (run_id, entity, partition_key, seq, cursor_from, cursor_to, target_table, mode,
-         id_ranges, ids, read_count, loaded_count, rejected_count, skipped_count, skipped_reason)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10::uuid[], $11, $12, $13, $14, $15)
+         id_ranges, ids, read_count, loaded_count, rejected_count, skipped_count, skipped_reason, started_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10::uuid[], $11, $12, $13, $14, $15, $16)
        returning batch_id`,
       [
         batch.runId,
@@ -533,6 +533,7 @@ const loadBatch = async (
         rejected,
         skipped,
         alreadyThere > 0 ? `${alreadyThere} rows already in the target, left as they were` : null,
+        batch.startedAt ?? null,
       ],
     )
   ).rows
