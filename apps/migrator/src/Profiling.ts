@@ -122,29 +122,6 @@ const sqlRelationships = (extras: Extras, manifest: Manifest.Manifest) =>
 
 const profileFailure = (e: { readonly message: string }) => Exit.failure(`profile: ${e.message}`)
 
-// The column names of a table, lower case, per source kind (`schema` null: the connection's own).
-const columnsQuery = {
-  mysql: (schema: string | null, table: string) =>
-    [
-      `select lower(column_name) as c from information_schema.columns
-        where table_schema = coalesce(?, database()) and table_name = ?`,
-      [schema, table],
-    ] as const,
-  postgres: (schema: string | null, table: string) =>
-    [
-      `select lower(column_name::text) as c from information_schema.columns
-        where table_schema = coalesce($1::text, current_schema()) and table_name = $2`,
-      [schema, table],
-    ] as const,
-  sqlite: (_schema: string | null, table: string) =>
-    ["select lower(name) as c from pragma_table_info(?)", [table]] as const,
-}
-
-const splitTable = (name: string): [string | null, string] => {
-  const dot = name.indexOf(".")
-  return dot < 0 ? [null, name] : [name.slice(0, dot), name.slice(dot + 1)]
-}
-
 /** Profiles every source the manifest's entities read and writes the three documents into `out`. */
 export const run = (options: {
   readonly loaded: Manifest.Loaded
@@ -164,11 +141,9 @@ export const run = (options: {
       const entity = g.entities.map((e) => e.name).join(", ")
       const first = g.entities[0]!
       if (Sources.isDatabase(kind)) {
-        const [schema, bare] = splitTable(g.table!)
         const db = yield* sources.database(g.source)
-        const [sql, params] = columnsQuery[kind](schema, bare)
-        const columns = yield* db.query<{ c: string }>(sql, params).pipe(Effect.mapError(profileFailure))
-        const extras = extrasOf(g, new Set(columns.map((r) => String(r.c))), manifest)
+        const columns = yield* Sources.tableColumns(db, g.table!).pipe(Effect.mapError(profileFailure))
+        const extras = extrasOf(g, new Set(columns.map((c) => c.toLowerCase())), manifest)
         tables.push(
           yield* Profile.table({
             table: g.table!,

@@ -270,3 +270,30 @@ export const open = (
 // (a json-document's `table` is the dot path of the array inside the one file instead).
 const filePathOf = (base: string, entity: Manifest.EntityDecl): string =>
   entity.table ? path.join(base, entity.table) : base
+
+/**
+ * A database source's table's column names, in their order: `schema.table`, or a bare name in the
+ * connection's own schema. What `profile` and the list of columns not carried over read.
+ */
+export const tableColumns = (
+  db: SourceDatabase.SourceDatabaseShape,
+  table: string,
+): Effect.Effect<ReadonlyArray<string>, { readonly message: string }> => {
+  const dot = table.indexOf(".")
+  const [schema, bare] = dot < 0 ? [null, table] : [table.slice(0, dot), table.slice(dot + 1)]
+  const [sql, params] =
+    db.dialect.name === "mysql"
+      ? [
+          `select column_name as c from information_schema.columns
+            where table_schema = coalesce(?, database()) and table_name = ? order by ordinal_position`,
+          [schema, bare],
+        ]
+      : db.dialect.name === "postgresql"
+        ? [
+            `select column_name::text as c from information_schema.columns
+              where table_schema = coalesce($1::text, current_schema()) and table_name = $2 order by ordinal_position`,
+            [schema, bare],
+          ]
+        : ["select name as c from pragma_table_info(?) order by cid", [bare]]
+  return Effect.map(db.query<{ c: unknown }>(sql, params), (rows) => rows.map((r) => String(r.c)))
+}

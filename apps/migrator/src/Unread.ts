@@ -9,7 +9,7 @@
 import { Effect } from "effect"
 import * as Exit from "./Exit.js"
 import type * as Manifest from "./Manifest.js"
-import type * as Sources from "./Sources.js"
+import * as Sources from "./Sources.js"
 import type * as System from "./System.js"
 
 /** A collection or table no entity reads. */
@@ -99,22 +99,6 @@ export const find = (
   )
 }
 
-// A table's columns, as the information schema (or SQLite) lists them.
-const columnsSql: Record<string, (table: string) => readonly [string, ReadonlyArray<unknown>]> = {
-  mysql: (t) => [
-    "select column_name as c from information_schema.columns where table_schema = database() and table_name = ? order by ordinal_position",
-    [t],
-  ],
-  postgresql: (t) => {
-    const [schema, bare] = t.includes(".") ? t.split(".", 2) : [null, t]
-    return [
-      "select column_name::text as c from information_schema.columns where table_schema = coalesce($1::text, current_schema()) and table_name = $2 order by ordinal_position",
-      [schema, bare],
-    ]
-  },
-  sqlite: (t) => ["select name as c from pragma_table_info(?) order by cid", [t]],
-}
-
 /**
  * The columns of each database table the manifest's entities read that none of their mappers reads
  * (`System.reads`): what a run leaves behind, listed so that dropping it is a decision.
@@ -145,11 +129,10 @@ export const columns = (
     Effect.forEach([...tables.values()], (t) =>
       Effect.gen(function* () {
         const db = yield* sources.database(t.source)
-        const [sql, params] = columnsSql[db.dialect.name]!(t.table)
-        const found = yield* Effect.mapError(db.query<{ c: string }>(sql, params), (e) =>
+        const found = yield* Effect.mapError(Sources.tableColumns(db, t.table), (e) =>
           Exit.failure(`${t.source}: ${e.message}`),
         )
-        const left = found.map((r) => String(r.c)).filter((c) => !t.fields.has(c.toLowerCase()))
+        const left = found.filter((c) => !t.fields.has(c.toLowerCase()))
         return { source: t.source, table: t.table, columns: left }
       }),
     ),

@@ -16,7 +16,7 @@
  *   student number held by two different children cannot be decided here: the newest loads and the
  *   other is held (`duplicate_person_held`) for the school.
  */
-import { nameWords, sameName } from "./LegacySisDuplicates.js"
+import * as People from "./Persons.js"
 
 /** One record as the rules see it. */
 export interface Candidate {
@@ -105,35 +105,16 @@ export interface Student {
 /** The identity two student records share. */
 export type SharedKey = "student_number" | "name_and_birth_date" | "name_and_email"
 
-/** A student merged into another. */
-export interface Merge {
-  readonly loser: string
-  /** The id that loads in its place (chains followed). */
-  readonly winner: string
-  readonly by: SharedKey
-  readonly value: string
-}
+/** A student merged into another (`winner`: the id that loads in its place, chains followed). */
+export type Merge = People.Merge<SharedKey>
 
 /** A student held back: it shares `value` with `other`, which loads, but is not shown to be the same child. */
-export interface Hold {
-  readonly id: string
-  readonly other: string
-  readonly by: SharedKey
-  readonly value: string
-  readonly why: string
-}
+export type Hold = People.Hold<SharedKey>
 
-/** The person decisions over the students. */
-export interface Persons {
-  readonly merged: ReadonlyMap<string, Merge>
-  /** The merges into each winner, by the winner's id. */
-  readonly into: ReadonlyMap<string, ReadonlyArray<Merge>>
-  readonly held: ReadonlyMap<string, Hold>
-}
+/** The person decisions over the students, by student id. */
+export type Persons = People.Decisions<SharedKey>
 
-interface Read extends Student {
-  readonly words: ReadonlyArray<string>
-}
+interface Read extends Student, People.Person {}
 
 // The newest live record first: active over any other, then the latest change, then the current shape.
 const newestLive = (a: Read, b: Read): number =>
@@ -155,55 +136,19 @@ const newestLive = (a: Read, b: Read): number =>
             ? -1
             : 0
 
-const samePerson = (a: Read, b: Read): boolean =>
-  sameName(a.words, b.words) && (a.dob === null || b.dob === null || a.dob === b.dob)
-
 /** Decides which students (one record per id) are one child. Pure. */
 export const persons = (students: ReadonlyArray<Student>): Persons => {
-  const all: Array<Read> = students.map((s) => ({ ...s, words: nameWords(s.first, s.last) }))
-  const winnerOf = new Map<string, string>()
-  const merges: Array<Merge> = []
-  const held = new Map<string, Hold>()
-  const gone = new Set<string>()
-  const resolve = (by: SharedKey, keyOf: (s: Read) => string | undefined, holdOthers: boolean) => {
-    const groups = new Map<string, Array<Read>>()
-    for (const s of all) {
-      const v = gone.has(s.id) ? undefined : keyOf(s)
-      if (v === undefined) continue
-      const group = groups.get(v)
-      if (group) group.push(s)
-      else groups.set(v, [s])
-    }
-    for (const [value, group] of groups) {
-      if (group.length < 2) continue
-      const [winner, ...others] = [...group].sort(newestLive)
-      for (const other of others) {
-        if (samePerson(winner!, other)) {
-          merges.push({ loser: other.id, winner: winner!.id, by, value })
-          winnerOf.set(other.id, winner!.id)
-          gone.add(other.id)
-        } else if (holdOthers) {
-          const why = sameName(winner!.words, other.words) ? "their birth dates differ" : "their names differ"
-          held.set(other.id, { id: other.id, other: winner!.id, by, value, why })
-          gone.add(other.id)
-        }
-      }
-    }
-  }
-  const name = (s: Read) => (s.words.length === 0 ? undefined : [...s.words].sort().join(" "))
-  resolve("student_number", (s) => s.number?.toUpperCase(), true)
+  const all: Array<Read> = students.map((s) => ({
+    ...s,
+    key: s.id,
+    name: People.nameWords(s.first, s.last),
+  }))
+  const name = (s: Read) => (s.name.length === 0 ? undefined : [...s.name].sort().join(" "))
   const and = (s: Read, other: string | null) =>
     name(s) === undefined || other === null ? undefined : `${name(s)}|${other}`
-  resolve("name_and_birth_date", (s) => and(s, s.dob), false)
-  resolve("name_and_email", (s) => and(s, s.email), false)
-  const merged = new Map<string, Merge>()
-  const into = new Map<string, Array<Merge>>()
-  for (const m of merges) {
-    let winner = m.winner
-    for (let next = winnerOf.get(winner); next !== undefined; next = winnerOf.get(winner)) winner = next
-    const final = { ...m, winner }
-    merged.set(m.loser, final)
-    into.set(winner, [...(into.get(winner) ?? []), final])
-  }
-  return { merged, into, held }
+  return People.decide(all, newestLive, [
+    { by: "student_number", keyOf: (s) => s.number?.toUpperCase(), hold: true },
+    { by: "name_and_birth_date", keyOf: (s) => and(s, s.dob), hold: false },
+    { by: "name_and_email", keyOf: (s) => and(s, s.email), hold: false },
+  ])
 }

@@ -27,25 +27,17 @@ import {
   type UserRow,
   usersEntity,
 } from "./LegacySis.js"
+import * as Persons from "./Persons.js"
+import { nameWords, sameName } from "./Persons.js"
 
 /** Which identity key two records share. */
 export type SharedKey = "mykad" | "student_number"
 
 /** A record merged into another: the loser is skipped and everything that pointed at it points at the winner. */
-export interface Merge {
-  readonly loser: string
-  readonly winner: string
-  readonly by: SharedKey
-  readonly value: string
-}
+export type Merge = Persons.Merge<SharedKey>
 
 /** A record held back: it shares a MyKad with `other`, which loads, but names a different child. */
-export interface Hold {
-  readonly key: string
-  readonly other: string
-  readonly value: string
-  readonly why: string
-}
+export type Hold = Persons.Hold<SharedKey>
 
 /** The decisions over a whole students table. */
 export interface Plan {
@@ -61,26 +53,8 @@ export interface Plan {
 /** No duplicates: what a mapper sees when the students table was not read. */
 export const none: Plan = { merged: new Map(), into: new Map(), users: new Map(), held: new Map() }
 
-const particles = new Set(["bin", "binti", "bt", "bte", "binte", "bn", "al", "ap", "anak", "so", "do"])
-
-/** The words of a name that say who a person is, for comparing two records. */
-export const nameWords = (first: unknown, last: unknown): ReadonlyArray<string> =>
-  [first, last]
-    .map((v) => (v === null || v === undefined ? "" : String(v)))
-    .join(" ")
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/\b([asd])\s*\/\s*([lpo])\b/g, "$1$2")
-    .split(/[^\p{L}]+/u)
-    .filter((w) => w.length > 1 && !particles.has(w))
-
-/** Two names agree when one holds every word of the other (a record may drop a middle name), and each has one. */
-export const sameName = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
-  if (a.length === 0 || b.length === 0) return false
-  const [short, long] = a.length <= b.length ? [a, new Set(b)] : [b, new Set(a)]
-  return short.every((w) => long.has(w))
-}
+/** The name comparison the rule uses (`Persons`), kept here for this module's users. */
+export { nameWords, sameName }
 
 interface Candidate {
   readonly key: string
@@ -139,9 +113,6 @@ const newestFirst = (a: Candidate, b: Candidate): number => {
   return a.key < b.key ? 1 : a.key > b.key ? -1 : 0
 }
 
-const samePerson = (a: Candidate, b: Candidate): boolean =>
-  sameName(a.name, b.name) && (a.dob === null || b.dob === null || a.dob === b.dob)
-
 /** Decides every duplicate group of a students table (with the users it links). Pure. */
 export const plan = (
   students: ReadonlyArray<StudentRow>,
@@ -149,53 +120,14 @@ export const plan = (
   options: Options,
 ): Plan => {
   const all = candidates(students, users, options)
-  const merges: Array<Merge> = []
-  const winnerOf = new Map<string, string>()
-  const held = new Map<string, Hold>()
-  const gone = new Set<string>()
-  const resolve = (by: SharedKey, keyOf: (c: Candidate) => string | undefined, hold: boolean) => {
-    const groups = new Map<string, Array<Candidate>>()
-    for (const c of all) {
-      const v = keyOf(c)
-      if (v === undefined || gone.has(c.key)) continue
-      const g = groups.get(v)
-      if (g) g.push(c)
-      else groups.set(v, [c])
-    }
-    for (const [value, group] of groups) {
-      if (group.length < 2) continue
-      const [winner, ...others] = [...group].sort(newestFirst)
-      for (const other of others) {
-        if (samePerson(winner!, other)) {
-          merges.push({ loser: other.key, winner: winner!.key, by, value })
-          winnerOf.set(other.key, winner!.key)
-          gone.add(other.key)
-        } else if (hold) {
-          held.set(other.key, {
-            key: other.key,
-            other: winner!.key,
-            value,
-            why: sameName(winner!.name, other.name) ? "their birth dates differ" : "their names differ",
-          })
-          gone.add(other.key)
-        }
-      }
-    }
-  }
-  resolve("mykad", (c) => c.mykad, true)
-  resolve("student_number", (c) => c.number, false)
+  const { merged, into, held } = Persons.decide(all, newestFirst, [
+    { by: "mykad", keyOf: (c) => c.mykad, hold: true },
+    { by: "student_number", keyOf: (c) => c.number, hold: false },
+  ])
   const byKey = new Map(all.map((c) => [c.key, c]))
-  const merged = new Map<string, Merge>()
-  const into = new Map<string, Array<Merge>>()
   const userMap = new Map<string, string>()
-  for (const m of merges) {
-    // A chain (a merged into b by MyKad, b into c by student number) ends at the last winner.
-    let winner = m.winner
-    for (let next = winnerOf.get(winner); next !== undefined; next = winnerOf.get(winner)) winner = next
-    const final = { ...m, winner }
-    merged.set(m.loser, final)
-    into.set(winner, [...(into.get(winner) ?? []), final])
-    const [from, to] = [byKey.get(m.loser)?.user, byKey.get(winner)?.user]
+  for (const m of merged.values()) {
+    const [from, to] = [byKey.get(m.loser)?.user, byKey.get(m.winner)?.user]
     if (from !== undefined && to !== undefined && from !== to) userMap.set(from, to)
   }
   return { merged, into, users: userMap, held }

@@ -11,8 +11,8 @@ import { type Entity, Transform } from "@schoolbridge/core"
 import { Academic, Auth, Table } from "@schoolbridge/schema"
 import { Schema } from "effect"
 import * as Contact from "./Contact.js"
-import { nameWords, sameName } from "./LegacySisDuplicates.js"
 import * as Password from "./Password.js"
+import { nameWords, sameName } from "./Persons.js"
 import * as RawValue from "./RawValue.js"
 
 /** Entity name of the users flow; also each row's `legacy_source`. */
@@ -244,7 +244,7 @@ export interface UserMatch {
   readonly byUsername: ReadonlyMap<string, string>
   /** Lower-case email → portal user id; ambiguous values are left out. */
   readonly byEmail: ReadonlyMap<string, string>
-  /** Portal user id → the words of its name (see `LegacySisDuplicates.nameWords`), where known. */
+  /** Portal user id → the words of its name (see `Persons.nameWords`), where known. */
   readonly namesOf: ReadonlyMap<string, ReadonlyArray<string>>
   /** Portal user id → its lower-case email, to report a Moodle email that differs. */
   readonly emailOf: ReadonlyMap<string, string>

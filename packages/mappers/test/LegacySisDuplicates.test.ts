@@ -98,7 +98,7 @@ describe("LegacySisDuplicates.plan", () => {
 
   it("holds a record whose MyKad another child's record has, and leaves another child's number to the number plan", () => {
     expect([...plan.held.values()]).toEqual([
-      { key: "4", other: "2", value: kadA, why: "their names differ" },
+      { key: "4", other: "2", by: "mykad", value: kadA, why: "their names differ" },
     ])
     expect(plan.merged.has("10")).toBe(false)
     expect(plan.held.has("10")).toBe(false)
